@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make site` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEPS := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: site test validate serve lock clean
+
+## site: install pinned dependencies into .venv, validate data/, build the site into output/
+site: $(DEPS)
+	$(BIN)/python -m scripts.build
+
+## test: run the whole test suite (needs Debian's chromium for the browser tests; .ci/run installs it)
+test: $(DEPS)
+	$(BIN)/python -m pytest
+
+## validate: check every data package under data/ (errors as file:line:field: message)
+validate: $(DEPS)
+	$(BIN)/python -m scripts.validate
+
+## serve: preview the built site on http://127.0.0.1:$(PORT)/
+serve: site
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory output
+
+## lock: re-resolve requirements.in into the exact pins of requirements.txt
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --requirement requirements.in
+	{ echo "# Pinned: every package the build and the tests use, with its dependencies."; \
+	  echo "# Regenerate after changing a pin: make lock"; \
+	  .venv-lock/bin/pip freeze | grep -v '^pip=='; } > requirements.txt
+	rm -rf .venv-lock
+
+clean:
+	rm -rf output .output-* .pytest_cache
+
+$(DEPS): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --requirement requirements.txt
+	touch $@

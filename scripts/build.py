@@ -1,0 +1,108 @@
+"""Build the site: ``python -m scripts.build [--output output]``.
+
+Validates the data, runs Pelican into a temporary folder beside the output, and only when
+every step has passed swaps it in for the old output. A failed build leaves the previous
+site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from scripts.settings import ROOT, default
+from scripts.validate import package_folders, validate
+
+CONF = ROOT / "pelican.conf.py"
+
+
+class BuildError(Exception):
+    pass
+
+
+class _Collector(logging.Handler):
+    """Keeps every warning and error Pelican logs, so the build can refuse to publish."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def validate_data(data_dir: Path) -> None:
+    result = validate(package_folders([], data_dir), {
+        name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes")})
+    if not result.valid:
+        raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
+
+
+def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.LogRecord]:
+    """Run Pelican into ``output``; return the warnings it logged, raise BuildError on errors."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(CONF), override={
+        "PATH": str(ROOT / "content"),
+        "THEME": str(ROOT / "theme"),
+        "OUTPUT_PATH": str(output),
+        "DELETE_OUTPUT_DIRECTORY": False,
+        **(overrides or {}),
+    })
+    collector = _Collector()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    except Exception as error:  # Pelican raises plugin and writer errors as they are
+        raise BuildError(f"build failed: {error}") from error
+    finally:
+        root_logger.removeHandler(collector)
+    errors = [r for r in collector.records if r.levelno >= logging.ERROR]
+    if errors:
+        raise BuildError("\n".join(f"build failed: {r.getMessage()}" for r in errors))
+    return [r for r in collector.records if r.levelno == logging.WARNING]
+
+
+def build(output: Path, overrides: dict | None = None, data_dir: Path | None = None) -> list[logging.LogRecord]:
+    """Validate, build into a temporary folder, then replace ``output`` in one rename."""
+    output = output.resolve()
+    validate_data(data_dir or default("data_dir"))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+    try:
+        warnings = run_pelican(staging, overrides)
+        old = output.with_name(f".{output.name}-previous")
+        shutil.rmtree(old, ignore_errors=True)
+        if output.exists():
+            output.rename(old)
+        staging.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return warnings
+
+
+def main(argv: list[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(prog="python -m scripts.build", description=__doc__.splitlines()[0])
+    cli.add_argument("--output", type=Path, default=ROOT / "output", help="where the site goes (default: output/)")
+    args = cli.parse_args(argv)
+    try:
+        warnings = build(args.output)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        print(f"Nothing was published: {args.output} is unchanged.", file=sys.stderr)
+        return 1
+    for record in warnings:
+        print(f"warning: {record.getMessage()}", file=sys.stderr)
+    print(f"Built the site into {args.output}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

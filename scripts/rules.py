@@ -1,0 +1,136 @@
+"""Project rules that a Table Schema cannot express.
+
+Each rule is a function ``(package, settings) -> iterable of Problem`` listed in ``RULES``;
+the README's rules table is checked against the docstrings' first lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from scripts.problems import Problem, show
+from scripts.structure import LoadedPackage
+
+SYMBOLS = ("[c]", "[x]", "[z]")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+GSS_FORM = re.compile(r"^E(06|07|08|09|10)\d{6}$")
+
+
+def _fields(package: LoadedPackage, predicate):
+    """(table, field spec) for each readable table's fields that match predicate."""
+    for name, table in package.tables.items():
+        if name in package.broken:
+            continue
+        for spec in package.schema(name)["fields"]:
+            if predicate(spec):
+                yield table, spec
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def no_formula_injection(package, settings):
+    """No text cell starts with =, +, -, @, a tab or a carriage return (spreadsheet formula injection)."""
+    for table, spec in _fields(package, lambda f: f.get("type", "string") == "string"):
+        for line, record in table.records():
+            cell = record.get(spec["name"], "")
+            if cell.startswith(FORMULA_STARTS):
+                first = {"\t": "a tab", "\r": "a carriage return"}.get(cell[0], f"'{cell[0]}'")
+                yield Problem(str(table.path), line, spec["name"],
+                              f"{show(cell)} starts with {first}, which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit",
+                              "formula-injection")
+
+
+def no_blank_numbers(package, settings):
+    """A number cell is never blank: write [c], [x] or [z] to say why a value is missing."""
+    for table, spec in _fields(package, lambda f: f.get("type") in ("number", "integer")):
+        for line, record in table.records():
+            if record.get(spec["name"]) == "":
+                yield Problem(str(table.path), line, spec["name"],
+                              "blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)",
+                              "blank-number")
+
+
+def financial_years_run_on(package, settings):
+    """A financial year's second part is the year after its first (2022-23, not 2022-24)."""
+    for table, spec in _fields(package, lambda f: f["name"] == "financial_year"):
+        for line, record in table.records():
+            match = FINANCIAL_YEAR.match(record.get("financial_year", ""))
+            if match and (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+                start = int(match.group(1))
+                yield Problem(str(table.path), line, "financial_year",
+                              f"'{match.group(0)}' is not a financial year: after {start} comes {start + 1} ({start}-{(start + 1) % 100:02d})",
+                              "financial-year")
+
+
+@lru_cache(maxsize=None)
+def _known_codes(path: Path) -> frozenset[str]:
+    with open(path, newline="", encoding="utf-8") as file:
+        return frozenset(row["code"] for row in csv.DictReader(file))
+
+
+def authority_codes_known(package, settings):
+    """Every authority_code is a known GSS code of the right form (listed in the GSS reference file)."""
+    known = _known_codes(Path(settings["gss_codes"]))
+    for table, spec in _fields(package, lambda f: f["name"] == "authority_code"):
+        for line, record in table.records():
+            code = record.get("authority_code", "")
+            if GSS_FORM.match(code) and code not in known:
+                yield Problem(str(table.path), line, "authority_code",
+                              f"'{code}' is not a known GSS code: check it against ONS, then add it to {settings['gss_codes_display']}",
+                              "unknown-gss-code")
+
+
+def shares_sum_to_100(package, settings):
+    """Shares within one group (a field's sumsTo100Within, such as authority and month) sum to 100, within the tolerance."""
+    tolerance = settings["share_tolerance"]
+    for table, spec in _fields(package, lambda f: "sumsTo100Within" in f):
+        groups: dict[tuple, list] = defaultdict(list)
+        for line, record in table.records():
+            groups[tuple(record.get(k, "") for k in spec["sumsTo100Within"])].append((line, record.get(spec["name"], "")))
+        for key, members in groups.items():
+            values = [_number(cell) for _, cell in members if cell not in SYMBOLS]
+            if not values or None in values:
+                continue  # a group with suppressed or malformed shares cannot be summed; types are checked elsewhere
+            total = sum(values)
+            if abs(total - 100) > tolerance:
+                where = ", ".join(f"{k}={v}" for k, v in zip(spec["sumsTo100Within"], key))
+                lines = ", ".join(str(line) for line, _ in members)
+                yield Problem(str(table.path), members[0][0], spec["name"],
+                              f"shares for {where} add up to {total:g}, not 100 (±{tolerance:g}); rows on lines {lines}",
+                              "shares-sum")
+
+
+def small_counts_suppressed(package, settings):
+    """Counts from 1 to the suppression threshold less one are published as [c] (disclosure control)."""
+    threshold = settings["suppression_threshold"]
+    for table, spec in _fields(package, lambda f: f.get("disclosureControl")):
+        for line, record in table.records():
+            value = _number(record.get(spec["name"], ""))
+            if value is not None and 0 < value < threshold:
+                yield Problem(str(table.path), line, spec["name"],
+                              f"{show(record[spec['name']])} must be published as [c]: counts from 1 to {threshold - 1} are suppressed",
+                              "unsuppressed-count")
+
+
+RULES = (
+    no_formula_injection,
+    no_blank_numbers,
+    financial_years_run_on,
+    authority_codes_known,
+    shares_sum_to_100,
+    small_counts_suppressed,
+)
+
+
+def check_rules(package: LoadedPackage, settings: dict) -> list[Problem]:
+    return [problem for rule in RULES for problem in rule(package, settings)]

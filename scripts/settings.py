@@ -1,0 +1,46 @@
+"""Project settings, declared once as data.
+
+The validator's command-line help, its defaults and the README's settings table are all
+read from ``SETTINGS``; a test checks the README names every one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS = {
+    s.name: s
+    for s in (
+        Setting(
+            "suppression_threshold",
+            5,
+            "Counts below this (and above 0) in a field marked disclosureControl must be published as [c].",
+        ),
+        Setting(
+            "share_tolerance",
+            0.5,
+            "How far the shares of one group (a field marked sumsTo100Within) may stray from 100.",
+        ),
+        Setting(
+            "gss_codes",
+            ROOT / "scripts" / "reference" / "gss-codes.csv",
+            "CSV of known GSS codes (column code) that authority_code values must come from.",
+        ),
+        Setting("data_dir", ROOT / "data", "Folder holding one folder per data package."),
+    )
+}
+
+
+def default(name: str):
+    return SETTINGS[name].default

@@ -1,0 +1,257 @@
+"""Structural checks: the descriptor, the files it names, and frictionless's row checks.
+
+Frictionless checks types, constraints and keys; this module reads its errors back as
+``Problem``s that name the file, the editor's line and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from frictionless import FrictionlessException, Package
+
+from scripts.jsonpos import line_of, locate
+from scripts.problems import Problem, show
+from scripts.table import Table, TableError, read_table
+
+FIELD_TYPES = (
+    "string number integer boolean object array date time datetime year yearmonth "
+    "duration geopoint geojson any"
+).split()
+SOURCES = "sources"
+
+
+@dataclass
+class LoadedPackage:
+    """A package whose descriptor is sound, with the tables that could be read."""
+
+    folder: Path
+    descriptor: dict
+    descriptor_path: str
+    tables: dict[str, Table] = field(default_factory=dict)  # resource name -> table
+    broken: set[str] = field(default_factory=set)  # resources whose rows cannot be checked
+
+    def schema(self, resource_name: str) -> dict:
+        return next(r["schema"] for r in self.descriptor["resources"] if r["name"] == resource_name)
+
+    def csv_path(self, resource_name: str) -> str:
+        return str(self.tables[resource_name].path)
+
+
+def load_package(folder: Path, problems: list[Problem]) -> LoadedPackage | None:
+    """Check the descriptor and read every file it names; None if the descriptor is unusable."""
+    descriptor_path = str(folder / "datapackage.json")
+    try:
+        text = (folder / "datapackage.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(descriptor_path, None, None, "file not found: every package folder needs a datapackage.json", "missing-file"))
+        return None
+    except UnicodeDecodeError:
+        problems.append(Problem(descriptor_path, None, None, "not UTF-8: save the descriptor as UTF-8", "encoding-error"))
+        return None
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as error:
+        problems.append(Problem(descriptor_path, error.lineno, None, f"not valid JSON: {error.msg} (column {error.colno})", "descriptor-error", error.colno))
+        return None
+
+    positions = locate(text)
+    before = len(problems)
+    _check_descriptor(descriptor, descriptor_path, positions, problems)
+    if len(problems) > before:
+        return None
+    report = Package.validate_descriptor(descriptor)
+    if not report.valid:
+        for error in report.flatten(["note"]):
+            problems.append(Problem(descriptor_path, None, None, f"not a valid data package descriptor: {error[0]}", "descriptor-error"))
+        return None
+
+    package = LoadedPackage(folder, descriptor, descriptor_path)
+    for index, resource in enumerate(descriptor["resources"]):
+        csv_path = folder / resource["path"]
+        try:
+            table = read_table(csv_path)
+        except TableError as error:
+            package.broken.add(resource["name"])
+            if error.code == "missing-file":
+                problems.append(Problem(descriptor_path, line_of(positions, ("resources", index, "path")), None,
+                                        f"resource '{resource['name']}' names {resource['path']}, which does not exist", "missing-file"))
+            else:
+                problems.append(Problem(str(csv_path), error.line, None, error.message, error.code))
+            continue
+        package.tables[resource["name"]] = table
+        if _check_header(table, resource["schema"], problems):
+            package.broken.add(resource["name"])
+    return package
+
+
+def _check_descriptor(descriptor, path: str, positions, problems: list[Problem]) -> None:
+    def add(where: tuple, message: str, field_name: str | None = None):
+        problems.append(Problem(path, line_of(positions, where), field_name, message, "descriptor-error"))
+
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        add(("resources",), "the descriptor needs a list of resources")
+        return
+    names = [r.get("name") for r in resources if isinstance(r, dict)]
+    for index, resource in enumerate(resources):
+        where = ("resources", index)
+        if not isinstance(resource, dict) or not all(k in resource for k in ("name", "path", "schema")):
+            add(where, "each resource needs a name, a path and a schema")
+            continue
+        fields = resource["schema"].get("fields") if isinstance(resource["schema"], dict) else None
+        if not isinstance(fields, list) or not fields:
+            add(where + ("schema",), f"resource '{resource['name']}' needs schema.fields")
+            continue
+        for number, spec in enumerate(fields):
+            kind = spec.get("type", "string") if isinstance(spec, dict) else None
+            if kind not in FIELD_TYPES:
+                add(where + ("schema", "fields", number, "type"),
+                    f"resource '{resource['name']}': unknown field type '{kind}'; use one of {', '.join(FIELD_TYPES)}",
+                    spec.get("name") if isinstance(spec, dict) else None)
+        if resource["name"] == SOURCES:
+            continue
+        field_names = {f.get("name") for f in fields if isinstance(f, dict)}
+        cites = any(
+            fk.get("fields") in (["source_id"], "source_id") and fk.get("reference", {}).get("resource") == SOURCES
+            for fk in resource["schema"].get("foreignKeys", [])
+        )
+        if "source_id" not in field_names or not cites or SOURCES not in names:
+            add(where + ("schema",), f"resource '{resource['name']}' must cite a source: a source_id field with a foreign key to the sources resource")
+
+
+def _check_header(table: Table, schema: dict, problems: list[Problem]) -> bool:
+    """Report every way the header differs from the schema; True if it differs."""
+    expected = [f["name"] for f in schema["fields"]]
+    actual = table.header
+    if actual == expected:
+        return False
+    path = str(table.path)
+    wanted = ",".join(expected)
+    for name in actual:
+        if name not in expected:
+            problems.append(Problem(path, 1, name, f"column '{name}' is not in the schema: remove it, or describe it in datapackage.json", "extra-column"))
+    for name in expected:
+        if name not in actual:
+            problems.append(Problem(path, 1, name, f"column '{name}' is missing: the header must be {wanted}", "missing-column"))
+    seen = set()
+    for name in actual:
+        if name in seen:
+            problems.append(Problem(path, 1, name, f"column '{name}' appears more than once", "duplicate-column"))
+        seen.add(name)
+    if sorted(actual) == sorted(expected) and len(seen) == len(actual):
+        for position, (got, want) in enumerate(zip(actual, expected), start=1):
+            if got != want:
+                problems.append(Problem(path, 1, got, f"column {position} is '{got}' but the schema puts '{want}' there: the header must be {wanted}", "column-order"))
+                break
+    return True
+
+
+def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
+    """Frictionless's type, constraint and key checks on every readable table."""
+    descriptor = json.loads(json.dumps(package.descriptor))
+    for resource in descriptor["resources"]:
+        keys = resource["schema"].get("foreignKeys", [])
+        resource["schema"]["foreignKeys"] = [
+            fk for fk in keys if fk.get("reference", {}).get("resource", "") not in package.broken
+        ]
+    try:
+        frictionless_package = Package(descriptor, basepath=str(package.folder))
+    except FrictionlessException as error:
+        problems.append(Problem(package.descriptor_path, None, None, f"not a valid data package descriptor: {error.error.note}", "descriptor-error"))
+        return
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        if name in package.broken:
+            continue
+        report = frictionless_package.get_resource(name).validate()
+        table = package.tables[name]
+        for task in report.tasks:
+            for error in task.errors:
+                problems.append(_from_frictionless(error, table, resource["schema"], descriptor))
+
+
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
+_SAME_ROW = re.compile(r"row at position (\d+)")
+
+
+def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> Problem:
+    path = str(table.path)
+    row = getattr(error, "row_number", None)
+    line = table.line_of_position(row) if row else None
+    field_name = getattr(error, "field_name", None)
+    cell = getattr(error, "cell", None)
+    spec = next((f for f in schema["fields"] if f["name"] == field_name), {})
+    kind = error.type
+    if kind == "type-error":
+        wanted = {
+            "number": "a number",
+            "integer": "a whole number",
+            "date": "a date in the form YYYY-MM-DD",
+            "yearmonth": "a month in the form YYYY-MM",
+            "boolean": "true or false",
+        }.get(spec.get("type"), f"a valid {spec.get('type')}")
+        message = f"{show(cell)} is not {wanted}"
+    elif kind == "constraint-error":
+        match = _CONSTRAINT.search(error.note)
+        constraint, limit = match.groups() if match else ("", "")
+        message = _constraint_message(constraint, limit, cell, spec) or error.note
+    elif kind == "primary-key":
+        key = schema.get("primaryKey", [])
+        key = [key] if isinstance(key, str) else key
+        field_name = ",".join(key)
+        first = _SAME_ROW.search(error.note or "")
+        values = ", ".join(str(c) for c in _cells(error, table, key))
+        message = f"duplicate key ({values}): the same {' and '.join(key)} as line {table.line_of_position(int(first.group(1))) if first else '?'}"
+    elif kind == "foreign-key":
+        fk = next((k for k in schema.get("foreignKeys", []) if _fk_fields(k)[0] in error.note), None)
+        fields = _fk_fields(fk) if fk else []
+        field_name = ",".join(fields) or None
+        value = ", ".join(str(c) for c in _cells(error, table, fields))
+        target = fk["reference"]["resource"] if fk else "?"
+        target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
+        target_fields = _fk_fields(fk["reference"]) if fk else []
+        if target == SOURCES:
+            message = f"unknown source '{value}': it is not a source_id in {target_path}"
+        else:
+            message = f"'{value}' is not an {','.join(target_fields)} in {target_path}"
+    elif kind == "blank-row":
+        message = "blank row: remove it"
+    elif kind in ("extra-cell", "missing-cell"):
+        message = f"this row has {'more' if kind == 'extra-cell' else 'fewer'} cells than the header has columns"
+    else:
+        message = error.note or error.message
+    return Problem(path, line, field_name, message, kind)
+
+
+def _fk_fields(spec: dict) -> list[str]:
+    names = spec["fields"]
+    return [names] if isinstance(names, str) else list(names)
+
+
+def _cells(error, table: Table, names: list[str]) -> list[str]:
+    cells = getattr(error, "cells", None) or []
+    return [cells[table.header.index(n)] for n in names if n in table.header and table.header.index(n) < len(cells)]
+
+
+def _constraint_message(constraint: str, limit: str, cell, spec: dict) -> str | None:
+    if constraint == "required":
+        return "a value is required" if cell in ("", None) else f"a value is required: {cell} is not allowed here"
+    if constraint == "minimum":
+        return f"{show(cell)} is below the minimum {limit}"
+    if constraint == "maximum":
+        return f"{show(cell)} is above the maximum {limit}"
+    if constraint == "enum":
+        allowed = ", ".join(spec.get("constraints", {}).get("enum", []))
+        return f"{show(cell)} is not one of: {allowed}"
+    if constraint == "pattern":
+        example = f" (for example {spec['example']})" if "example" in spec else ""
+        return f"{show(cell)} does not match the pattern {limit}{example}"
+    if constraint == "unique":
+        return f"{show(cell)} appears more than once"
+    if constraint in ("minLength", "maxLength"):
+        return f"{show(cell)} is {'shorter' if constraint == 'minLength' else 'longer'} than {limit} characters"
+    return None

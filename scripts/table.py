@@ -1,0 +1,74 @@
+"""Read a CSV data file strictly: UTF-8 (a BOM is tolerated), and remember each row's line.
+
+Frictionless numbers rows by position; an editor numbers lines. They differ when a quoted
+cell spans lines, so every record keeps the line it starts on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BOM = b"\xef\xbb\xbf"
+
+
+class TableError(Exception):
+    def __init__(self, message: str, line: int | None = None, code: str = "file-error"):
+        super().__init__(message)
+        self.message, self.line, self.code = message, line, code
+
+
+@dataclass
+class Table:
+    path: Path
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line each row starts on
+
+    def line_of_position(self, position: int) -> int:
+        """Frictionless's row position (the header is 1) as an editor's line number."""
+        if position <= 1:
+            return 1
+        index = position - 2
+        return self.lines[index] if index < len(self.lines) else position
+
+    def records(self):
+        """(line, {field: cell}) for every data row."""
+        for line, row in zip(self.lines, self.rows):
+            yield line, dict(zip(self.header, row))
+
+
+def read_table(path: Path) -> Table:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TableError("file not found", code="missing-file") from None
+    if raw.startswith(BOM):
+        raw = raw[len(BOM):]
+    if not raw.strip():
+        raise TableError("file is empty: it needs at least the header row", line=1, code="empty-file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise TableError(
+            f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} cannot be decoded; "
+            "save the file as UTF-8",
+            line=line,
+            code="encoding-error",
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        table = Table(path=path, header=header)
+        previous_end = reader.line_num
+        for row in reader:
+            table.rows.append(row)
+            table.lines.append(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error as error:
+        raise TableError(f"not a readable CSV file: {error}", line=reader.line_num, code="csv-error") from None
+    return table

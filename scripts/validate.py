@@ -1,0 +1,124 @@
+"""Validate data packages: ``python -m scripts.validate [PACKAGE_FOLDER ...]``.
+
+Prints one line per problem, ``file:line:field: message``, every problem rather than the
+first, then a summary; exits 1 if there is any problem and 0 if the data is valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.problems import Problem
+from scripts.rules import check_rules
+from scripts.settings import SETTINGS, default
+from scripts.structure import check_rows, load_package
+
+CLI_SETTINGS = ("suppression_threshold", "share_tolerance", "gss_codes")
+
+
+@dataclass
+class Result:
+    problems: list[Problem] = field(default_factory=list)
+    packages: list[dict] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        resources = sum(len(p["resources"]) for p in self.packages)
+        rows = sum(r["rows"] for p in self.packages for r in p["resources"])
+        checked = f"Checked {len(self.packages)} package{'s' * (len(self.packages) != 1)} ({resources} resources, {rows} rows)"
+        if self.valid:
+            return f"{checked}: all valid."
+        files = len({p.path for p in self.problems})
+        count = len(self.problems)
+        return f"{checked}: {count} error{'s' * (count != 1)} in {files} file{'s' * (files != 1)}."
+
+    def as_dict(self) -> dict:
+        return {"valid": self.valid, "summary": self.summary(), "packages": self.packages,
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+def display(path: Path) -> Path:
+    """Paths as a maintainer typed them: relative to the working folder where possible."""
+    try:
+        return Path(os.path.relpath(path.resolve()))
+    except ValueError:
+        return path
+
+
+def package_folders(paths: list[str], data_dir: Path) -> list[Path]:
+    if not paths:
+        return sorted(display(p.parent) for p in data_dir.glob("*/datapackage.json"))
+    folders = []
+    for given in map(Path, paths):
+        folder = given.parent if given.name == "datapackage.json" else given
+        if not (folder / "datapackage.json").exists() and any(folder.glob("*/datapackage.json")):
+            folders.extend(sorted(display(p.parent) for p in folder.glob("*/datapackage.json")))
+        else:
+            folders.append(display(folder))
+    return folders
+
+
+def validate(folders: list[Path], settings: dict) -> Result:
+    settings = {**settings, "gss_codes_display": str(display(Path(settings["gss_codes"])))}
+    result = Result()
+    for folder in folders:
+        problems: list[Problem] = []
+        package = load_package(folder, problems)
+        if package is not None:
+            check_rows(package, problems)
+            problems.extend(check_rules(package, settings))
+        result.problems.extend(problems)
+        bad_files = {p.path for p in problems}
+        resources = []
+        if package is not None:
+            for resource in package.descriptor["resources"]:
+                table = package.tables.get(resource["name"])
+                path = str(folder / resource["path"])
+                resources.append({"name": resource["name"], "path": path,
+                                  "rows": len(table.rows) if table else 0,
+                                  "valid": path not in bad_files and resource["name"] not in package.broken})
+        result.packages.append({"name": package.descriptor.get("name") if package else folder.name,
+                                "path": str(folder), "valid": not problems, "resources": resources})
+    result.problems.sort(key=Problem.sort_key)
+    return result
+
+
+def parser() -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(
+        prog="python -m scripts.validate",
+        description="Validate data packages with frictionless and the project's own rules.",
+    )
+    cli.add_argument("packages", nargs="*", help="package folders (default: every folder under data/ with a datapackage.json)")
+    cli.add_argument("--format", choices=("text", "github"), default="text",
+                     help="text: file:line:field: message; github: GitHub Actions error annotations")
+    cli.add_argument("--json", metavar="PATH", help="also write the full report as JSON to PATH")
+    for name in CLI_SETTINGS:
+        setting = SETTINGS[name]
+        kind = type(setting.default) if not isinstance(setting.default, Path) else Path
+        cli.add_argument(f"--{name.replace('_', '-')}", type=kind, default=setting.default,
+                         help=f"{setting.help} (default: {display(setting.default) if kind is Path else setting.default})")
+    return cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = {name: getattr(args, name) for name in CLI_SETTINGS}
+    result = validate(package_folders(args.packages, default("data_dir")), settings)
+    for problem in result.problems:
+        print(problem.github() if args.format == "github" else problem.text())
+    print(result.summary())
+    if args.json:
+        Path(args.json).write_text(json.dumps(result.as_dict(), indent=2, default=str) + "\n", encoding="utf-8")
+    return 0 if result.valid else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Set-up: the README's two commands are the ones CI runs, and the docs name what exists."""
+
+from __future__ import annotations
+
+import re
+
+from scripts.rules import RULES
+from scripts.settings import SETTINGS
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def first_commands(text: str) -> list[str]:
+    return re.findall(r"^\s*(make \w+)\s*$", text, re.M)
+
+
+def test_readme_gives_make_site_and_make_test_first():
+    assert first_commands(README)[:2] == ["make site", "make test"]
+
+
+def test_ci_runs_the_readme_test_command_after_installing_chromium():
+    assert CI.rstrip().splitlines()[-1] == "make test"
+    assert "chromium" in CI and "apt-get install" in CI
+
+
+def test_make_targets_the_readme_names_exist():
+    targets = set(re.findall(r"^([\w-]+):", MAKEFILE, re.M))
+    named = set(re.findall(r"`make ([\w-]+)`", README))
+    assert named <= targets, named - targets
+
+
+def test_readme_names_every_setting_and_rule():
+    for name in SETTINGS:
+        assert f"`{name}`" in README or f"--{name.replace('_', '-')}" in README, name
+    for rule in RULES:
+        assert rule.__doc__.splitlines()[0] in README, rule.__name__
+
+
+def test_serve_listens_on_loopback_only():
+    assert "--bind 127.0.0.1" in MAKEFILE
+
+
+def test_requirements_are_pinned_exactly():
+    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", l) for l in lines), lines
