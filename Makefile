@@ -3,16 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEPS := $(VENV)/.installed
+NODE := node_modules/.installed
 PORT ?= 8000
 
 .PHONY: site test validate serve lock clean
 
 ## site: install pinned dependencies into .venv, validate data/, build the site into output/
-site: $(DEPS)
+site: $(DEPS) $(NODE)
 	$(BIN)/python -m scripts.build
 
 ## test: run the whole test suite (needs Debian's chromium for the browser tests; .ci/run installs it)
-test: $(DEPS)
+test: $(DEPS) $(NODE)
 	$(BIN)/python -m pytest
 
 ## validate: check every data package under data/ (errors as file:line:field: message)
@@ -38,4 +39,8 @@ clean:
 $(DEPS): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --requirement requirements.txt
+	touch $@
+
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

@@ -1,0 +1,113 @@
+"""Load the data packages once, for every part of the build that shows them.
+
+Cells stay as published (strings, with the GSS symbols [c], [x] and [z] as they are);
+``number()`` reads a value where a page or chart needs one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+SYMBOLS = {
+    "[c]": "confidential: suppressed so that no one can be identified",
+    "[x]": "not available",
+    "[z]": "not applicable",
+}
+
+
+def number(cell: str) -> float | None:
+    """A cell as a number, or None for a symbol or blank."""
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class Resource:
+    package: "DataPackage"
+    descriptor: dict
+
+    @property
+    def name(self) -> str:
+        return self.descriptor["name"]
+
+    @property
+    def filename(self) -> str:
+        return self.descriptor["path"]
+
+    @property
+    def path(self) -> Path:
+        return self.package.folder / self.filename
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.descriptor["schema"]["fields"]
+
+    @property
+    def primary_key(self) -> list[str]:
+        key = self.descriptor["schema"].get("primaryKey", [])
+        return [key] if isinstance(key, str) else list(key)
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        with open(self.path, newline="", encoding="utf-8-sig") as file:
+            return list(csv.DictReader(file))
+
+    def field(self, name: str) -> dict:
+        return next(f for f in self.fields if f["name"] == name)
+
+    def find(self, **where) -> list[dict]:
+        return [row for row in self.rows if all(row.get(k) == v for k, v in where.items())]
+
+
+@dataclass
+class DataPackage:
+    folder: Path
+    descriptor: dict
+    resources: dict[str, Resource] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.descriptor["name"]
+
+    @property
+    def title(self) -> str:
+        return self.descriptor.get("title", self.name)
+
+    @property
+    def version(self) -> str:
+        return self.descriptor.get("version", "")
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        """source_id -> the row of sources.csv."""
+        if "sources" not in self.resources:
+            return {}
+        return {row["source_id"]: row for row in self.resources["sources"].rows}
+
+    def source_of(self, row: dict) -> dict | None:
+        return self.sources.get(row.get("source_id", ""))
+
+    @property
+    def data_resources(self) -> list[Resource]:
+        """Every resource but the sources list, in descriptor order."""
+        return [r for r in self.resources.values() if r.name != "sources"]
+
+
+def load_package(folder: Path) -> DataPackage:
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    package = DataPackage(folder=folder, descriptor=descriptor)
+    for spec in descriptor["resources"]:
+        package.resources[spec["name"]] = Resource(package, spec)
+    return package
+
+
+def load_packages(data_dir: Path) -> dict[str, DataPackage]:
+    """Every package under ``data_dir``, by name, in folder order."""
+    packages = (load_package(p.parent) for p in sorted(data_dir.glob("*/datapackage.json")))
+    return {p.name: p for p in packages}

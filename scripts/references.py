@@ -1,0 +1,71 @@
+"""``{kind name}`` references in Markdown: ``{figure spend/norfolk-2022-23}``, ``{chart ...}``.
+
+Each kind has a resolver, registered once in ``RESOLVERS``; a resolver turns a name into
+trusted HTML (inline, or a block that replaces its whole paragraph). An unknown kind or
+name is a ``ReferenceProblem`` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+REFERENCE = re.compile(r"\{(?P<kind>[a-z]+) (?P<name>[A-Za-z0-9][A-Za-z0-9/_.\-]*)\}")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    block: bool = False
+
+
+class ReferenceProblem(Exception):
+    def __init__(self, path: str, line: int | None, message: str):
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+Resolver = Callable[[str, dict], Rendered]
+RESOLVERS: dict[str, Resolver] = {}
+
+
+def resolver(kind: str):
+    def register(function: Resolver) -> Resolver:
+        RESOLVERS[kind] = function
+        return function
+    return register
+
+
+def line_of(source_text: str, needle: str) -> int | None:
+    index = source_text.find(needle)
+    return source_text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def find(html_text: str):
+    """Each reference outside <code> and <pre>, as a match object."""
+    skip = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+    spans = [m.span() for m in skip.finditer(html_text)]
+    for match in REFERENCE.finditer(html_text):
+        if not any(start <= match.start() < end for start, end in spans):
+            yield match
+
+
+def resolve_all(html_text: str, source_text: str, source_path: str, context: dict) -> dict[str, Rendered]:
+    """reference text -> rendered HTML, or ReferenceProblem listing every bad one."""
+    resolved, problems = {}, []
+    for match in find(html_text):
+        kind, name = match["kind"], html.unescape(match["name"])
+        if match.group(0) in resolved:
+            continue
+        try:
+            if kind not in RESOLVERS:
+                raise LookupError(f"unknown reference kind '{kind}'; use one of: {', '.join(sorted(RESOLVERS))}")
+            resolved[match.group(0)] = RESOLVERS[kind](name, context)
+        except LookupError as error:
+            problems.append(ReferenceProblem(source_path, line_of(source_text, match.group(0)), str(error).strip("'\"")))
+    if problems:
+        raise ReferenceProblem(problems[0].path, problems[0].line,
+                               "; ".join(p.message if p is problems[0] else str(p) for p in problems))
+    return resolved

@@ -1,0 +1,68 @@
+"""The Pelican plugin: attaches the data packages, figures and data pages to the site.
+
+``register()`` only connects the handlers; ``PLUGINS = ["scripts.site"]`` in pelican.conf.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from scripts import catalogue, figures
+from scripts.datapackages import load_packages
+from scripts.gitinfo import last_changed
+from scripts.safe_markdown import SafeMarkdownReader
+from scripts.settings import ROOT
+
+MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+
+
+def data_dir(settings: dict) -> Path:
+    return Path(settings.get("DATA_DIR") or ROOT / "data")
+
+
+def attach_data(pelican) -> None:
+    """Load the packages once and put them, and what is worked out from them, in the settings."""
+    settings = pelican.settings
+    packages = load_packages(data_dir(settings))
+    settings["DATA_PACKAGES"] = packages
+    settings["HEADLINE_FIGURES"] = [figures.resolve(name, packages) for name in figures.HEADLINE]
+    settings["DATA_LAST_CHANGED"] = last_changed(data_dir(settings))
+    settings["BUILT_ON"] = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    SafeMarkdownReader.context = {"packages": packages, "siteurl": settings.get("SITEURL", "")}
+
+
+def install_reader(readers) -> None:
+    for extension in MARKDOWN_EXTENSIONS:
+        readers.reader_classes[extension] = SafeMarkdownReader
+
+
+class DataPagesGenerator(Generator):
+    """Writes /data/, /data/<package>/ and the files researchers download."""
+
+    def generate_output(self, writer) -> None:
+        packages = self.settings["DATA_PACKAGES"]
+        output = Path(self.output_path)
+        views = []
+        for package in packages.values():
+            zip_download = catalogue.write_files(package, output)
+            view = catalogue.package_view(package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"])
+            view["zip_download"] = zip_download
+            views.append(view)
+            writer.write_file(f"data/{package.name}/index.html", self.get_template("dataset"), self.context,
+                              dataset=view, page_name=f"data/{package.name}/index", url=f"data/{package.name}/")
+        writer.write_file("data/index.html", self.get_template("data_index"), self.context,
+                          datasets=views, page_name="data/index", url="data/")
+
+
+def data_generator(pelican):
+    return DataPagesGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(attach_data)
+    signals.readers_init.connect(install_reader)
+    signals.get_generators.connect(data_generator)
