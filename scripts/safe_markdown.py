@@ -8,6 +8,7 @@ so nothing an author writes can pass as trusted.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from pathlib import Path
@@ -33,6 +34,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+logger = logging.getLogger(__name__)
 
 
 def sanitise(html: str) -> str:
@@ -66,7 +68,12 @@ class SafeMarkdownReader(MarkdownReader):
     def read(self, source_path):
         content, metadata = super().read(source_path)
         source_text = Path(source_path).read_text(encoding="utf-8")
-        content = render(content, source_text, _display(source_path), self.context)
+        try:
+            content = render(content, source_text, _display(source_path), self.context)
+        except references.ReferenceProblem as problem:
+            # Pelican logs only "Could not process <file>"; say what and where first.
+            logger.error("%s", problem)
+            raise
         if "summary" in metadata:
             metadata["summary"] = sanitise(str(metadata["summary"]))
         return content, metadata

@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from scripts import catalogue, figures
+from scripts import catalogue, contact, figures  # noqa: F401 (contact registers {contact ...})
 from scripts.datapackages import load_packages
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
@@ -32,7 +32,7 @@ def attach_data(pelican) -> None:
     settings["HEADLINE_FIGURES"] = [figures.resolve(name, packages) for name in figures.HEADLINE]
     settings["DATA_LAST_CHANGED"] = last_changed(data_dir(settings))
     settings["BUILT_ON"] = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    SafeMarkdownReader.context = {"packages": packages, "siteurl": settings.get("SITEURL", "")}
+    SafeMarkdownReader.context = {"packages": packages, "siteurl": settings.get("SITEURL", ""), "settings": settings}
 
 
 def install_reader(readers) -> None:

@@ -75,3 +75,15 @@ def test_off_host_requests_are_caught(open_page):
     page.page.evaluate("() => { const img = document.createElement('img'); img.alt = ''; img.src = 'http://tracker.invalid/x.png'; document.body.append(img); }")
     page.page.wait_for_timeout(200)
     assert page.off_host() == ["http://tracker.invalid/x.png"]
+
+
+def test_report_prints_without_navigation_and_with_link_addresses(open_page):
+    page = open_page("/reports/norfolk-2023-market-position/").page
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['header nav', '.skip-link', '.breadcrumbs', '.footer-links']
+        .map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert hidden == ["none"] * 4
+    after = page.evaluate("""() => getComputedStyle(document.querySelector('article a[href^="https://norfolk"]'), '::after').content""")
+    assert "https://norfolk.gov.uk/article/43532" in after
+    page.emulate_media(media="screen")
+    assert page.evaluate("() => getComputedStyle(document.querySelector('header nav')).display") != "none"
