@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +45,12 @@ class Result:
 
 
 def display(path: Path) -> Path:
-    """Paths as a maintainer typed them: relative to the working folder where possible."""
+    """Paths as a maintainer reads them: relative to the working folder when inside it."""
+    resolved = path.resolve()
     try:
-        return Path(os.path.relpath(path.resolve()))
+        return resolved.relative_to(Path.cwd())
     except ValueError:
-        return path
+        return resolved
 
 
 def package_folders(paths: list[str], data_dir: Path) -> list[Path]:
