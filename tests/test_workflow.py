@@ -240,3 +240,27 @@ def test_summary_command_reads_the_report_and_folders(two_sites):
     assert "## Pages this pull request changes" in result.stdout
     same = python("-m", "scripts.summary", "--report", str(REPORT), "--base", str(head), "--head", str(head))
     assert "No page of the built site changes." in same.stdout
+
+
+# --- contribution routes ---------------------------------------------------------------------
+
+def test_the_issue_forms_the_site_links_to_exist_and_are_valid():
+    from pelican.settings import read_settings
+
+    forms = ROOT / ".github" / "ISSUE_TEMPLATE"
+    named = read_settings(str(ROOT / "pelican.conf.py"))["ISSUE_FORMS"].values()
+    assert sorted(named) == sorted(p.name for p in forms.glob("*.yml") if p.name != "config.yml")
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    result = run(str(checker), "--builtin-schema", "vendor.github-issue-forms", *(str(forms / n) for n in named))
+    assert result.returncode == 0, result.stdout
+    config = run(str(checker), "--builtin-schema", "vendor.github-issue-config", str(forms / "config.yml"))
+    assert config.returncode == 0, config.stdout
+
+
+def test_pull_request_template_and_contributing_guide_exist():
+    template = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    assert "make ci" in template and template.count("- [ ]") >= 5
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for heading in ("add a dataset row", "add a provider", "add a report"):
+        assert f"## Worked example: {heading}" in guide
+    assert "{figure " in guide
