@@ -6,7 +6,7 @@ DEPS := $(VENV)/.installed
 NODE := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: site test validate serve lock clean
+.PHONY: site test validate serve lock clean ci linkcheck
 
 ## site: install pinned dependencies into .venv, validate data/, build the site into output/
 site: $(DEPS) $(NODE)
@@ -19,6 +19,17 @@ test: $(DEPS) $(NODE)
 ## validate: check every data package under data/ (errors as file:line:field: message)
 validate: $(DEPS)
 	$(BIN)/python -m scripts.validate
+
+## ci: the GitHub workflow's checks, in its order (validate, test, build, link check), to reproduce a red run
+ci: $(DEPS) $(NODE)
+	$(BIN)/python -m scripts.validate --format github --json build-report.json
+	$(BIN)/python -m pytest
+	$(BIN)/python -m scripts.build
+	$(BIN)/python -m scripts.linkcheck output
+
+## linkcheck: check every internal link of the built site in output/
+linkcheck: $(DEPS)
+	$(BIN)/python -m scripts.linkcheck output
 
 ## serve: preview the built site on http://127.0.0.1:$(PORT)/
 serve: site
