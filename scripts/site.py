@@ -12,6 +12,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from scripts import catalogue, figures
+from scripts.directory_pages import directory_generator
 from scripts.datapackages import load_packages
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
@@ -66,3 +67,4 @@ def register() -> None:
     signals.initialized.connect(attach_data)
     signals.readers_init.connect(install_reader)
     signals.get_generators.connect(data_generator)
+    signals.get_generators.connect(directory_generator)
