@@ -46,7 +46,7 @@ def service(item: Service) -> dict:
     record["organization"] = organization(item.provider)
     record["service_areas"] = [
         {"id": uid("service_area", area["id"]), "service_id": service_id, "name": area["name"],
-         "extent_type": "other", "uri": STATISTICAL_GEOGRAPHY + area["authority_code"]}
+         "uri": STATISTICAL_GEOGRAPHY + area["authority_code"]}
         for area in item.areas]
     record["contacts"] = []
     record["cost_options"] = []
