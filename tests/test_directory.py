@@ -142,6 +142,9 @@ def test_provider_page_shows_the_entry_honestly(built_site):
     assert page.select_one("#contact + dl a") is None  # no made-up website or email
     assert any(a["href"] == "https://www.healthwatchliverpool.co.uk/MH-Day-services-report-2025" for a in page.select("main a"))
     assert page.select_one(".stale-notice") is None
+    prose = page.select_one(".prose")  # content/directory/waythrough.md
+    assert prose.h2.get_text() == "Why the name changed"
+    assert prose.select_one('a[href="https://www.healthwatchliverpool.co.uk/MH-Day-services-report-2025"]')
 
 
 def test_report_a_change_link_is_prefilled(built_site):
