@@ -12,8 +12,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from scripts import catalogue, figures
-from scripts.directory_pages import directory_generator
 from scripts.datapackages import load_packages
+from scripts.directory_pages import directory_generator
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import ROOT

@@ -24,12 +24,14 @@ PROVIDERS = DATA / "providers"
 # a stale drop-in (checked long ago, charges) and a closed centre.
 EXTRA = {
     "organization": [
-        'norwich-peer-network,Norwich Peer Network,,,Synthetic test provider.,https://example.org/,hello@example.org,active,2026-11-01,norfolk-mps-2023',
+        'norwich-peer-network,Norwich Peer Network,,,Synthetic test provider.,https://example.org/,'
+        'hello@example.org,active,2026-11-01,norfolk-mps-2023',
         'old-drop-in,Old Drop-in,,,Synthetic stale entry.,[x],[x],active,2024-01-15,norfolk-mps-2023',
         'closed-centre,Closed Centre,,,Synthetic closed entry.,[x],[x],closed,2026-11-01,norfolk-mps-2023',
     ],
     "service": [
-        'norwich-peer-group,norwich-peer-network,Peer group,Synthetic.,active,Adults in Norwich,Self-referral by email,Free,https://example.org/peer,[x],norfolk-mps-2023',
+        'norwich-peer-group,norwich-peer-network,Peer group,Synthetic.,active,Adults in Norwich,'
+        'Self-referral by email,Free,https://example.org/peer,[x],norfolk-mps-2023',
         'old-drop-in-centre,old-drop-in,Drop-in centre,Synthetic.,active,[x],[x],£2 a visit,[x],[x],norfolk-mps-2023',
         'closed-centre-day,closed-centre,Day centre,Synthetic.,defunct,[x],[x],[x],[x],[x],norfolk-mps-2023',
     ],
@@ -140,7 +142,8 @@ def test_provider_page_shows_the_entry_honestly(built_site):
     assert "Last checked 2026-11-22" in text
     assert "Not yet confirmed from a source" in text
     assert page.select_one("#contact + dl a") is None  # no made-up website or email
-    assert any(a["href"] == "https://www.healthwatchliverpool.co.uk/MH-Day-services-report-2025" for a in page.select("main a"))
+    source = "https://www.healthwatchliverpool.co.uk/MH-Day-services-report-2025"
+    assert any(a["href"] == source for a in page.select("main dl a"))
     assert page.select_one(".stale-notice") is None
     prose = page.select_one(".prose")  # content/directory/waythrough.md
     assert prose.h2.get_text() == "Why the name changed"
