@@ -13,6 +13,7 @@ from pelican.generators import Generator
 
 from scripts import catalogue, contact, figures  # noqa: F401 (contact registers {contact ...})
 from scripts.datapackages import load_packages
+from scripts.directory_pages import directory_generator
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import ROOT
@@ -66,3 +67,4 @@ def register() -> None:
     signals.initialized.connect(attach_data)
     signals.readers_init.connect(install_reader)
     signals.get_generators.connect(data_generator)
+    signals.get_generators.connect(directory_generator)

@@ -1,0 +1,292 @@
+"""The service directory: providers and services from data/providers/, shaped for the pages.
+
+One entry per service; filters (facets) are declared once in ``FACETS`` and feed the static
+filter pages (/directory/<facet path>/<value>/), the query keys the script reads
+(?support=time-bank) and the counts beside each filter link.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import markdown as markdown_lib
+from markupsafe import Markup
+
+from scripts import safe_markdown
+from scripts.datapackages import DataPackage
+from scripts.references import ReferenceProblem
+from scripts.settings import ROOT
+
+log = logging.getLogger(__name__)
+
+NOT_CONFIRMED = "Not yet confirmed from a source"
+MISSING = {"", "[c]", "[x]", "[z]"}
+STALE_AFTER_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str    # the query key: ?support=time-bank
+    path: str   # the static pages: /directory/support-type/time-bank/
+    title: str
+
+
+FACETS = (
+    Facet("area", "area", "Council area"),
+    Facet("locality", "locality", "Locality"),
+    Facet("support", "support-type", "Support type"),
+    Facet("activity", "activity-kind", "Activity kind"),
+    Facet("cost", "cost", "Cost"),
+)
+TAXONOMY_FACETS = {"support-type": "support", "activity-kind": "activity"}
+COSTS = (("free", "Free"), ("charges", "Charges apply"), ("not-confirmed", "Cost not yet confirmed"))
+RESERVED_IDS = {f.path for f in FACETS}
+
+
+def known(cell: str | None) -> str:
+    """The cell, or '' for a GSS symbol or a blank."""
+    return "" if cell is None or cell.strip() in MISSING else cell.strip()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def cost_value(fees_description: str) -> str:
+    fees = known(fees_description).lower()
+    if not fees:
+        return "not-confirmed"
+    return "free" if fees.startswith("free") else "charges"
+
+
+@dataclass
+class Service:
+    id: str
+    name: str
+    description: str
+    status: str
+    eligibility: str
+    application_process: str
+    fees: str
+    url: str
+    email: str
+    areas: list[dict]
+    terms: list[dict]
+    source: dict
+    provider: "Provider | None" = None
+
+    @property
+    def values(self) -> dict[str, list[str]]:
+        """facet key -> the values this service has."""
+        values = {facet.key: [] for facet in FACETS}
+        for area in self.areas:
+            values["area"].append(area["authority_slug"])
+            if area["locality_slug"]:
+                values["locality"].append(area["locality_slug"])
+        for term in self.terms:
+            values[TAXONOMY_FACETS[term["taxonomy"]]].append(term["id"])
+        values["cost"].append(cost_value(self.fees))
+        return values
+
+    @property
+    def data_attributes(self) -> Markup:
+        return Markup(" ").join(Markup('data-{}="{}"').format(key, " ".join(v)) for key, v in self.values.items())
+
+    def terms_of(self, taxonomy: str) -> list[dict]:
+        return [t for t in self.terms if t["taxonomy"] == taxonomy]
+
+    @property
+    def cost_text(self) -> str:
+        return known(self.fees) or NOT_CONFIRMED
+
+
+@dataclass
+class Provider:
+    id: str
+    name: str
+    alternate_name: str
+    former_name: str
+    description: str
+    website: str
+    email: str
+    status: str
+    last_checked: date
+    source: dict
+    services: list[Service] = field(default_factory=list)
+    stale: bool = False
+    prose: Markup = Markup("")
+    figures: list[dict] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"/directory/{self.id}/"
+
+
+@dataclass
+class FilterValue:
+    facet: Facet
+    value: str
+    label: str
+    entries: list[Service]
+
+    @property
+    def url(self) -> str:
+        return f"/directory/{self.facet.path}/{self.value}/"
+
+
+@dataclass
+class Directory:
+    providers: list[Provider]
+    filters: dict[str, list[FilterValue]]   # facet key -> values, in display order
+
+    @property
+    def services(self) -> list[Service]:
+        return [s for p in self.providers for s in p.services]
+
+    @property
+    def stale(self) -> list[Provider]:
+        return [p for p in self.providers if p.stale]
+
+    def filter_values(self):
+        return [v for values in self.filters.values() for v in values]
+
+
+def months_before(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def is_stale(last_checked: date, today: date) -> bool:
+    return last_checked < months_before(today, STALE_AFTER_MONTHS)
+
+
+def load(package: DataPackage, authority_names: dict[str, str], today: date) -> Directory:
+    """The directory from the providers package; ``today`` decides which entries are stale."""
+    resources = package.resources
+    sources = package.sources
+    terms = {row["id"]: row for row in resources["taxonomy_term"].rows}
+    services_terms: dict[str, list[dict]] = {}
+    for row in resources["service_taxonomy"].rows:
+        services_terms.setdefault(row["service_id"], []).append(terms[row["taxonomy_term_id"]])
+    areas: dict[str, list[dict]] = {}
+    for row in resources["service_area"].rows:
+        authority = authority_names.get(row["authority_code"], row["authority_code"])
+        locality = row["name"] if slug(row["name"]) != slug(authority) else ""
+        areas.setdefault(row["service_id"], []).append({
+            **row, "authority_name": authority, "authority_slug": slug(authority),
+            "locality": locality, "locality_slug": slug(locality)})
+    figures = resources["market_snapshot"].rows if "market_snapshot" in resources else []
+
+    providers = []
+    for row in resources["organization"].rows:
+        if row["id"] in RESERVED_IDS:
+            raise ValueError(f"{resources['organization'].path}: the id '{row['id']}' is taken by a filter page")
+        last_checked = date.fromisoformat(row["last_checked"])
+        provider = Provider(
+            id=row["id"], name=row["name"], alternate_name=known(row["alternate_name"]),
+            former_name=known(row["former_name"]), description=row["description"], website=known(row["website"]),
+            email=known(row["email"]), status=row["status"], last_checked=last_checked,
+            source=sources.get(row["source_id"], {}), stale=is_stale(last_checked, today))
+        providers.append(provider)
+    by_id = {p.id: p for p in providers}
+    for row in resources["service"].rows:
+        service = Service(
+            id=row["id"], name=row["name"], description=row["description"], status=row["status"],
+            eligibility=known(row["eligibility_description"]), application_process=known(row["application_process"]),
+            fees=known(row["fees_description"]), url=known(row["url"]), email=known(row["email"]),
+            areas=areas.get(row["id"], []), terms=services_terms.get(row["id"], []),
+            source=sources.get(row["source_id"], {}))
+        service.provider = by_id[row["organization_id"]]
+        service.provider.services.append(service)
+    for provider in providers:
+        codes = {a["authority_code"] for s in provider.services for a in s.areas}
+        provider.figures = [f for f in figures if f["authority_code"] in codes]
+    providers.sort(key=lambda p: p.name.lower())
+    return Directory(providers, _filters(providers, terms.values()))
+
+
+def _filters(providers: list[Provider], terms) -> dict[str, list[FilterValue]]:
+    services = [s for p in providers for s in p.services]
+    labels: dict[str, dict[str, str]] = {f.key: {} for f in FACETS}
+    for service in services:
+        for area in service.areas:
+            labels["area"][area["authority_slug"]] = area["authority_name"]
+            if area["locality_slug"]:
+                labels["locality"][area["locality_slug"]] = area["locality"]
+    for term in terms:  # every term, even one no service has yet: its page says so
+        labels[TAXONOMY_FACETS[term["taxonomy"]]][term["id"]] = term["name"]
+    labels["cost"] = dict(COSTS)
+    filters = {}
+    for facet in FACETS:
+        ordered = labels[facet.key].items()
+        if facet.key in ("area", "locality"):
+            ordered = sorted(ordered, key=lambda item: item[1])
+        filters[facet.key] = [
+            FilterValue(facet, value, label, [s for s in services if value in s.values[facet.key]])
+            for value, label in ordered]
+    return filters
+
+
+def attach_prose(directory: Directory, folder: Path, context: dict, markdown_settings: dict) -> None:
+    """Add content/directory/<id>.md to the provider with that id; an unknown id is an error."""
+    by_id = {p.id: p for p in directory.providers}
+    for path in sorted(folder.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        shown = _display(path)
+        if path.stem not in by_id:
+            raise ReferenceProblem(shown, 1, f"no provider has the id '{path.stem}' (the file's name); "
+                                             f"ids are in data/providers/organization.csv")
+        html = markdown_lib.Markdown(**markdown_settings).convert(text)
+        by_id[path.stem].prose = Markup(safe_markdown.render(html, text, shown, context))
+
+
+def warn_stale(directory: Directory, today: date) -> None:
+    for provider in directory.stale:
+        log.warning("directory: %s (%s) was last checked on %s, over %d months before %s; check it and update "
+                    "last_checked in data/providers/organization.csv", provider.name, provider.id,
+                    provider.last_checked.isoformat(), STALE_AFTER_MONTHS, today.isoformat())
+
+
+def json_ld(provider: Provider, site_url: str) -> Markup:
+    """schema.org Organization and Service records, safe inside <script type="application/ld+json">."""
+    page = site_url + provider.url
+    organisation = {"@type": "Organization", "@id": page + "#organization", "name": provider.name,
+                    "description": provider.description, "mainEntityOfPage": page}
+    alternates = [n for n in (provider.alternate_name, provider.former_name) if n]
+    if alternates:
+        organisation["alternateName"] = alternates
+    if provider.website:
+        organisation["url"] = provider.website
+    if provider.email:
+        organisation["email"] = provider.email
+    graph = [organisation]
+    for service in provider.services:
+        record = {"@type": "Service", "@id": f"{page}#service-{service.id}", "name": service.name,
+                  "description": service.description, "provider": {"@id": page + "#organization"},
+                  "serviceType": [t["name"] for t in service.terms_of("support-type")],
+                  "areaServed": [{"@type": "AdministrativeArea", "name": a["name"]} for a in service.areas]}
+        if service.eligibility:
+            record["audience"] = {"@type": "Audience", "audienceType": service.eligibility}
+        if service.url:
+            record["url"] = service.url
+        graph.append(record)
+    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)

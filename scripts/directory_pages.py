@@ -1,0 +1,72 @@
+"""Writes the directory: /directory/, a static page per filter value, a page per provider, the ORUK export.
+
+Settings: ``DIRECTORY_TODAY`` (an ISO date; default: the day of the build) decides which entries
+are over 12 months old; ``DIRECTORY_PATH`` (default: ``directory`` under ``PATH``) holds the
+optional prose files ``<organization id>.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from pelican.generators import Generator
+
+from scripts import directory as model
+from scripts import openreferral
+from scripts.safe_markdown import SafeMarkdownReader
+from scripts.settings import default
+
+
+def today(settings: dict) -> date:
+    value = settings.get("DIRECTORY_TODAY")
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if value else date.today()
+
+
+def authority_names() -> dict[str, str]:
+    with open(default("gss_codes"), newline="", encoding="utf-8-sig") as file:
+        return {row["code"]: row["name"] for row in csv.DictReader(file)}
+
+
+def change_link(settings: dict, provider: model.Provider) -> str:
+    form = settings.get("ISSUE_FORMS", {}).get("directory-change", "")
+    title = f"Directory change: {provider.name} ({provider.id})"
+    return f"{settings.get('REPOSITORY_URL', '')}/issues/new?template={quote(form)}&title={quote(title)}"
+
+
+class DirectoryGenerator(Generator):
+
+    def generate_output(self, writer) -> None:
+        packages = self.settings["DATA_PACKAGES"]
+        if "providers" not in packages:
+            return
+        day = today(self.settings)
+        directory = model.load(packages["providers"], authority_names(), day)
+        prose = Path(self.settings.get("DIRECTORY_PATH") or Path(self.settings["PATH"]) / "directory")
+        model.attach_prose(directory, prose, SafeMarkdownReader.context, self.settings.get("MARKDOWN", {}))
+        model.warn_stale(directory, day)
+        openreferral.write(directory, Path(self.output_path))
+
+        common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid}
+        index = self.get_template("directory")
+        writer.write_file("directory/index.html", index, self.context, **common, active=None,
+                          entries=directory.services, page_name="directory/index", url="directory/")
+        for value in directory.filter_values():
+            path = value.url.strip("/")
+            writer.write_file(f"{path}/index.html", index, self.context, **common, active=value,
+                              entries=value.entries, page_name=f"{path}/index", url=f"{path}/")
+        site_url = self.settings.get("SITE_PUBLIC_URL", "")
+        for provider in directory.providers:
+            writer.write_file(
+                f"directory/{provider.id}/index.html", self.get_template("provider"), self.context, **common,
+                provider=provider, json_ld=model.json_ld(provider, site_url),
+                change_url=change_link(self.settings, provider),
+                page_name=f"directory/{provider.id}/index", url=f"directory/{provider.id}/")
+
+
+def directory_generator(pelican):
+    return DirectoryGenerator
