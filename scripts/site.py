@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from scripts import catalogue, figures
+from scripts import catalogue, chart_output, figures
 from scripts.datapackages import load_packages
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
@@ -66,3 +66,5 @@ def register() -> None:
     signals.initialized.connect(attach_data)
     signals.readers_init.connect(install_reader)
     signals.get_generators.connect(data_generator)
+    signals.initialized.connect(chart_output.attach_charts)  # after attach_data: needs the packages
+    signals.get_generators.connect(chart_output.chart_generator)
