@@ -48,6 +48,8 @@ def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
     svg = re.sub(r'\sstyle="([^"]*)"', presentation, svg)
     head, rest = re.match(r"(<svg\b[^>]*>)(.*)", svg, flags=re.S).groups()
     head = re.sub(r'\s(?:class|role|aria-[a-z]+)="[^"]*"', "", head)
+    # The <svg> is one image described by its title and desc; vega's inner roles would make it several.
+    rest = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", rest)
     head = head.replace("<svg", f'<svg role="img" aria-labelledby="chart-{id}-title chart-{id}-desc"'
                         f' class="chart-svg" focusable="false"', 1)
     return (f'{head}<title id="chart-{id}-title">{html.escape(title)}</title>'
