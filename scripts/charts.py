@@ -305,7 +305,7 @@ def survey_answers_by_question(packages) -> Drawn:
         x=alt.X("plotted:Q"), text="label:N").transform_calculate(plotted="isValid(datum.count) ? datum.count : 0")
     layered = alt.layer(bars, labels, data=frame).properties(width=WIDTH - 260, height=alt.Step(24))
     faceted = layered.facet(row=alt.Row("question:N", title=None, sort=None,
-                                        header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top",
+                                        header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
                                                           labelLimit=WIDTH, labelFontWeight="bold")),
                             spacing=16).resolve_scale(y="independent")
     questions = list(dict.fromkeys(r["question"] for r in shown))
