@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from scripts import catalogue, contact, figures  # noqa: F401 (contact registers {contact ...})
+from scripts import catalogue, chart_output, contact, figures  # noqa: F401 (contact registers {contact ...})
 from scripts.datapackages import load_packages
 from scripts.directory_pages import directory_generator
 from scripts.gitinfo import last_changed
@@ -68,3 +68,5 @@ def register() -> None:
     signals.readers_init.connect(install_reader)
     signals.get_generators.connect(data_generator)
     signals.get_generators.connect(directory_generator)
+    signals.initialized.connect(chart_output.attach_charts)  # after attach_data: needs the packages
+    signals.get_generators.connect(chart_output.chart_generator)

@@ -1,0 +1,213 @@
+"""Charts at build time: each registered chart rendered once per build to a static, accessible SVG
+(inline in the page, readable with JavaScript off), a PNG at 2x, its data as CSV and an HTML
+table, and its Vega-Lite spec for the "Explore this chart" control.
+
+Files go to /charts/<id>.svg|.png|.csv|.vl.json; vega, vega-lite and vega-embed are copied from
+node_modules to /vendor/ with their licences, loaded only when a reader asks to explore a chart.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import vl_convert
+
+from scripts import charts
+from scripts.datapackages import SYMBOLS, DataPackage
+from scripts.settings import ROOT
+
+NODE_MODULES = ROOT / "node_modules"
+# What the explore control loads, in order: (package, built file). vega-embed bundles vega-interpreter,
+# which evaluates expressions without eval, so the page's CSP needs no 'unsafe-eval'.
+VENDOR = (("vega", "build/vega.min.js"), ("vega-lite", "build/vega-lite.min.js"),
+          ("vega-embed", "build/vega-embed.min.js"))
+VENDOR_LICENCES = ("vega", "vega-lite", "vega-embed", "vega-interpreter")
+EXPLORE_JS = "/theme/js/explore.js"
+
+
+def kilobytes(size: int) -> str:
+    return f"{max(1, -(-size // 1024)):,} KB"
+
+
+def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
+    """vl-convert's SVG made fit to inline: role="img", <title> and <desc>, no inline styles (CSP)."""
+    svg = re.sub(r"<style\b.*?</style>", "", svg, flags=re.S)
+
+    def presentation(match):  # style="a: b; c: d" -> a="b" c="d"
+        pairs = [part.split(":", 1) for part in html.unescape(match[1]).split(";") if ":" in part]
+        return "".join(f' {k.strip()}="{html.escape(v.strip(), quote=True)}"' for k, v in pairs
+                       if re.fullmatch(r"[a-z-]+", k.strip()))
+    svg = re.sub(r'\sstyle="([^"]*)"', presentation, svg)
+    head, rest = re.match(r"(<svg\b[^>]*>)(.*)", svg, flags=re.S).groups()
+    head = re.sub(r'\s(?:class|role|aria-[a-z]+)="[^"]*"', "", head)
+    # The <svg> is one image described by its title and desc; vega's inner roles would make it several.
+    rest = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", rest)
+    head = head.replace("<svg", f'<svg role="img" aria-labelledby="chart-{id}-title chart-{id}-desc"'
+                        f' class="chart-svg" focusable="false"', 1)
+    return (f'{head}<title id="chart-{id}-title">{html.escape(title)}</title>'
+            f'<desc id="chart-{id}-desc">{html.escape(desc)}</desc>{rest}')
+
+
+@dataclass
+class RenderedChart:
+    id: str
+    drawn: charts.Drawn
+
+    @cached_property
+    def spec(self) -> dict:
+        return self.drawn.chart.to_dict()
+
+    @cached_property
+    def vega_lite_json(self) -> str:
+        return json.dumps(self.spec, sort_keys=True, ensure_ascii=False, indent=1)
+
+    @cached_property
+    def svg(self) -> str:
+        return accessible_svg(vl_convert.vegalite_to_svg(self.spec), self.id, self.drawn.title, self.drawn.alt)
+
+    @cached_property
+    def png(self) -> bytes:
+        return vl_convert.vegalite_to_png(self.spec, scale=2)
+
+    @cached_property
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(self.drawn.columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.drawn.table)
+        return out.getvalue()
+
+    def files(self) -> dict[str, bytes]:
+        return {f"{self.id}.csv": self.csv.encode("utf-8"), f"{self.id}.svg": self.svg.encode("utf-8"),
+                f"{self.id}.png": self.png, f"{self.id}.vl.json": self.vega_lite_json.encode("utf-8")}
+
+    def table_html(self) -> str:
+        columns = self.drawn.columns
+        head = "".join(f'<th scope="col">{html.escape(title)}</th>' for title in columns.values())
+        body = []
+        for row in self.drawn.table:
+            cells = []
+            for index, name in enumerate(columns):
+                value = row[name]
+                text = (f'<abbr title="{html.escape(SYMBOLS[value])}">{html.escape(value)}</abbr>'
+                        if value in SYMBOLS else html.escape(value))
+                cells.append(f'<th scope="row">{text}</th>' if index == 0 else f"<td>{text}</td>")
+            body.append(f"<tr>{''.join(cells)}</tr>")
+        return (f'<div class="table-scroll" role="region" aria-label="Data for this chart" tabindex="0">'
+                f'<table><caption>{html.escape(self.drawn.subtitle)}</caption>'
+                f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+    def block_html(self, siteurl: str = "") -> str:
+        id, drawn = self.id, self.drawn
+        base = f"{siteurl}/charts/{id}"
+        symbols = sorted({v for row in drawn.table for v in row.values() if v in SYMBOLS})
+        key = "".join(f"<li><code>{s}</code> {html.escape(SYMBOLS[s])}</li>" for s in symbols)
+        return (
+            f'<figure class="chart" id="chart-{id}">'
+            f'<div class="chart-image">{self.svg}</div>'
+            f'<div class="chart-interactive" id="chart-{id}-interactive" hidden></div>'
+            f'<figcaption>'
+            + (f'<p class="chart-source">{html.escape(drawn.source)}.</p>' if drawn.source else "")
+            + (f'<ul class="chart-symbols">{key}</ul>' if key else "")
+            + f'<details class="chart-data"><summary>Show the data for this chart</summary>{self.table_html()}</details>'
+            f'<ul class="downloads chart-downloads">'
+            f'<li><a href="{base}.csv" download>Download the data for this chart ({kilobytes(len(self.csv.encode()))} CSV)</a></li>'
+            f'<li><a href="{base}.svg" download>Download this chart as an image ({kilobytes(len(self.svg.encode()))} SVG)</a></li>'
+            f'<li><a href="{base}.png" download>Download this chart as an image ({kilobytes(len(self.png))} PNG)</a></li>'
+            f'</ul>'
+            f'<p><button type="button" class="chart-explore" hidden data-spec="{base}.vl.json" '
+            f'data-vendor="{siteurl}/vendor/" aria-controls="chart-{id}-interactive">Explore this chart</button></p>'
+            f'</figcaption></figure>'
+            f'<script src="{siteurl}{EXPLORE_JS}" defer></script>'
+        )
+
+
+class ChartSet:
+    """The charts of one build: each drawn and rendered at most once."""
+
+    def __init__(self, packages: dict[str, DataPackage]):
+        self.packages = packages
+        self._rendered: dict[str, RenderedChart] = {}
+
+    def available(self) -> list[str]:
+        return [id for id, spec in charts.CHARTS.items() if charts.has_data(spec, self.packages)]
+
+    def has_data(self, id: str) -> bool:
+        return charts.has_data(charts.get(id), self.packages)
+
+    def render(self, id: str) -> RenderedChart:
+        if id not in self._rendered:
+            self._rendered[id] = RenderedChart(id, charts.draw(id, self.packages))
+        return self._rendered[id]
+
+    def block_html(self, id: str, siteurl: str = "") -> str:
+        spec = charts.get(id)
+        if not self.has_data(id):
+            resource = self.packages[spec.packages[0]].resources[spec.resource]
+            return (f'<p class="chart-empty">There is no data for this chart yet: '
+                    f'{html.escape(resource.filename)} in the {html.escape(spec.packages[0])} dataset has no rows.</p>')
+        return self.render(id).block_html(siteurl)
+
+    def write(self, output: Path) -> list[Path]:
+        folder = output / "charts"
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for id in self.available():
+            for name, content in self.render(id).files().items():
+                (folder / name).write_bytes(content)
+                written.append(folder / name)
+        return written
+
+
+def write_vendor(output: Path, node_modules: Path = NODE_MODULES) -> None:
+    """Copy the pinned libraries the explore control loads, with their licences, into /vendor/."""
+    vendor = output / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    for package, built in VENDOR:
+        shutil.copyfile(node_modules / package / built, vendor / f"{package}.min.js")
+    for package in VENDOR_LICENCES:
+        version = json.loads((node_modules / package / "package.json").read_text(encoding="utf-8"))["version"]
+        shutil.copyfile(node_modules / package / "LICENSE", vendor / f"{package}-{version}-LICENSE.txt")
+
+
+# --- Pelican wiring: connected in scripts/site.py's register() ---------------------------------
+
+def attach_charts(pelican) -> None:
+    """After the packages are loaded: one ChartSet for the build, for references and the generator."""
+    from scripts.safe_markdown import SafeMarkdownReader
+
+    chart_set = ChartSet(pelican.settings["DATA_PACKAGES"])
+    pelican.settings["CHARTS"] = chart_set
+    SafeMarkdownReader.context["charts"] = chart_set
+
+
+def chart_generator(pelican):
+    from pelican.generators import Generator
+
+    class ChartFilesGenerator(Generator):
+        def generate_output(self, writer) -> None:
+            output = Path(self.output_path)
+            self.settings["CHARTS"].write(output)
+            write_vendor(output)
+
+    return ChartFilesGenerator
+
+
+def _register_reference():
+    from scripts.references import Rendered, resolver
+
+    @resolver("chart")
+    def chart_reference(name: str, context: dict) -> Rendered:
+        chart_set = context.get("charts") or ChartSet(context["packages"])
+        return Rendered(chart_set.block_html(name, context.get("siteurl", "")), block=True)
+
+
+_register_reference()

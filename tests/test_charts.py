@@ -1,0 +1,273 @@
+"""Charts: drawn from the data on every build, static and accessible, their data one click away."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from scripts import chart_output, charts
+from scripts.chart_output import ChartSet, accessible_svg
+from scripts.datapackages import load_packages
+from scripts.references import ReferenceProblem
+from scripts.safe_markdown import render as render_markdown
+from tests.chart_fixtures import AUTHORITIES, YEARS, fixture_data
+from tests.conftest import DATA, ROOT
+
+SHIPPED_WITH_DATA = ["norfolk-people-by-locality", "providers-by-support-type", "spend-by-authority-and-year"]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> ChartSet:
+    return ChartSet(load_packages(DATA))
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory) -> ChartSet:
+    return ChartSet(load_packages(fixture_data(tmp_path_factory.mktemp("chart-fixtures"))))
+
+
+def svg_tree(svg: str) -> BeautifulSoup:
+    return BeautifulSoup(svg, "xml")
+
+
+def assert_accessible_svg(rendered):
+    tree = svg_tree(rendered.svg)
+    root = tree.find("svg")
+    assert root["role"] == "img"
+    title_id, desc_id = root["aria-labelledby"].split()
+    assert tree.find("title", id=title_id).get_text() == rendered.drawn.title
+    assert tree.find("desc", id=desc_id).get_text() == rendered.drawn.alt
+    assert root.find_all(attrs={"role": True}) == [], "inner elements keep ARIA roles"
+    assert 'style="' not in rendered.svg and "<style" not in rendered.svg, "inline styles break the CSP"
+
+
+def test_every_chart_is_registered_with_its_words():
+    assert set(charts.CHARTS) == set(SHIPPED_WITH_DATA) | {"survey-answers-by-question"}
+
+
+@pytest.mark.parametrize("chart_id", SHIPPED_WITH_DATA)
+def test_chart_renders_from_the_shipped_data(chart_id, shipped):
+    rendered = shipped.render(chart_id)
+    assert_accessible_svg(rendered)
+    drawn = rendered.drawn
+    assert drawn.title and drawn.subtitle and drawn.source.startswith("Source: ")
+    assert re.match(r"(Horizontal )?[Bb]ar chart", drawn.alt), "alt text names the chart type"
+    assert rendered.png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("chart_id", sorted(charts.CHARTS))
+def test_chart_renders_from_the_fixtures(chart_id, fixtures):
+    assert_accessible_svg(fixtures.render(chart_id))
+
+
+def test_the_empty_survey_package_gives_no_chart_only_a_note(shipped, built_site):
+    assert sorted(shipped.available()) == SHIPPED_WITH_DATA
+    note = shipped.block_html("survey-answers-by-question")
+    assert "no data for this chart yet" in note and "<svg" not in note
+    assert not list((built_site / "charts").glob("survey-*"))
+    pages = [p for p in built_site.rglob("*.html") if "chart-survey" in p.read_text(encoding="utf-8")]
+    assert pages == []
+
+
+def test_locality_title_and_alt_text_come_from_the_numbers(shipped):
+    drawn = shipped.render("norfolk-people-by-locality").drawn
+    assert drawn.title == "About half of Norfolk's people using day opportunities lived in Norwich"
+    assert "Norwich had the largest share (51%)" in drawn.alt
+    assert "January 2023" in drawn.subtitle
+
+
+@pytest.mark.parametrize("percent, words", [(50, "half"), (51, "about half"), (33, "about a third"), (33.3, "a third"),
+                                            (41, "41%"), (75, "three quarters"), (7, "7%")])
+def test_shares_in_words_stay_true_to_the_number(percent, words):
+    assert charts.share_in_words(percent) == words
+
+
+def test_same_data_gives_byte_identical_files():
+    first, second = ChartSet(load_packages(DATA)), ChartSet(load_packages(DATA))
+    for chart_id in SHIPPED_WITH_DATA:
+        assert first.render(chart_id).files() == second.render(chart_id).files()
+
+
+def test_a_chart_is_rendered_once_per_build(shipped):
+    assert shipped.render("norfolk-people-by-locality") is shipped.render("norfolk-people-by-locality")
+
+
+def _set_share(data: Path, locality: str, share: str) -> None:
+    path = data / "providers" / "locality_share.csv"
+    text = path.read_text(encoding="utf-8")
+    text, count = re.subn(rf"(,{locality}),\d+,", rf"\1,{share},", text)
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+def test_changing_a_locality_share_changes_the_chart(tmp_path, shipped):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    _set_share(data, "Norwich", "41")
+    _set_share(data, "South Norfolk", "30")
+    changed = ChartSet(load_packages(data)).render("norfolk-people-by-locality")
+    before = shipped.render("norfolk-people-by-locality")
+    assert changed.svg != before.svg
+    labels = [t.get_text() for t in svg_tree(changed.svg).find_all("text")]
+    assert "41%" in labels and "30%" in labels and "51%" not in labels
+    assert changed.drawn.title.startswith("41% of Norfolk's people")
+    assert {"locality": "Norwich", "share_percent": "41"} in changed.drawn.table
+
+
+def test_changing_a_csv_value_changes_the_built_site(tmp_path):
+    from scripts.build import build
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    _set_share(data, "Norwich", "41")
+    _set_share(data, "South Norfolk", "30")
+    output = tmp_path / "output"
+    build(output, overrides={"DATA_DIR": str(data)}, data_dir=data)
+    svg = (output / "charts" / "norfolk-people-by-locality.svg").read_text(encoding="utf-8")
+    assert ">41%<" in svg and ">51%<" not in svg
+    report = (output / "reports" / "norfolk-2023-market-position" / "index.html").read_text(encoding="utf-8")
+    assert "41% of Norfolk&#39;s people" in report or "41% of Norfolk's people" in report
+
+
+@pytest.mark.parametrize("chart_id", SHIPPED_WITH_DATA)
+def test_csv_download_equals_the_chart_data(chart_id, built_site, shipped):
+    rendered = shipped.render(chart_id)
+    with open(built_site / "charts" / f"{chart_id}.csv", newline="", encoding="utf-8") as file:
+        assert list(csv.DictReader(file)) == rendered.drawn.table
+    assert (built_site / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8") == rendered.svg
+    assert (built_site / "charts" / f"{chart_id}.png").read_bytes() == rendered.png
+    assert (built_site / "charts" / f"{chart_id}.vl.json").read_text(encoding="utf-8") == rendered.vega_lite_json
+
+
+def test_locality_chart_plots_the_csv_values(shipped):
+    rendered = shipped.render("norfolk-people-by-locality")
+    plotted = {row["locality"]: row["share_percent"] for row in next(iter(rendered.spec["datasets"].values()))}
+    assert plotted == {row["locality"]: float(row["share_percent"]) for row in rendered.drawn.table}
+
+
+def test_suppressed_counts_are_labelled_never_drawn_as_zero(fixtures):
+    rendered = fixtures.render("survey-answers-by-question")
+    assert {"question": "SYNTHETIC: How often do you attend?", "answer": "Less often", "provider_id": "all",
+            "count": "[c]"} in rendered.drawn.table
+    plotted = next(iter(rendered.spec["datasets"].values()))
+    suppressed = [row for row in plotted if row["label"] == "[c] suppressed"]
+    assert len(suppressed) == 2 and all(row["count"] is None for row in suppressed)
+    labels = [t.get_text() for t in svg_tree(rendered.svg).find_all("text")]
+    assert labels.count("[c] suppressed") == 2
+    assert labels.count("0") >= 1  # the real zero ("Not sure") is still a zero
+    table = BeautifulSoup(rendered.table_html(), "lxml")
+    assert [a.get_text() for a in table.select("abbr")] == ["[c]", "[c]"]
+    assert "2 counts are suppressed" in rendered.drawn.alt
+
+
+def test_spend_chart_stays_readable_at_150_authorities_by_10_years(fixtures):
+    rendered = fixtures.render("spend-by-authority-and-year")
+    root = svg_tree(rendered.svg).find("svg")
+    width, height = float(root["width"]), float(root["height"])
+    assert width <= 1800 and height >= AUTHORITIES * 20, "a row per authority, a column per year"
+    labels = {t.get_text() for t in svg_tree(rendered.svg).find_all("text")}
+    assert {f"Synthetic authority {n:03d}" for n in range(1, AUTHORITIES + 1)} <= labels
+    assert len(rendered.drawn.table) == AUTHORITIES * YEARS
+    assert "1 figure is not published" in rendered.drawn.alt
+
+
+def test_spend_chart_with_one_row_states_the_figure(shipped):
+    drawn = shipped.render("spend-by-authority-and-year").drawn
+    assert drawn.title == "Norfolk spent £3.8m on mental health day services in 2022-23"
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_palette_contrasts_at_least_3_to_1_with_white():
+    for colour in charts.PALETTE + [charts.INK, charts.SUBTLE]:
+        assert 1.05 / (_luminance(colour) + 0.05) >= 3, colour
+
+
+@pytest.mark.parametrize("chart_id", SHIPPED_WITH_DATA)
+def test_chart_marks_use_only_the_palette(chart_id, shipped):
+    fills = set(re.findall(r'<path[^>]* fill="(#[0-9A-Fa-f]{6})"', shipped.render(chart_id).svg))
+    assert fills and fills <= set(charts.PALETTE)
+
+
+def test_inline_styles_become_presentation_attributes():
+    svg = accessible_svg('<svg width="1"><style>text{fill:red}</style><text style="font-weight: bold; fill: #000">a</text></svg>',
+                         "x", "T", "D")
+    assert "<style" not in svg and "style=" not in svg
+    assert 'font-weight="bold"' in svg and 'fill="#000"' in svg
+
+
+def test_unknown_chart_fails_with_file_and_line(shipped):
+    source = "Title: T\n\nSome text.\n\n{chart no-such-chart}\n"
+    with pytest.raises(ReferenceProblem, match=r"content/x\.md:5: unknown chart 'no-such-chart'"):
+        render_markdown("<p>Some text.</p>\n<p>{chart no-such-chart}</p>", source, "content/x.md",
+                        {"packages": shipped.packages, "charts": shipped})
+
+
+def test_a_chart_reference_becomes_the_trusted_block(shipped):
+    html = render_markdown("<p>{chart norfolk-people-by-locality}</p>", "{chart norfolk-people-by-locality}",
+                           "content/x.md", {"packages": shipped.packages, "charts": shipped})
+    page = BeautifulSoup(html, "lxml")
+    assert page.select_one("figure#chart-norfolk-people-by-locality svg[role=img]")
+    assert not page.select("p > figure")
+
+
+REPORTS = {"norfolk-2023-market-position": ["spend-by-authority-and-year", "norfolk-people-by-locality"],
+           "liverpool-2019-survey": ["providers-by-support-type"]}
+
+
+@pytest.mark.parametrize("report", sorted(REPORTS))
+def test_reports_place_their_charts_with_table_and_downloads(report, built_site):
+    page = BeautifulSoup((built_site / "reports" / report / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert [f["id"] for f in page.select("figure.chart")] == [f"chart-{c}" for c in REPORTS[report]]
+    for chart_id in REPORTS[report]:
+        figure = page.select_one(f"figure#chart-{chart_id}")
+        assert figure.select_one("svg[role=img] title") and figure.select_one("svg desc")
+        table = figure.select_one("details table")
+        assert figure.select_one("details summary") and table.caption.get_text()
+        assert all(th.get("scope") in ("col", "row") for th in table.select("th"))
+        links = {a["href"]: a.get_text() for a in figure.select("ul.chart-downloads a")}
+        for kind in ("csv", "svg", "png"):
+            size = (built_site / "charts" / f"{chart_id}.{kind}").stat().st_size
+            text = links[f"/charts/{chart_id}.{kind}"]
+            assert text.endswith(f"({chart_output.kilobytes(size)} {kind.upper()})")
+        assert links[f"/charts/{chart_id}.csv"].startswith("Download the data for this chart (")
+        button = figure.select_one("button.chart-explore")
+        assert button.has_attr("hidden") and button["data-spec"] == f"/charts/{chart_id}.vl.json"
+
+
+def test_pages_carry_no_inline_script_or_style(built_site):
+    for path in built_site.rglob("*.html"):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        assert all(script.get("src") and not script.string for script in page.select("script")), path
+        assert page.select("style") == [] and page.select("[style]") == [], path
+
+
+def test_explore_script_is_small_and_vendored_libraries_are_pinned_with_licences(built_site):
+    import json
+
+    ours = built_site / "theme" / "js" / "explore.js"
+    assert ours.stat().st_size < 15 * 1024
+    pins = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    for package, built in chart_output.VENDOR:
+        copied = built_site / "vendor" / f"{package}.min.js"
+        assert copied.read_bytes() == (ROOT / "node_modules" / package / built).read_bytes()
+        assert (built_site / "vendor" / f"{package}-{pins[package]}-LICENSE.txt").exists()
+    assert list((built_site / "vendor").glob("vega-interpreter-*-LICENSE.txt"))
+    assert "cdn" not in ours.read_text() and "http" not in ours.read_text()
+
+
+def test_no_chart_image_is_committed():
+    from tests.conftest import run
+
+    tracked = run("git", "ls-files").stdout.split()
+    assert [p for p in tracked if p.endswith((".svg", ".png")) and "favicon" not in p] == []
