@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from scripts import catalogue, contact, figures  # noqa: F401 (contact registers {contact ...})
+from scripts import catalogue, contact, feeds, figures, metadata, versions  # noqa: F401 (contact registers {contact ...})
 from scripts.datapackages import load_packages
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
@@ -51,11 +51,21 @@ class DataPagesGenerator(Generator):
             zip_download = catalogue.write_files(package, output)
             view = catalogue.package_view(package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"])
             view["zip_download"] = zip_download
+            view["releases"] = versions.publish(package, output)
+            view["jsonld"] = metadata.dataset_jsonld_text(view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"])
             views.append(view)
+            writer.write_file(f"data/{package.name}/changelog/index.html", self.get_template("changelog"), self.context,
+                              dataset=view, page_name=f"data/{package.name}/changelog/index",
+                              url=f"data/{package.name}/changelog/")
             writer.write_file(f"data/{package.name}/index.html", self.get_template("dataset"), self.context,
                               dataset=view, page_name=f"data/{package.name}/index", url=f"data/{package.name}/")
         writer.write_file("data/index.html", self.get_template("data_index"), self.context,
                           datasets=views, page_name="data/index", url="data/")
+        feeds.write_catalogue_and_feed(views, output, self.settings)
+
+
+def write_sitemap(pelican) -> None:
+    feeds.write_sitemap(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])
 
 
 def data_generator(pelican):
@@ -66,3 +76,5 @@ def register() -> None:
     signals.initialized.connect(attach_data)
     signals.readers_init.connect(install_reader)
     signals.get_generators.connect(data_generator)
+    signals.feed_generated.connect(feeds.absolute_feed_links)
+    signals.finalized.connect(write_sitemap)
