@@ -78,3 +78,16 @@ def test_without_javascript_the_header_box_reaches_a_search_page_with_links(chro
         assert [a.get_attribute("href") for a in notice.locator("a").all()] == ["/directory/", "/reports/", "/data/"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/data/spend/changelog/", "/search/", "/data/spend/"])
+def test_new_pages_pass_axe_and_fit_a_phone(chromium, open_page, path):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
+    try:
+        page = open_page(path, context=context)
+        assert axe_violations(page.page) == []
+        assert page.console_errors == [] and page.off_host() == []
+        overflow = page.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, "the page scrolls sideways at 320 px"
+    finally:
+        context.close()
