@@ -55,3 +55,10 @@ YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+
+# Findable: every article is a report, so the all-articles feed is the reports feed. The plugin writes
+# /feeds/data.atom.xml, /catalog.jsonld, /sitemap.xml and /robots.txt. /search/ is the Pagefind search page.
+FEED_ALL_ATOM = "feeds/reports.atom.xml"
+FEED_DOMAIN = SITE_PUBLIC_URL
+DIRECT_TEMPLATES = DIRECT_TEMPLATES + ["search"]
+SEARCH_SAVE_AS = "search/index.html"

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scripts.search import SearchIndexError, index_site
 from scripts.settings import ROOT, default
 from scripts.validate import package_folders, validate
 
@@ -77,6 +78,10 @@ def build(output: Path, overrides: dict | None = None, data_dir: Path | None = N
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     try:
         warnings = run_pelican(staging, overrides)
+        try:
+            index_site(staging)
+        except SearchIndexError as error:
+            raise BuildError(str(error)) from error
         old = output.with_name(f".{output.name}-previous")
         shutil.rmtree(old, ignore_errors=True)
         if output.exists():

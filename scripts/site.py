@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from scripts import catalogue, chart_output, contact, figures  # noqa: F401 (contact registers {contact ...})
+from scripts import catalogue, chart_output, contact, feeds, figures, metadata, versions  # noqa: F401 (contact registers {contact ...})
 from scripts.datapackages import load_packages
 from scripts.directory_pages import directory_generator
 from scripts.gitinfo import last_changed
@@ -52,11 +52,21 @@ class DataPagesGenerator(Generator):
             zip_download = catalogue.write_files(package, output)
             view = catalogue.package_view(package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"])
             view["zip_download"] = zip_download
+            view["releases"] = versions.publish(package, output)
+            view["jsonld"] = metadata.dataset_jsonld_text(view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"])
             views.append(view)
+            writer.write_file(f"data/{package.name}/changelog/index.html", self.get_template("changelog"), self.context,
+                              dataset=view, page_name=f"data/{package.name}/changelog/index",
+                              url=f"data/{package.name}/changelog/")
             writer.write_file(f"data/{package.name}/index.html", self.get_template("dataset"), self.context,
                               dataset=view, page_name=f"data/{package.name}/index", url=f"data/{package.name}/")
         writer.write_file("data/index.html", self.get_template("data_index"), self.context,
                           datasets=views, page_name="data/index", url="data/")
+        feeds.write_catalogue_and_feed(views, output, self.settings)
+
+
+def write_sitemap(pelican) -> None:
+    feeds.write_sitemap(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])
 
 
 def data_generator(pelican):
@@ -70,3 +80,5 @@ def register() -> None:
     signals.get_generators.connect(directory_generator)
     signals.initialized.connect(chart_output.attach_charts)  # after attach_data: needs the packages
     signals.get_generators.connect(chart_output.chart_generator)
+    signals.feed_generated.connect(feeds.absolute_feed_links)
+    signals.finalized.connect(write_sitemap)

@@ -1,0 +1,96 @@
+"""The data releases feed, the DCAT catalogue file, sitemap.xml and robots.txt.
+
+The reports feed is Pelican's own (CATEGORY_FEED_ATOM in pelican.conf.py); ``absolute_feed_links``
+makes its links absolute, since SITEURL is empty so that the site works on any host.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from feedgenerator import Atom1Feed, get_tag_uri
+
+from scripts import metadata
+from scripts.versions import Release
+
+DATA_FEED = "feeds/data.atom.xml"
+REPORTS_FEED = "feeds/reports.atom.xml"
+
+
+def _date(day: str | None) -> datetime | None:
+    return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=timezone.utc) if day else None
+
+
+def change_summary(release: Release) -> str:
+    parts = []
+    for change in release.changes:
+        if change["status"]:
+            parts.append(f"{change['resource']}: resource {change['status']}")
+        counts = [f"{change[k]} row{'s' if change[k] != 1 else ''} {k}" for k in ("added", "removed", "changed") if change[k]]
+        if counts and not change["status"]:
+            parts.append(f"{change['resource']}: " + ", ".join(counts))
+    return "; ".join(parts) or "No rows changed."
+
+
+def data_feed(releases: list[tuple[str, Release]], site_url: str, sitename: str, author: str) -> Atom1Feed:
+    """One entry per package version: ``releases`` is (package title, release) pairs."""
+    site_url = site_url.rstrip("/")
+    feed = Atom1Feed(title=f"{sitename}: data releases", link=f"{site_url}/data/",
+                     feed_url=f"{site_url}/{DATA_FEED}", description="Every version of every data package.",
+                     author_name=author)
+    for title, release in sorted(releases, key=lambda p: (p[1].date or "", p[1].package), reverse=True):
+        link = f"{site_url}/data/{release.package}/changelog/#v{release.version}"
+        date = _date(release.date) or datetime(1970, 1, 1, tzinfo=timezone.utc)
+        feed.add_item(title=f"{title}, version {release.version}", link=link,
+                      unique_id=get_tag_uri(link, date), pubdate=date, updateddate=date,
+                      description=change_summary(release))
+    return feed
+
+
+def write_catalogue_and_feed(views: list[dict], output: Path, settings: dict) -> None:
+    """/catalog.jsonld (DCAT) and /feeds/data.atom.xml (one entry per package version)."""
+    site_url, sitename = settings["SITE_PUBLIC_URL"], settings["SITENAME"]
+    catalog = metadata.dcat_catalog(views, site_url, sitename, settings["AUTHOR"])
+    (output / "catalog.jsonld").write_text(json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8")
+    feed = data_feed([(v["title"], r) for v in views for r in v["releases"]], site_url, sitename, settings["AUTHOR"])
+    (output / DATA_FEED).parent.mkdir(parents=True, exist_ok=True)
+    with open(output / DATA_FEED, "w", encoding="utf-8") as file:
+        feed.write(file, "utf-8")
+
+
+def absolute_feed_links(context, feed) -> None:
+    """Pelican's feed_generated signal: make the feed's and its entries' links absolute."""
+    site_url = context.get("SITE_PUBLIC_URL", "").rstrip("/")
+    if not site_url:
+        return
+    if not feed.feed["link"].startswith("http"):
+        feed.feed["link"] = site_url + "/" + feed.feed["link"].lstrip("/")
+    if not str(feed.feed.get("id", "")).startswith("http"):
+        feed.feed["id"] = feed.feed["link"]
+    for item in feed.items:
+        if not item["link"].startswith("http"):
+            item["link"] = site_url + "/" + item["link"].lstrip("/")
+            item["unique_id"] = get_tag_uri(item["link"], item["pubdate"])
+
+
+def html_pages(output: Path) -> list[str]:
+    """Every page's address: /path/ for path/index.html; 404.html is not a page to find."""
+    urls = []
+    for path in sorted(output.rglob("*.html")):
+        relative = path.relative_to(output).as_posix()
+        if relative == "404.html" or relative.startswith("pagefind/"):
+            continue
+        urls.append("/" + (relative[:-len("index.html")] if relative.endswith("index.html") else relative))
+    return urls
+
+
+def write_sitemap(output: Path, site_url: str) -> None:
+    site_url = site_url.rstrip("/")
+    entries = "".join(f"  <url><loc>{escape(site_url + url)}</loc></url>\n" for url in html_pages(output))
+    (output / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n", encoding="utf-8")
+    (output / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n", encoding="utf-8")

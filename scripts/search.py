@@ -1,0 +1,27 @@
+"""Site search: index the built site with Pagefind (``python -m pagefind``, offline, from the venv).
+
+Only what sits inside an element with ``data-pagefind-body`` is indexed (reports, dataset pages,
+and whatever other template marks its main content); ``data-pagefind-ignore`` leaves a part out.
+The index lands in <site>/pagefind/, read by theme/static/js/search.js on /search/ only.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+class SearchIndexError(Exception):
+    pass
+
+
+def index_site(site: Path) -> None:
+    """Write Pagefind's index into ``site``/pagefind/; raise SearchIndexError if Pagefind fails."""
+    try:
+        result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+                                capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise SearchIndexError(f"search index failed: {error}") from error
+    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+        raise SearchIndexError(f"search index failed: {(result.stderr or result.stdout).strip()}")

@@ -1,0 +1,161 @@
+"""Data releases: every version of every package, its files and what changed.
+
+A release is a git tag ``<package>-v<version>`` (``spend-v1.1.0``) on a commit whose
+``data/<package>/datapackage.json`` says that version. The version in the working tree is
+always a release too, tagged or not, so a package with no tags still has one version.
+Dates come from git (the tag's date; for an untagged current version, the last commit that
+touched the package), never from a guess: outside a git checkout they are None.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.datapackages import DataPackage
+from scripts.gitinfo import last_changed
+
+
+VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
+
+
+@dataclass
+class Release:
+    package: str
+    version: str
+    date: str | None
+    tag: str | None
+    files: dict[str, bytes]  # file name -> bytes, descriptor first
+    current: bool = False
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def descriptor(self) -> dict:
+        return json.loads(self.files["datapackage.json"].decode("utf-8"))
+
+    @property
+    def url(self) -> str:
+        return f"/data/{self.package}/{self.version}/"
+
+    @property
+    def downloads(self) -> list[tuple[str, str]]:
+        """(file name, site path) of each file of this version."""
+        return [(name, f"{self.url}{name}") for name in self.files]
+
+
+def version_key(version: str) -> tuple:
+    """1.10.0 sorts after 1.9.0; anything not numeric sorts by its text."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-+]", version))
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
+    try:
+        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result if result.returncode == 0 else None
+
+
+def tags(folder: Path, package: str) -> list[tuple[str, str, str]]:
+    """(tag, version, date) for every ``<package>-v<version>`` tag in the repository holding ``folder``."""
+    result = _git(folder, "for-each-ref", f"refs/tags/{package}-v*",
+                  "--format=%(refname:short) %(creatordate:short)")
+    if result is None:
+        return []
+    found = []
+    for line in result.stdout.decode().splitlines():
+        tag, date = line.split(" ", 1)
+        if VERSION.fullmatch(tag[len(package) + 2:]):  # a version becomes a folder name: nothing else
+            found.append((tag, tag[len(package) + 2:], date))
+    return found
+
+
+def files_at(folder: Path, tag: str) -> dict[str, bytes]:
+    """The descriptor and every resource file of the package in ``folder``, as they were at ``tag``."""
+    prefix = _git(folder, "rev-parse", "--show-prefix").stdout.decode().strip()
+
+    def show(name: str) -> bytes:
+        result = _git(folder, "show", f"{tag}:{prefix}{name}")
+        if result is None:
+            raise ValueError(f"{tag} has no {prefix}{name}")
+        return result.stdout
+
+    files = {"datapackage.json": show("datapackage.json")}
+    for spec in json.loads(files["datapackage.json"].decode("utf-8"))["resources"]:
+        files[spec["path"]] = show(spec["path"])
+    return files
+
+
+def current_files(package: DataPackage) -> dict[str, bytes]:
+    names = ["datapackage.json"] + [r.filename for r in package.resources.values()]
+    return {name: (package.folder / name).read_bytes() for name in names}
+
+
+def releases(package: DataPackage) -> list[Release]:
+    """Every release of ``package``, newest first, each with what changed since the one before."""
+    if not VERSION.fullmatch(package.version):
+        raise ValueError(f"{package.folder / 'datapackage.json'}: version {package.version!r} is not like 1.0.0")
+    found: dict[str, Release] = {}
+    for tag, version, date in tags(package.folder, package.name):
+        found[version] = Release(package.name, version, date, tag, files_at(package.folder, tag))
+    tagged = found.get(package.version)
+    found[package.version] = Release(package.name, package.version,
+                                     tagged.date if tagged else last_changed(package.folder),
+                                     tagged.tag if tagged else None, current_files(package), current=True)
+    ordered = sorted(found.values(), key=lambda r: version_key(r.version))
+    previous = None
+    for release in ordered:
+        release.changes = changes(previous, release)
+        previous = release
+    return list(reversed(ordered))
+
+
+def _rows(release: Release, spec: dict) -> tuple[list[str], dict[tuple, dict]]:
+    key = spec["schema"].get("primaryKey", [])
+    key = [key] if isinstance(key, str) else list(key)
+    reader = csv.DictReader(io.StringIO(release.files[spec["path"]].decode("utf-8-sig"), newline=""))
+    rows = list(reader)
+    if not key:  # no primary key: a row is its whole content
+        return key, {tuple(row.values()): row for row in rows}
+    return key, {tuple(row[k] for k in key): row for row in rows}
+
+
+def changes(before: Release | None, after: Release) -> list[dict]:
+    """Per resource: rows added, removed and changed (matched by primary key) from ``before`` to ``after``."""
+    new = {spec["name"]: spec for spec in after.descriptor["resources"]}
+    old = {spec["name"]: spec for spec in before.descriptor["resources"]} if before else {}
+    result = []
+    for name in list(new) + [n for n in old if n not in new]:
+        new_rows = _rows(after, new[name])[1] if name in new else {}
+        old_rows = _rows(before, old[name])[1] if name in old else {}
+        changed = sum(1 for k in new_rows.keys() & old_rows.keys() if new_rows[k] != old_rows[k])
+        result.append({
+            "resource": name,
+            # The first version has nothing before it: its files are not "added".
+            "status": "" if before is None else "added" if name not in old else "removed" if name not in new else "",
+            "added": len(new_rows.keys() - old_rows.keys()),
+            "removed": len(old_rows.keys() - new_rows.keys()),
+            "changed": changed,
+        })
+    return result
+
+
+def write_release(release: Release, output: Path) -> None:
+    """Write a release's files, byte for byte, to output/data/<package>/<version>/."""
+    target = output / "data" / release.package / release.version
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in release.files.items():
+        (target / name).write_bytes(content)
+
+
+def publish(package: DataPackage, output: Path) -> list[Release]:
+    """Write every release of ``package`` into ``output``; return them, newest first."""
+    found = releases(package)
+    for release in found:
+        write_release(release, output)
+    return found

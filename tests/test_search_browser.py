@@ -1,0 +1,94 @@
+"""Site search in a real headless Chromium: Pagefind finds reports, stays on our host, passes axe."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def search(open_page, query: str):
+    page = open_page(f"/search/?q={query}")
+    page.page.wait_for_function(
+        "() => /result/.test(document.getElementById('search-status').textContent)", timeout=15000)
+    return page
+
+
+def result_links(page) -> list[str]:
+    return page.page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("query, report", [
+    ("Waythrough", "/reports/liverpool-2019-survey/"),
+    ("Norfolk", "/reports/norfolk-2023-market-position/"),
+])
+def test_search_finds_the_report(open_page, query, report):
+    page = search(open_page, query)
+    assert report in result_links(page)
+    assert page.console_errors == []
+    assert page.off_host() == []
+    status = page.page.locator("#search-status").inner_text()
+    assert status.startswith(f"{len(result_links(page))} result")
+    assert page.page.locator("#search-results-section h2").is_visible()
+    assert page.page.locator("#search-no-js").is_hidden()
+
+
+def test_search_finds_a_provider_in_the_data(open_page):
+    page = search(open_page, "Waythrough")
+    assert "/data/providers/" in result_links(page)
+    assert "/directory/waythrough/" in result_links(search(open_page, "time bank"))
+
+
+def test_search_form_updates_results_without_reloading(open_page):
+    page = search(open_page, "Norfolk")
+    page.page.fill("#search-q", "Waythrough")
+    page.page.click("#search-form button")
+    page.page.wait_for_function("() => document.getElementById('search-status').textContent.includes('Waythrough')")
+    assert "/reports/liverpool-2019-survey/" in result_links(page)
+    assert page.page.url.endswith("/search/?q=Waythrough")
+    assert page.console_errors == [] and page.off_host() == []
+
+
+@pytest.mark.parametrize("path", ["/search/", "/search/?q=Norfolk"])
+def test_search_page_passes_axe(open_page, path):
+    page = open_page(path)
+    if "q=" in path:
+        page.page.wait_for_selector("#search-results a")
+    assert axe_violations(page.page) == []
+    assert page.console_errors == [] and page.off_host() == []
+
+
+def test_pagefind_loads_only_on_the_search_page(open_page):
+    page = open_page("/reports/")
+    page.page.wait_for_timeout(200)
+    assert not [url for url in page.requests if "pagefind" in url or url.endswith(".js")]
+
+
+def test_without_javascript_the_header_box_reaches_a_search_page_with_links(chromium, site_url):
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "/data/")
+        page.fill("header input[name=q]", "Norfolk")
+        page.press("header input[name=q]", "Enter")
+        page.wait_for_url("**/search/?q=Norfolk")
+        notice = page.locator("#search-no-js")
+        assert notice.is_visible() and "needs JavaScript" in notice.inner_text()
+        assert [a.get_attribute("href") for a in notice.locator("a").all()] == ["/directory/", "/reports/", "/data/"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/data/spend/changelog/", "/search/", "/data/spend/"])
+def test_new_pages_pass_axe_and_fit_a_phone(chromium, open_page, path):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
+    try:
+        page = open_page(path, context=context)
+        assert axe_violations(page.page) == []
+        assert page.console_errors == [] and page.off_host() == []
+        overflow = page.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, "the page scrolls sideways at 320 px"
+    finally:
+        context.close()
