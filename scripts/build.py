@@ -38,7 +38,7 @@ class _Collector(logging.Handler):
 
 def validate_data(data_dir: Path) -> None:
     result = validate(package_folders([], data_dir), {
-        name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes")})
+        name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes", "columnar_threshold_bytes")})
     if not result.valid:
         raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
 

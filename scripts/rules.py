@@ -12,19 +12,19 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from scripts.problems import Problem, show
+from scripts import columnar, messages
+from scripts.problems import Problem
 from scripts.structure import LoadedPackage
 
 SYMBOLS = ("[c]", "[x]", "[z]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-GSS_FORM = re.compile(r"^E(06|07|08|09|10)\d{6}$")
 
 
 def _fields(package: LoadedPackage, predicate):
     """(table, field spec) for each readable table's fields that match predicate."""
     for name, table in package.tables.items():
-        if name in package.broken:
+        if name in package.broken or name in package.columnar:
             continue
         for spec in package.schema(name)["fields"]:
             if predicate(spec):
@@ -44,10 +44,7 @@ def no_formula_injection(package, settings):
         for line, record in table.records():
             cell = record.get(spec["name"], "")
             if cell.startswith(FORMULA_STARTS):
-                first = {"\t": "a tab", "\r": "a carriage return"}.get(cell[0], f"'{cell[0]}'")
-                yield Problem(str(table.path), line, spec["name"],
-                              f"{show(cell)} starts with {first}, which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit",
-                              "formula-injection")
+                yield Problem(str(table.path), line, spec["name"], messages.formula(cell), "formula-injection")
 
 
 def no_blank_numbers(package, settings):
@@ -55,9 +52,7 @@ def no_blank_numbers(package, settings):
     for table, spec in _fields(package, lambda f: f.get("type") in ("number", "integer")):
         for line, record in table.records():
             if record.get(spec["name"]) == "":
-                yield Problem(str(table.path), line, spec["name"],
-                              "blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)",
-                              "blank-number")
+                yield Problem(str(table.path), line, spec["name"], messages.BLANK_NUMBER, "blank-number")
 
 
 def financial_years_run_on(package, settings):
@@ -66,10 +61,7 @@ def financial_years_run_on(package, settings):
         for line, record in table.records():
             match = FINANCIAL_YEAR.match(record.get("financial_year", ""))
             if match and (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-                start = int(match.group(1))
-                yield Problem(str(table.path), line, "financial_year",
-                              f"'{match.group(0)}' is not a financial year: after {start} comes {start + 1} ({start}-{(start + 1) % 100:02d})",
-                              "financial-year")
+                yield Problem(str(table.path), line, "financial_year", messages.financial_year(match.group(0)), "financial-year")
 
 
 @lru_cache(maxsize=None)
@@ -84,9 +76,8 @@ def authority_codes_known(package, settings):
     for table, spec in _fields(package, lambda f: f["name"] == "authority_code"):
         for line, record in table.records():
             code = record.get("authority_code", "")
-            if GSS_FORM.match(code) and code not in known:
-                yield Problem(str(table.path), line, "authority_code",
-                              f"'{code}' is not a known GSS code: check it against ONS, then add it to {settings['gss_codes_display']}",
+            if messages.GSS_FORM.match(code) and code not in known:
+                yield Problem(str(table.path), line, "authority_code", messages.unknown_gss(code, settings["gss_codes_display"]),
                               "unknown-gss-code")
 
 
@@ -103,11 +94,9 @@ def shares_sum_to_100(package, settings):
                 continue  # a group with suppressed or malformed shares cannot be summed; types are checked elsewhere
             total = sum(values)
             if abs(total - 100) > tolerance:
-                where = ", ".join(f"{k}={v}" for k, v in zip(spec["sumsTo100Within"], key))
                 lines = ", ".join(str(line) for line, _ in members)
                 yield Problem(str(table.path), members[0][0], spec["name"],
-                              f"shares for {where} add up to {total:g}, not 100 (±{tolerance:g}); rows on lines {lines}",
-                              "shares-sum")
+                              messages.shares(spec["sumsTo100Within"], key, total, tolerance, lines), "shares-sum")
 
 
 def small_counts_suppressed(package, settings):
@@ -117,8 +106,7 @@ def small_counts_suppressed(package, settings):
         for line, record in table.records():
             value = _number(record.get(spec["name"], ""))
             if value is not None and 0 < value < threshold:
-                yield Problem(str(table.path), line, spec["name"],
-                              f"{show(record[spec['name']])} must be published as [c]: counts from 1 to {threshold - 1} are suppressed",
+                yield Problem(str(table.path), line, spec["name"], messages.small_count(record[spec["name"]], threshold),
                               "unsuppressed-count")
 
 
@@ -133,4 +121,9 @@ RULES = (
 
 
 def check_rules(package: LoadedPackage, settings: dict) -> list[Problem]:
-    return [problem for rule in RULES for problem in rule(package, settings)]
+    problems = [problem for rule in RULES for problem in rule(package, settings)]
+    if package.columnar:
+        settings = {**settings, "known_codes": _known_codes(Path(settings["gss_codes"]))}
+        for name in sorted(package.columnar):
+            problems.extend(columnar.check_rules(package.engine, name, settings))
+    return problems

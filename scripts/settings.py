@@ -37,6 +37,11 @@ SETTINGS = {
             ROOT / "scripts" / "reference" / "gss-codes.csv",
             "CSV of known GSS codes (column code) that authority_code values must come from.",
         ),
+        Setting(
+            "columnar_threshold_bytes",
+            1_000_000,
+            "CSV files of this many bytes or more are checked by the columnar (DuckDB) engine instead of frictionless.",
+        ),
         Setting("data_dir", ROOT / "data", "Folder holding one folder per data package."),
     )
 }

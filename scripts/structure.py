@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from frictionless import FrictionlessException, Package
-
+from scripts import columnar, messages
 from scripts.jsonpos import line_of, locate
-from scripts.problems import Problem, show
+from scripts.problems import Problem
 from scripts.table import Table, TableError, read_table
 
 FIELD_TYPES = (
@@ -33,21 +32,33 @@ class LoadedPackage:
     descriptor_path: str
     tables: dict[str, Table] = field(default_factory=dict)  # resource name -> table
     broken: set[str] = field(default_factory=set)  # resources whose rows cannot be checked
+    columnar: set[str] = field(default_factory=set)  # resources the columnar engine checks
+    engine: "columnar.ColumnarPackage | None" = None
+
+    def resource(self, resource_name: str) -> dict:
+        return next(r for r in self.descriptor["resources"] if r["name"] == resource_name)
 
     def schema(self, resource_name: str) -> dict:
-        return next(r["schema"] for r in self.descriptor["resources"] if r["name"] == resource_name)
+        return self.resource(resource_name)["schema"]
 
     def csv_path(self, resource_name: str) -> str:
         return str(self.tables[resource_name].path)
 
 
-def load_package(folder: Path, problems: list[Problem]) -> LoadedPackage | None:
-    """Check the descriptor and read every file it names; None if the descriptor is unusable."""
+def load_package(folder: Path, problems: list[Problem], columnar_threshold: int | None = None) -> LoadedPackage | None:
+    """Check the descriptor and read every file it names; None if the descriptor is unusable.
+
+    Files of ``columnar_threshold`` bytes or more whose schema the columnar engine supports
+    are read only as far as their header: their rows are checked in DuckDB.
+    """
     descriptor_path = str(folder / "datapackage.json")
     try:
         text = (folder / "datapackage.json").read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         problems.append(Problem(descriptor_path, None, None, "file not found: every package folder needs a datapackage.json", "missing-file"))
+        return None
+    except OSError as error:
+        problems.append(Problem(descriptor_path, None, None, f"cannot be read: {error.strerror}", "file-error"))
         return None
     except UnicodeDecodeError:
         problems.append(Problem(descriptor_path, None, None, "not UTF-8: save the descriptor as UTF-8", "encoding-error"))
@@ -57,6 +68,8 @@ def load_package(folder: Path, problems: list[Problem]) -> LoadedPackage | None:
     except json.JSONDecodeError as error:
         problems.append(Problem(descriptor_path, error.lineno, None, f"not valid JSON: {error.msg} (column {error.colno})", "descriptor-error", error.colno))
         return None
+
+    from frictionless import Package  # imported here: large files may never need it
 
     positions = locate(text)
     before = len(problems)
@@ -72,8 +85,10 @@ def load_package(folder: Path, problems: list[Problem]) -> LoadedPackage | None:
     package = LoadedPackage(folder, descriptor, descriptor_path)
     for index, resource in enumerate(descriptor["resources"]):
         csv_path = folder / resource["path"]
+        large = (columnar_threshold is not None and csv_path.is_file()
+                 and csv_path.stat().st_size >= columnar_threshold and columnar.supports(resource["schema"]))
         try:
-            table = read_table(csv_path)
+            table = read_table(csv_path, header_only=large)
         except TableError as error:
             package.broken.add(resource["name"])
             if error.code == "missing-file":
@@ -85,6 +100,8 @@ def load_package(folder: Path, problems: list[Problem]) -> LoadedPackage | None:
         package.tables[resource["name"]] = table
         if _check_header(table, resource["schema"], problems):
             package.broken.add(resource["name"])
+        elif large:
+            package.columnar.add(resource["name"])
     return package
 
 
@@ -151,7 +168,23 @@ def _check_header(table: Table, schema: dict, problems: list[Problem]) -> bool:
 
 
 def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
-    """Frictionless's type, constraint and key checks on every readable table."""
+    """Type, constraint and key checks on every readable table: large ones in the columnar
+    engine (falling back to frictionless where it declines), the rest with frictionless."""
+    if package.columnar:
+        package.engine = columnar.ColumnarPackage(package)
+    for name in sorted(package.columnar):
+        try:
+            found = columnar.check_rows(package.engine, name)
+        except columnar.Declined:
+            package.columnar.discard(name)
+            package.tables[name] = read_table(package.tables[name].path)
+            continue
+        (package.tables[name].counted,) = package.engine.query(f"SELECT count(*) FROM {package.engine.loaded[name]}")[0]
+        problems.extend(found)
+    if not set(package.tables) - package.broken - package.columnar:
+        return
+    from frictionless import FrictionlessException, Package
+
     descriptor = json.loads(json.dumps(package.descriptor))
     for resource in descriptor["resources"]:
         keys = resource["schema"].get("foreignKeys", [])
@@ -165,7 +198,7 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
         return
     for resource in descriptor["resources"]:
         name = resource["name"]
-        if name in package.broken:
+        if name in package.broken or name in package.columnar:
             continue
         report = frictionless_package.get_resource(name).validate()
         table = package.tables[name]
@@ -186,38 +219,32 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
     cell = getattr(error, "cell", None)
     spec = next((f for f in schema["fields"] if f["name"] == field_name), {})
     kind = error.type
+    previous = _SAME_ROW.search(error.note or "")
+    previous_line = table.line_of_position(int(previous.group(1))) if previous else "?"
     if kind == "type-error":
-        wanted = {
-            "number": "a number",
-            "integer": "a whole number",
-            "date": "a date in the form YYYY-MM-DD",
-            "yearmonth": "a month in the form YYYY-MM",
-            "boolean": "true or false",
-        }.get(spec.get("type"), f"a valid {spec.get('type')}")
-        message = f"{show(cell)} is not {wanted}"
+        message = messages.type_error(cell, spec)
     elif kind == "constraint-error":
         match = _CONSTRAINT.search(error.note)
-        constraint, limit = match.groups() if match else ("", "")
-        message = _constraint_message(constraint, limit, cell, spec) or error.note
+        name, limit = match.groups() if match else ("", "")
+        message = messages.constraint(name, limit, cell, spec) or error.note
+    elif kind == "unique-error":
+        message = messages.unique(cell, previous_line)
     elif kind == "primary-key":
         key = schema.get("primaryKey", [])
         key = [key] if isinstance(key, str) else key
         field_name = ",".join(key)
-        first = _SAME_ROW.search(error.note or "")
-        values = ", ".join(str(c) for c in _cells(error, table, key))
-        message = f"duplicate key ({values}): the same {' and '.join(key)} as line {table.line_of_position(int(first.group(1))) if first else '?'}"
+        if 'all "None"' in (error.note or ""):
+            message = messages.empty_key(key)
+        else:
+            message = messages.duplicate_key(_cells(error, table, key), key, previous_line)
     elif kind == "foreign-key":
-        fk = next((k for k in schema.get("foreignKeys", []) if _fk_fields(k)[0] in error.note), None)
-        fields = _fk_fields(fk) if fk else []
+        fk = next((k for k in schema.get("foreignKeys", []) if messages.key_fields(k)[0] in error.note), None)
+        fields = messages.key_fields(fk) if fk else []
         field_name = ",".join(fields) or None
-        value = ", ".join(str(c) for c in _cells(error, table, fields))
         target = fk["reference"]["resource"] if fk else "?"
         target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
-        target_fields = _fk_fields(fk["reference"]) if fk else []
-        if target == SOURCES:
-            message = f"unknown source '{value}': it is not a source_id in {target_path}"
-        else:
-            message = f"'{value}' is not an {','.join(target_fields)} in {target_path}"
+        message = messages.foreign_key(_cells(error, table, fields), target, target_path,
+                                       messages.key_fields(fk["reference"]) if fk else [])
     elif kind == "blank-row":
         message = "blank row: remove it"
     elif kind in ("extra-cell", "missing-cell"):
@@ -227,31 +254,6 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
     return Problem(path, line, field_name, message, kind)
 
 
-def _fk_fields(spec: dict) -> list[str]:
-    names = spec["fields"]
-    return [names] if isinstance(names, str) else list(names)
-
-
 def _cells(error, table: Table, names: list[str]) -> list[str]:
     cells = getattr(error, "cells", None) or []
     return [cells[table.header.index(n)] for n in names if n in table.header and table.header.index(n) < len(cells)]
-
-
-def _constraint_message(constraint: str, limit: str, cell, spec: dict) -> str | None:
-    if constraint == "required":
-        return "a value is required" if cell in ("", None) else f"a value is required: {cell} is not allowed here"
-    if constraint == "minimum":
-        return f"{show(cell)} is below the minimum {limit}"
-    if constraint == "maximum":
-        return f"{show(cell)} is above the maximum {limit}"
-    if constraint == "enum":
-        allowed = ", ".join(spec.get("constraints", {}).get("enum", []))
-        return f"{show(cell)} is not one of: {allowed}"
-    if constraint == "pattern":
-        example = f" (for example {spec['example']})" if "example" in spec else ""
-        return f"{show(cell)} does not match the pattern {limit}{example}"
-    if constraint == "unique":
-        return f"{show(cell)} appears more than once"
-    if constraint in ("minLength", "maxLength"):
-        return f"{show(cell)} is {'shorter' if constraint == 'minLength' else 'longer'} than {limit} characters"
-    return None

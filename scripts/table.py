@@ -26,6 +26,13 @@ class Table:
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # the line each row starts on
+    counted: int | None = None  # rows counted elsewhere, when only the header was read
+    line_count: int = 0  # lines in the file, the last one with or without its newline
+    blank_lines: bool = False
+
+    @property
+    def row_count(self) -> int:
+        return self.counted if self.counted is not None else len(self.rows)
 
     def line_of_position(self, position: int) -> int:
         """Frictionless's row position (the header is 1) as an editor's line number."""
@@ -40,14 +47,15 @@ class Table:
             yield line, dict(zip(self.header, row))
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, header_only: bool = False) -> Table:
+    """The whole table, or with ``header_only`` just its header (the encoding is still checked)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise TableError("file not found", code="missing-file") from None
     if raw.startswith(BOM):
         raw = raw[len(BOM):]
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise TableError("file is empty: it needs at least the header row", line=1, code="empty-file")
     try:
         text = raw.decode("utf-8")
@@ -64,6 +72,10 @@ def read_table(path: Path) -> Table:
     try:
         header = next(reader)
         table = Table(path=path, header=header)
+        if header_only:
+            table.line_count = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+            table.blank_lines = b"\n\n" in raw or b"\n\r\n" in raw
+            return table
         previous_end = reader.line_num
         for row in reader:
             table.rows.append(row)

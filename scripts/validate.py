@@ -17,7 +17,7 @@ from scripts.rules import check_rules
 from scripts.settings import SETTINGS, default
 from scripts.structure import check_rows, load_package
 
-CLI_SETTINGS = ("suppression_threshold", "share_tolerance", "gss_codes")
+CLI_SETTINGS = ("suppression_threshold", "share_tolerance", "gss_codes", "columnar_threshold_bytes")
 
 
 @dataclass
@@ -71,7 +71,7 @@ def validate(folders: list[Path], settings: dict) -> Result:
     result = Result()
     for folder in folders:
         problems: list[Problem] = []
-        package = load_package(folder, problems)
+        package = load_package(folder, problems, settings.get("columnar_threshold_bytes"))
         if package is not None:
             check_rows(package, problems)
             problems.extend(check_rules(package, settings))
@@ -83,7 +83,7 @@ def validate(folders: list[Path], settings: dict) -> Result:
                 table = package.tables.get(resource["name"])
                 path = str(folder / resource["path"])
                 resources.append({"name": resource["name"], "path": path,
-                                  "rows": len(table.rows) if table else 0,
+                                  "rows": table.row_count if table else 0,
                                   "valid": path not in bad_files and resource["name"] not in package.broken})
         result.packages.append({"name": package.descriptor.get("name") if package else folder.name,
                                 "path": str(folder), "valid": not problems, "resources": resources})

@@ -1,0 +1,88 @@
+"""How each data problem is worded, in one place, so both validation engines say the same thing."""
+
+from __future__ import annotations
+
+import re
+
+from scripts.problems import show
+
+GSS_FORM = re.compile(r"^E(06|07|08|09|10)\d{6}$")
+BLANK_NUMBER = "blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)"
+WANTED = {
+    "number": "a number",
+    "integer": "a whole number",
+    "date": "a date in the form YYYY-MM-DD",
+    "yearmonth": "a month in the form YYYY-MM",
+    "boolean": "true or false",
+}
+
+
+def type_error(cell, spec: dict) -> str:
+    kind = spec.get("type", "string")
+    return f"{show(cell)} is not {WANTED.get(kind, f'a valid {kind}')}"
+
+
+def constraint(name: str, limit, cell, spec: dict) -> str | None:
+    if name == "required":
+        return "a value is required" if cell in ("", None) else f"a value is required: {cell} is not allowed here"
+    if name == "minimum":
+        return f"{show(cell)} is below the minimum {limit}"
+    if name == "maximum":
+        return f"{show(cell)} is above the maximum {limit}"
+    if name == "enum":
+        return f"{show(cell)} is not one of: {', '.join(map(str, spec.get('constraints', {}).get('enum', [])))}"
+    if name == "pattern":
+        example = f" (for example {spec['example']})" if "example" in spec else ""
+        return f"{show(cell)} does not match the pattern {limit}{example}"
+    if name in ("minLength", "maxLength"):
+        return f"{show(cell)} is {'shorter' if name == 'minLength' else 'longer'} than {limit} characters"
+    return None
+
+
+def unique(cell, previous_line) -> str:
+    return f"{show(cell)} appears more than once: the same as line {previous_line}"
+
+
+def key_fields(spec: dict) -> list[str]:
+    names = spec["fields"]
+    return [names] if isinstance(names, str) else list(names)
+
+
+def empty_key(key: list[str]) -> str:
+    return f"the key ({', '.join(key)}) is empty: every row needs a value in it"
+
+
+def duplicate_key(cells, key: list[str], previous_line) -> str:
+    return (f"duplicate key ({', '.join(str(c) for c in cells)}): the same {' and '.join(key)} "
+            f"as line {previous_line}")
+
+
+def foreign_key(cells, target: str, target_path: str, target_fields: list[str]) -> str:
+    value = ", ".join(str(c) for c in cells)
+    if target == "sources":
+        return f"unknown source '{value}': it is not a source_id in {target_path}"
+    return f"'{value}' is not an {','.join(target_fields)} in {target_path}"
+
+
+def formula(cell: str) -> str:
+    first = {"\t": "a tab", "\r": "a carriage return"}.get(cell[0], f"'{cell[0]}'")
+    return (f"{show(cell)} starts with {first}, which a spreadsheet would run as a formula: "
+            "reword the cell so it starts with a letter or digit")
+
+
+def financial_year(cell: str) -> str:
+    start = int(cell[:4])
+    return f"'{cell}' is not a financial year: after {start} comes {start + 1} ({start}-{(start + 1) % 100:02d})"
+
+
+def unknown_gss(code: str, reference_display: str) -> str:
+    return f"'{code}' is not a known GSS code: check it against ONS, then add it to {reference_display}"
+
+
+def shares(group: list[str], values, total: float, tolerance: float, lines: str) -> str:
+    where = ", ".join(f"{k}={v}" for k, v in zip(group, values))
+    return f"shares for {where} add up to {total:g}, not 100 (±{tolerance:g}); rows on lines {lines}"
+
+
+def small_count(cell, threshold: int) -> str:
+    return f"{show(cell)} must be published as [c]: counts from 1 to {threshold - 1} are suppressed"

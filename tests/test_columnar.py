@@ -1,0 +1,95 @@
+"""The columnar (DuckDB) engine finds exactly what the frictionless engine finds, worded the same way."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts import columnar
+from scripts.settings import SETTINGS
+from scripts.structure import check_rows, load_package
+from scripts.synthetic import authority_codes, write_gss_codes, write_transactions
+from scripts.validate import CLI_SETTINGS, validate
+from tests.conftest import FIXTURES
+
+DEFAULTS = {name: SETTINGS[name].default for name in CLI_SETTINGS}
+CORPUS = sorted([*(FIXTURES / "invalid").iterdir(), *(FIXTURES / "valid").iterdir()])
+# Files the columnar engine must hand back to frictionless: their records span lines.
+DECLINED = {("wrong-type-after-multiline-cell", "service"), ("wrong-type-after-multiline-cell", "answer_count")}
+
+
+def both(folder: Path, **settings):
+    by_frictionless = validate([folder], {**DEFAULTS, **settings, "columnar_threshold_bytes": None})
+    by_columns = validate([folder], {**DEFAULTS, **settings, "columnar_threshold_bytes": 0})
+    return [p.text() for p in by_frictionless.problems], [p.text() for p in by_columns.problems]
+
+
+@pytest.mark.parametrize("folder", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_fault_corpus_gives_the_same_problems_in_both_engines(folder):
+    frictionless_problems, columnar_problems = both(folder)
+    assert columnar_problems == frictionless_problems
+
+
+def test_the_columnar_engine_really_checks_the_corpus():
+    checked, declined = set(), set()
+    for folder in CORPUS:
+        package = load_package(folder, [], columnar_threshold=0)
+        if package is None:
+            continue
+        check_rows(package, [])
+        for name in package.tables:
+            if name in package.columnar:
+                checked.add((folder.name, name))
+            elif name not in package.broken:
+                declined.add((folder.name, name))
+    assert declined == DECLINED
+    assert len({folder for folder, _ in checked}) >= 20
+
+
+def test_the_engine_declines_what_it_cannot_check_exactly():
+    assert not columnar.supports({"fields": [{"name": "w", "type": "string", "format": "uri"}], "missingValues": [""]})
+    assert not columnar.supports({"fields": [{"name": "b", "type": "boolean"}], "missingValues": [""]})
+    assert not columnar.supports({"fields": [{"name": "n", "type": "number", "constraints": {"exclusiveMinimum": 0}}]})
+    assert columnar.supports({"fields": [{"name": "n", "type": "number", "constraints": {"minimum": 0}}], "missingValues": ["", "[x]"]})
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """20,000 synthetic transactions with a fault planted on known lines."""
+    root = tmp_path_factory.mktemp("large")
+    codes = authority_codes(5)
+    folder = write_transactions(root, codes, 20_000)
+    gss = write_gss_codes(root / "gss.csv", codes)
+    path = folder / "transactions.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    lines[101] = lines[101].replace(",synthetic\n", ",nowhere\n")                      # unknown source
+    lines[202] = lines[202].replace(",2022-23,", ",2022-24,")                         # financial year
+    lines[303] = "=cmd" + lines[303][lines[303].index(","):]                           # type error + formula
+    lines[404] = lines[403]                                                            # duplicate key
+    lines[505] = lines[505].replace(",day-opportunities,", ",food,").replace(",transport,", ",food,").replace(",other,", ",food,")
+    lines[606] = lines[606].replace(",2022-", ",2022-13-").replace("2022-13-", "2022-", 0)
+    lines[707] = ",".join(lines[707].split(",")[:6]) + ",-3,synthetic\n"               # below minimum
+    lines[808] = ",".join(lines[808].split(",")[:6]) + ",,synthetic\n"                 # blank number
+    lines[909] = lines[909].replace("E109", "E119", 1)                                 # not a GSS form: pattern
+    path.write_text("".join(lines))
+    return folder, gss
+
+
+def test_planted_faults_in_a_large_file_are_found_the_same_way_by_both_engines(large):
+    folder, gss = large
+    frictionless_problems, columnar_problems = both(folder, gss_codes=gss)
+    assert columnar_problems == frictionless_problems
+    found = {(text.split(":")[1], text.split(":")[2]) for text in columnar_problems}
+    assert {("102", "source_id"), ("203", "financial_year"), ("304", "transaction_id"), ("405", "transaction_id"),
+            ("506", "category"), ("708", "amount_gbp"), ("809", "amount_gbp"), ("910", "authority_code")} <= found
+
+
+def test_large_files_go_to_the_columnar_engine_by_default(large, tmp_path):
+    folder, gss = large
+    copy = tmp_path / "transactions"
+    shutil.copytree(folder, copy)
+    package = load_package(copy, [], columnar_threshold=DEFAULTS["columnar_threshold_bytes"])
+    assert package.columnar == {"transactions"}
+    assert validate([copy], {**DEFAULTS, "gss_codes": gss}).packages[0]["resources"][0]["rows"] == 20_000
