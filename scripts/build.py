@@ -36,9 +36,12 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def validate_data(data_dir: Path) -> None:
+VALIDATION_SETTINGS = ("suppression_threshold", "share_tolerance", "gss_codes", "columnar_threshold_bytes")
+
+
+def validate_data(data_dir: Path, settings: dict | None = None) -> None:
     result = validate(package_folders([], data_dir), {
-        name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes", "columnar_threshold_bytes")})
+        **{name: default(name) for name in VALIDATION_SETTINGS}, **(settings or {})})
     if not result.valid:
         raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
 
@@ -70,10 +73,13 @@ def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.Log
     return [r for r in collector.records if r.levelno == logging.WARNING]
 
 
-def build(output: Path, overrides: dict | None = None, data_dir: Path | None = None) -> list[logging.LogRecord]:
+def build(output: Path, overrides: dict | None = None, data_dir: Path | None = None,
+          validation: dict | None = None) -> list[logging.LogRecord]:
     """Validate, build into a temporary folder, then replace ``output`` in one rename."""
     output = output.resolve()
-    validate_data(data_dir or default("data_dir"))
+    validate_data(data_dir or default("data_dir"), validation)
+    if data_dir is not None:
+        overrides = {"DATA_DIR": str(data_dir), **(overrides or {})}
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     try:
@@ -96,9 +102,14 @@ def build(output: Path, overrides: dict | None = None, data_dir: Path | None = N
 def main(argv: list[str] | None = None) -> int:
     cli = argparse.ArgumentParser(prog="python -m scripts.build", description=__doc__.splitlines()[0])
     cli.add_argument("--output", type=Path, default=ROOT / "output", help="where the site goes (default: output/)")
+    cli.add_argument("--data", type=Path, help="build from the packages in this folder instead of data/")
+    cli.add_argument("--content", type=Path, help="build from the Markdown in this folder instead of content/")
+    cli.add_argument("--gss-codes", type=Path, help="the GSS reference file to validate against")
     args = cli.parse_args(argv)
+    overrides = {"PATH": str(args.content.resolve())} if args.content else None
+    validation = {"gss_codes": args.gss_codes} if args.gss_codes else None
     try:
-        warnings = build(args.output)
+        warnings = build(args.output, overrides, args.data.resolve() if args.data else None, validation)
     except BuildError as error:
         print(error, file=sys.stderr)
         print(f"Nothing was published: {args.output} is unchanged.", file=sys.stderr)

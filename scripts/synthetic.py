@@ -34,6 +34,12 @@ def _write(path: Path, lines) -> None:
             writer.writerow(line) if isinstance(line, (list, tuple)) else file.write(line + "\n")
 
 
+def _append_real(path: Path, package: str) -> None:
+    real = (ROOT / "data" / package / path.name).read_text(encoding="utf-8").splitlines()[1:]
+    with open(path, "a", encoding="utf-8") as file:
+        file.write("\n".join(real) + "\n")
+
+
 def _descriptor(package: str, folder: Path, mutate=None) -> None:
     descriptor = json.loads((ROOT / "data" / package / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["title"] = f"{descriptor['title']} ({MARK})"
@@ -50,8 +56,10 @@ def write_spend(folder: Path, authorities, years: int) -> None:
         for start in range(2023 - years, 2023):
             amount = rng.randrange(5, 120) * 100_000
             rows.append([code, name, f"{start}-{(start + 1) % 100:02d}", amount, f"£{amount / 1e6:.1f}m", 100000, "transport costs", "synthetic"])
-    _write(folder / "spend" / "spend.csv", rows)
-    _write(folder / "spend" / "sources.csv", SOURCE)
+    # The figures the site quotes name Norfolk; keep the real rows so every figure resolves.
+    real = (ROOT / "data" / "spend" / "spend.csv").read_text(encoding="utf-8").splitlines()[1:]
+    _write(folder / "spend" / "spend.csv", rows + real)
+    _write(folder / "spend" / "sources.csv", SOURCE + (ROOT / "data" / "spend" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:])
     _descriptor("spend", folder)
 
 
@@ -74,6 +82,9 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
     _write(base / "service.csv", services)
     _write(base / "service_area.csv", areas)
     _write(base / "service_taxonomy.csv", links)
+    # The real providers stay too: the site's prose and figures name them.
+    for name in ("organization.csv", "service.csv", "service_area.csv", "service_taxonomy.csv"):
+        _append_real(base / name, "providers")
     shutil.copyfile(ROOT / "data" / "providers" / "taxonomy_term.csv", base / "taxonomy_term.csv")
     snapshot = [["authority_code", "authority_name", "financial_year", "people_accessing", "providers_or_locations", "source_id"]]
     shares = [["authority_code", "authority_name", "month", "locality", "share_percent", "source_id"]]
@@ -85,9 +96,7 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
     _write(base / "locality_share.csv", shares)
     # The figures the site quotes name Norfolk; keep the real Norfolk rows so every figure resolves.
     for name in ("market_snapshot.csv", "locality_share.csv"):
-        real = (ROOT / "data" / "providers" / name).read_text(encoding="utf-8").splitlines()[1:]
-        with open(base / name, "a", encoding="utf-8") as file:
-            file.write("\n".join(real) + "\n")
+        _append_real(base / name, "providers")
     sources = SOURCE + (ROOT / "data" / "providers" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]
     _write(base / "sources.csv", sources)
     _descriptor("providers", folder)
