@@ -70,12 +70,17 @@ class RenderedChart:
         return json.dumps(self.spec, sort_keys=True, ensure_ascii=False, indent=1)
 
     @cached_property
+    def plain_svg(self) -> str:
+        return vl_convert.vegalite_to_svg(self.spec)
+
+    @cached_property
     def svg(self) -> str:
-        return accessible_svg(vl_convert.vegalite_to_svg(self.spec), self.id, self.drawn.title, self.drawn.alt)
+        return accessible_svg(self.plain_svg, self.id, self.drawn.title, self.drawn.alt)
 
     @cached_property
     def png(self) -> bytes:
-        return vl_convert.vegalite_to_png(self.spec, scale=2)
+        # Rasterise the SVG already drawn rather than run the Vega pipeline a second time.
+        return vl_convert.svg_to_png(self.plain_svg, scale=2)
 
     @cached_property
     def csv(self) -> str:

@@ -108,6 +108,8 @@ def write_survey(folder: Path, providers: int) -> None:
     rng = random.Random(3)
     for q in range(10):
         for answer in ("Yes", "No", "Not sure"):
+            # Published surveys give totals for everyone (provider all) beside each provider's counts.
+            rows.append([f"q{q}", f"Synthetic question {q}", answer, "all", rng.randrange(40, 400), "healthwatch-liverpool-2019"])
             for p in range(min(providers, 50)):
                 count = rng.randrange(0, 40)
                 rows.append([f"q{q}", f"Synthetic question {q}", answer, f"synthetic-provider-{p:05d}",
