@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from scripts import refresh
+from tests.browser import serve
 from tests.conftest import DATA, FIXTURES, descriptor
 
 SPEND = (FIXTURES / "valid" / "minimal" / "spend.csv").read_bytes()
@@ -22,11 +20,6 @@ FILES = {
 }
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def upstream_url(tmp_path):
     """A local web server for the test's upstream files; stopped when the test ends."""
@@ -34,15 +27,8 @@ def upstream_url(tmp_path):
     served.mkdir()
     for name, content in FILES.items():
         (served / name).write_bytes(content)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(served)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(served) as url:
+        yield url
 
 
 def data_dir(tmp_path: Path, upstream: dict[str, str]) -> Path:
