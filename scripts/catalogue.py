@@ -85,8 +85,8 @@ def package_view(package: DataPackage, site_url: str, publisher: str) -> dict:
             "description": resource.descriptor.get("description", ""),
             "fields": [{**spec, "constraints_text": constraints_text(spec)} for spec in resource.fields],
             "header": [spec["name"] for spec in resource.fields],
-            "preview": resource.rows[:PREVIEW_ROWS],
-            "row_count": len(resource.rows),
+            "preview": resource.head(PREVIEW_ROWS),
+            "row_count": resource.row_count,
             "download": resource_download(resource),
             "primary_key": resource.primary_key,
         })

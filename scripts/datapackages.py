@@ -7,9 +7,11 @@ Cells stay as published (strings, with the GSS symbols [c], [x] and [z] as they 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
 SYMBOLS = {
@@ -17,6 +19,17 @@ SYMBOLS = {
     "[x]": "not available",
     "[z]": "not applicable",
 }
+
+
+def record_count(data: bytes) -> int:
+    """Rows in a CSV file's bytes, not counting the header; by counting lines when no cell can span them."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data:
+        return 0
+    if b'"' not in data and b"\n\n" not in data and b"\r" not in data:
+        return data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
+    return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
 
 
 def number(cell: str) -> float | None:
@@ -57,6 +70,33 @@ class Resource:
     def rows(self) -> list[dict]:
         with open(self.path, newline="", encoding="utf-8-sig") as file:
             return list(csv.DictReader(file))
+
+    # Large files (a million spend transactions) are read a column or a few rows at a time,
+    # never held as a million dicts, unless something asks for .rows.
+
+    @cached_property
+    def row_count(self) -> int:
+        if "rows" in self.__dict__:
+            return len(self.rows)
+        return record_count(self.path.read_bytes())
+
+    def head(self, n: int) -> list[dict]:
+        if "rows" in self.__dict__:
+            return self.rows[:n]
+        with open(self.path, newline="", encoding="utf-8-sig") as file:
+            return list(islice(csv.DictReader(file), n))
+
+    def column(self, name: str) -> list[str]:
+        """Every cell of one field, in file order."""
+        if "rows" in self.__dict__:
+            return [row[name] for row in self.rows]
+        cached = self.__dict__.setdefault("_columns", {})
+        if name not in cached:
+            with open(self.path, newline="", encoding="utf-8-sig") as file:
+                reader = csv.reader(file)
+                index = next(reader).index(name)
+                cached[name] = [record[index] for record in reader if len(record) > index]
+        return cached[name]
 
     def field(self, name: str) -> dict:
         return next(f for f in self.fields if f["name"] == name)

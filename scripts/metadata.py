@@ -39,8 +39,9 @@ def _span(cell: str, field: str) -> tuple[str, str] | None:
 def temporal_coverage(package: DataPackage) -> str | None:
     """An ISO 8601 interval (start/end) over the package's time fields; the sources' dates if it has none."""
     def spans(resources, fields):
+        # Each distinct value once: a million rows hold a handful of years.
         return [s for r in resources for f in fields if any(spec["name"] == f for spec in r.fields)
-                for row in r.rows if (s := _span(row[f], f))]
+                for cell in set(r.column(f)) if (s := _span(cell, f))]
 
     found = spans(package.data_resources, ("financial_year", "month"))
     if not found and "sources" in package.resources:
@@ -56,8 +57,7 @@ def spatial_coverage(package: DataPackage) -> list[str]:
     names = {}
     for resource in package.data_resources:
         if any(spec["name"] == "authority_name" for spec in resource.fields):
-            for row in resource.rows:
-                names.setdefault(row["authority_name"], None)
+            names.update(dict.fromkeys(resource.column("authority_name")))
     return [n for n in names if n not in ("[x]", "[z]", "[c]", "")]
 
 

@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.datapackages import DataPackage
+from scripts.datapackages import DataPackage, record_count
 from scripts.gitinfo import last_changed
 
 
@@ -131,6 +131,12 @@ def changes(before: Release | None, after: Release) -> list[dict]:
     old = {spec["name"]: spec for spec in before.descriptor["resources"]} if before else {}
     result = []
     for name in list(new) + [n for n in old if n not in new]:
+        if before is None or (name in new and name in old
+                              and after.files[new[name]["path"]] == before.files[old[name]["path"]]):
+            # Nothing to compare row by row: the first version, or a file that did not change.
+            rows = record_count(after.files[new[name]["path"]]) if before is None else 0
+            result.append({"resource": name, "status": "", "added": rows, "removed": 0, "changed": 0})
+            continue
         new_rows = _rows(after, new[name])[1] if name in new else {}
         old_rows = _rows(before, old[name])[1] if name in old else {}
         changed = sum(1 for k in new_rows.keys() & old_rows.keys() if new_rows[k] != old_rows[k])
