@@ -61,7 +61,7 @@ class DirectoryGenerator(Generator):
 
         common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid}
         index = self.get_template("directory")
-        size = int(self.settings.get("DIRECTORY_PAGE_SIZE") or DEFAULT_PAGE_SIZE)
+        size = int(self.settings.get("DIRECTORY_PAGE_SIZE", DEFAULT_PAGE_SIZE))
         lists = [(None, "/directory/", directory.services)]
         lists += [(value, value.url, value.entries) for value in directory.filter_values()]
         for active, base, entries in lists:
