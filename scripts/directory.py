@@ -93,16 +93,28 @@ class Service:
         values["cost"].append(cost_value(self.fees))
         return values
 
-    @property
-    def data_attributes(self) -> Markup:
-        return Markup(" ").join(Markup('data-{}="{}"').format(key, " ".join(v)) for key, v in self.values.items())
-
     def terms_of(self, taxonomy: str) -> list[dict]:
         return [t for t in self.terms if t["taxonomy"] == taxonomy]
 
     @property
     def cost_text(self) -> str:
         return known(self.fees) or NOT_CONFIRMED
+
+    @property
+    def record(self) -> dict:
+        """What /directory/entries.json holds for this entry: what the filters and the entry on the page need.
+
+        Keys with nothing to say are left out, to keep the file small."""
+        provider = self.provider
+        record = {
+            "id": self.id, "name": self.name, "org": provider.id, "orgName": provider.name,
+            "former": provider.former_name, "closed": provider.status == "closed",
+            "description": self.description, "where": ", ".join(a["name"] for a in self.areas),
+            "for": self.eligibility, "terms": ", ".join(t["name"] for t in self.terms), "costText": self.cost_text,
+            "contact": bool(self.url or self.email or provider.website or provider.email),
+            "checked": provider.last_checked.isoformat() if provider.stale else "",
+            **{key: values for key, values in self.values.items()}}
+        return {key: value for key, value in record.items() if value}
 
 
 @dataclass
@@ -154,6 +166,64 @@ class Directory:
 
     def filter_values(self):
         return [v for values in self.filters.values() for v in values]
+
+    def entries_json(self) -> str:
+        """/directory/entries.json: every entry, compact, for instant filtering across all of them."""
+        return json.dumps({"total": len(self.services), "entries": [s.record for s in self.services]},
+                          ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Page:
+    """One page of a paginated list: /directory/ is page 1, /directory/page/2/ page 2, ..."""
+    base: str            # the first page's address, e.g. /directory/support-type/time-bank/
+    number: int
+    count: int           # how many pages the list has
+    size: int
+    entries: list[Service]
+    total: int           # entries in the whole list
+
+    def url_of(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    @property
+    def url(self) -> str:
+        return self.url_of(self.number)
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.entries) - 1 if self.total else 0
+
+    @property
+    def previous(self) -> str:
+        return self.url_of(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self.url_of(self.number + 1) if self.number < self.count else ""
+
+    @property
+    def links(self) -> list[int | None]:
+        """Page numbers for the navigation: the first, the last and two either side of this one; None is a gap."""
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        links: list[int | None] = []
+        for number in shown:
+            if links and number - links[-1] > 1:
+                links.append(None)
+            links.append(number)
+        return links
+
+
+def paginate(entries: list[Service], base: str, size: int) -> list[Page]:
+    """The list in pages of ``size``; an empty list is one empty page, so its address still answers."""
+    if size < 1:
+        raise ValueError(f"DIRECTORY_PAGE_SIZE must be at least 1, not {size}")
+    count = max(1, -(-len(entries) // size))
+    return [Page(base, n + 1, count, size, entries[n * size:(n + 1) * size], len(entries)) for n in range(count)]
 
 
 def months_before(day: date, months: int) -> date:

@@ -2,7 +2,9 @@
 
 Settings: ``DIRECTORY_TODAY`` (an ISO date; default: the day of the build) decides which entries
 are over 12 months old; ``DIRECTORY_PATH`` (default: ``directory`` under ``PATH``) holds the
-optional prose files ``<organization id>.md``.
+optional prose files ``<organization id>.md``; ``DIRECTORY_PAGE_SIZE`` (default 50) is how many
+entries each page of /directory/ and of each filter lists (/directory/page/2/, ...). Every entry,
+compact, is also written to /directory/entries.json for the script's instant filters.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ def change_link(settings: dict, provider: model.Provider) -> str:
     return f"{settings.get('REPOSITORY_URL', '')}/issues/new?template={quote(form)}&title={quote(title)}"
 
 
+DEFAULT_PAGE_SIZE = 50
+
+
 class DirectoryGenerator(Generator):
 
     def generate_output(self, writer) -> None:
@@ -51,14 +56,19 @@ class DirectoryGenerator(Generator):
         model.warn_stale(directory, day)
         openreferral.write(directory, Path(self.output_path))
 
+        (Path(self.output_path) / "directory").mkdir(parents=True, exist_ok=True)
+        (Path(self.output_path) / "directory" / "entries.json").write_text(directory.entries_json(), encoding="utf-8")
+
         common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid}
         index = self.get_template("directory")
-        writer.write_file("directory/index.html", index, self.context, **common, active=None,
-                          entries=directory.services, page_name="directory/index", url="directory/")
-        for value in directory.filter_values():
-            path = value.url.strip("/")
-            writer.write_file(f"{path}/index.html", index, self.context, **common, active=value,
-                              entries=value.entries, page_name=f"{path}/index", url=f"{path}/")
+        size = int(self.settings.get("DIRECTORY_PAGE_SIZE", DEFAULT_PAGE_SIZE))
+        lists = [(None, "/directory/", directory.services)]
+        lists += [(value, value.url, value.entries) for value in directory.filter_values()]
+        for active, base, entries in lists:
+            for page in model.paginate(entries, base, size):
+                path = page.url.strip("/")
+                writer.write_file(f"{path}/index.html", index, self.context, **common, active=active,
+                                  entries=page.entries, listing=page, page_name=f"{path}/index", url=f"{path}/")
         site_url = self.settings.get("SITE_PUBLIC_URL", "")
         for provider in directory.providers:
             writer.write_file(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import os
 import subprocess
@@ -51,11 +52,46 @@ def built_site(tmp_path_factory) -> Path:
     return output
 
 
+PAGED_PROVIDERS = 1500
+PAGE_SIZE = 50
+
+
+@pytest.fixture(scope="session")
+def paged_site(tmp_path_factory) -> Path:
+    """A site from synthetic data (scripts/synthetic.py) with 1,500 more providers, 50 entries a directory page.
+
+    Built once per run: the test workers share it through a lock, since a build takes about a minute."""
+    from scripts.build import build
+    from scripts.synthetic import write_site_inputs
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    root = shared / "paged-site"
+    root.mkdir(exist_ok=True)
+    with open(shared / "paged-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built").exists():
+            inputs = write_site_inputs(root, 15, 2, PAGED_PROVIDERS, 0)
+            build(root / "output", {"PATH": str(inputs["content"]), "DIRECTORY_PAGE_SIZE": PAGE_SIZE},
+                  inputs["data"], {"gss_codes": inputs["gss_codes"]})
+            (root / "built").touch()
+    return root / "output"
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site):
     from tests.browser import serve
 
     with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def paged_url(paged_site):
+    from tests.browser import serve
+
+    with serve(paged_site) as url:
         yield url
 
 

@@ -10,12 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, SoupStrainer
 
 from scripts.build import BuildError, build
 from scripts.directory import months_before, is_stale
 from scripts.openreferral import NAMESPACE
-from tests.conftest import DATA, ROOT, read_csv
+from scripts.directory import paginate
+from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, read_csv
 
 SCHEMA = json.loads((ROOT / "tests" / "schemas" / "openreferral-uk-3.schema.json").read_text(encoding="utf-8"))
 PROVIDERS = DATA / "providers"
@@ -100,6 +101,8 @@ def test_every_provider_and_service_is_listed(built_site):
         assert soup(built_site, f"directory/{organisation['id']}").h1.get_text() == organisation["name"]
     assert index.select_one("#directory-status")["aria-live"] == "polite"
     assert index.select_one("#directory-status").get_text() == "Showing all 5 services."
+    assert index.select_one("nav.pagination") is None and not (built_site / "directory" / "page").exists()
+    assert index.select_one("#directory")["data-entries"] == "/directory/entries.json"
 
 
 def test_index_links_every_filter_with_its_count(built_site):
@@ -120,7 +123,7 @@ def test_static_filter_page_lists_only_matching_services(built_site):
     page = soup(built_site, "directory/support-type/time-bank")
     assert entries(page) == {"my-time"}
     assert page.select_one('a[data-facet][aria-current="true"]')["href"] == "/directory/support-type/time-bank/"
-    assert page.select_one("#directory").get("data-complete") == "false"
+    assert not page.select_one("#directory").has_attr("data-entries")  # the script filters from /directory/ only
     assert page.select_one("#directory-empty").has_attr("hidden")
     assert entries(soup(built_site, "directory/support-type/courses-and-groups")) == LIVERPOOL - {"my-time"}
 
@@ -173,6 +176,18 @@ def test_provider_page_carries_schema_org_json_ld(built_site):
 def test_shipped_entries_are_not_stale(built_site):
     for organisation in read_csv(PROVIDERS / "organization.csv"):
         assert soup(built_site, f"directory/{organisation['id']}").select_one(".stale-notice") is None
+
+
+def test_entries_json_holds_what_the_filters_and_entries_need(built_site):
+    index = json.loads((built_site / "directory" / "entries.json").read_text(encoding="utf-8"))
+    assert index["total"] == 5 and {e["id"] for e in index["entries"]} == LIVERPOOL
+    my_time = next(e for e in index["entries"] if e["id"] == "my-time")
+    assert my_time == {
+        "id": "my-time", "name": "My Time", "org": "waythrough", "orgName": "Waythrough",
+        "former": "Richmond Fellowship", "description": my_time["description"], "where": "Liverpool",
+        "for": my_time["for"], "terms": "Time bank", "costText": "Not yet confirmed from a source",
+        "area": ["liverpool"], "support": ["time-bank"], "cost": ["not-confirmed"]}
+    assert my_time["description"] and "closed" not in my_time and "checked" not in my_time
 
 
 # The Open Referral UK export
@@ -273,6 +288,117 @@ def test_a_prose_file_with_an_unknown_id_fails_the_build(tmp_path):
                                          r"'no-such-provider'"):
         build(output, overrides={"PATH": str(content)})
     assert not output.exists()
+
+
+# Pagination, from synthetic data: 1,500 more providers, 50 entries a page
+
+def walk(site, first: str) -> list[BeautifulSoup]:
+    """Every page of a list, following rel=next from its first page."""
+    pages, url = [], first
+    while url:
+        page = soup(site, url)
+        pages.append(page)
+        following = page.select_one('nav[aria-label="Pagination"] a[rel="next"]')
+        url = following["href"] if following else None
+        assert len(pages) <= 100, "rel=next goes round in circles"
+    return pages
+
+
+@pytest.fixture(scope="module")
+def paged_entries(paged_site):
+    return json.loads((paged_site / "directory" / "entries.json").read_text(encoding="utf-8"))["entries"]
+
+
+def test_every_service_is_on_exactly_one_index_page(paged_site, paged_entries):
+    pages = walk(paged_site, "/directory/")
+    total = PAGED_PROVIDERS + len(LIVERPOOL)
+    assert len(pages) == -(-total // PAGE_SIZE) == 31
+    listed = [li["id"].removeprefix("entry-") for page in pages for li in page.select("li.entry")]
+    assert len(listed) == len(set(listed)) == total
+    assert set(listed) == {e["id"] for e in paged_entries}
+    assert all(len(page.select("li.entry")) == PAGE_SIZE for page in pages[:-1])
+    assert pages[0].select_one("#directory-status").get_text() == "Showing 1 to 50 of 1,505 services."
+    assert pages[-1].select_one("#directory-status").get_text() == "Showing 1,501 to 1,505 of 1,505 services."
+    assert (paged_site / "directory" / "page" / "31" / "index.html").exists()
+    assert not (paged_site / "directory" / "page" / "1").exists() and not (paged_site / "directory" / "page" / "32").exists()
+
+
+def test_pagination_navigation_is_accessible_and_resolves(paged_site):
+    first, third, last = (soup(paged_site, p) for p in ("directory", "directory/page/3", "directory/page/31"))
+    nav = third.select_one('nav[aria-label="Pagination"]')
+    assert nav.select_one('a[rel="prev"]')["href"] == "/directory/page/2/"
+    assert nav.select_one('a[rel="next"]')["href"] == "/directory/page/4/"
+    assert third.select_one('link[rel="prev"]')["href"] == "/directory/page/2/"
+    assert third.select_one('link[rel="next"]')["href"] == "/directory/page/4/"
+    (current,) = nav.select("[aria-current]")
+    assert current["aria-current"] == "page" and current.get_text() == "Page 3"
+    assert current["href"] == "/directory/page/3/"
+    numbers = [a.get_text() for a in nav.select("a:not([rel])")]
+    assert numbers == ["Page 1", "Page 2", "Page 3", "Page 4", "Page 5", "Page 31"]
+    assert nav.select_one('a[href="/directory/"]').get_text() == "Page 1"  # page 1 is /directory/ itself
+    assert first.select_one('nav[aria-label="Pagination"] a[rel="prev"]') is None
+    assert first.select_one('link[rel="prev"]') is None
+    assert last.select_one('nav[aria-label="Pagination"] a[rel="next"]') is None
+    assert third.title.get_text().startswith("Find a day service (page 3 of 31) |")
+    assert third.select_one('.breadcrumbs [aria-current="page"]').get_text() == "Page 3"
+    for page in (first, third, last):
+        for link in page.select('nav[aria-label="Pagination"] a'):
+            assert (paged_site / link["href"].strip("/") / "index.html").exists(), link["href"]
+
+
+def test_each_filter_page_is_paginated_and_matches_the_json_index(paged_site, paged_entries):
+    index = soup(paged_site, "directory")
+    links = index.select("a[data-facet]")
+    assert len(links) > 20
+    several = 0
+    for link in links:
+        facet, value = link["data-facet"], link["data-value"]
+        expected = [e["id"] for e in paged_entries if value in e.get(facet, [])]
+        pages = walk(paged_site, link["href"])
+        listed = [li["id"].removeprefix("entry-") for page in pages for li in page.select("li.entry")]
+        assert listed == expected, link["href"]
+        assert link.select_one(".count").get_text() == f"({len(expected):,})"
+        several += len(pages) > 1
+        if len(pages) > 1:
+            assert pages[1].select_one('a[rel="prev"]')["href"] == link["href"]
+            assert (paged_site / link["href"].strip("/") / "page" / "2" / "index.html").exists()
+    assert several >= 5  # e.g. /directory/support-type/centre-based/page/2/
+    page = soup(paged_site, "directory/support-type/centre-based/page/2")
+    status = page.select_one("#directory-status").get_text()
+    assert status.startswith(("2", "3")) and "services match support type: Centre-based. Showing 51 to " in status
+
+
+def test_directory_pages_keep_within_the_weight_budget_at_1500_providers(paged_site):
+    """The same rule as test_page_weight_budgets (tests/test_site.py): HTML + the CSS and JS it loads."""
+    ours = [p for p in paged_site.rglob("*.js") if "vendor" not in p.parts and "pagefind" not in p.parts]
+    assert sum(p.stat().st_size for p in ours) <= 15 * 1024
+    pages = sorted((paged_site / "directory").rglob("*.html"))
+    assert len(pages) > PAGED_PROVIDERS
+    only = SoupStrainer(["link", "script"])
+    heaviest = 0
+    for path in pages:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml", parse_only=only)
+        weight = path.stat().st_size
+        for element in page.select("link[rel=stylesheet][href], script[src]"):
+            target = element.get("href") or element.get("src")
+            if "pagefind" not in target:
+                weight += (paged_site / target.lstrip("/")).stat().st_size
+        assert weight <= 100 * 1024, (path, weight)
+        heaviest = max(heaviest, weight)
+    assert heaviest > 40 * 1024  # the list pages were weighed, not only the small ones
+
+
+def test_page_numbers_show_the_ends_and_two_either_side():
+    pages = paginate(list(range(1000)), "/directory/", 10)
+    assert len(pages) == 100 and pages[0].url == "/directory/" and pages[49].url == "/directory/page/50/"
+    assert pages[49].links == [1, None, 48, 49, 50, 51, 52, None, 100]
+    assert pages[0].links == [1, 2, 3, None, 100]
+    assert pages[3].links == [1, 2, 3, 4, 5, 6, None, 100]
+    assert (pages[49].first, pages[49].last, pages[99].next, pages[0].previous) == (491, 500, "", "")
+    (empty,) = paginate([], "/directory/cost/free/", 10)
+    assert (empty.count, empty.first, empty.last, empty.links) == (1, 0, 0, [1])
+    with pytest.raises(ValueError, match="DIRECTORY_PAGE_SIZE"):
+        paginate([1], "/directory/", 0)
 
 
 # Small parts

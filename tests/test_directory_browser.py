@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.browser import axe_violations
+from tests.browser import axe_violations, watch
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +21,12 @@ def visible_entries(page) -> set[str]:
 
 def status(page) -> str:
     return page.locator("#directory-status").inner_text()
+
+
+def settle(page):
+    """Wait until the script has the JSON index and has drawn the entries (it marks the list aria-busy meanwhile)."""
+    page.wait_for_function("() => !document.querySelector('#directory[aria-busy]')")
+    return page
 
 
 @pytest.fixture
@@ -57,7 +65,7 @@ def test_filters_are_instant_with_javascript_and_reflected_in_the_address(open_p
     assert visible_entries(page) == LIVERPOOL
     page.get_by_role("link", name="Time bank").click()
     assert page.url == site_url + "/directory/?support=time-bank"  # no navigation to the static page
-    assert visible_entries(page) == {"my-time"}
+    assert visible_entries(settle(page)) == {"my-time"}
     assert status(page) == "1 of 5 services match: Time bank."
     assert page.get_by_role("link", name="Time bank").get_attribute("aria-current") == "true"
     page.get_by_role("link", name="Liverpool").click()
@@ -72,7 +80,7 @@ def test_filters_are_instant_with_javascript_and_reflected_in_the_address(open_p
 
 
 def test_a_filtered_address_restores_the_same_view(open_page):
-    page = open_page("/directory/?support=courses-and-groups&activity=social-and-leisure").page
+    page = settle(open_page("/directory/?support=courses-and-groups&activity=social-and-leisure").page)
     assert visible_entries(page) == LIVERPOOL - {"my-time"}
     assert status(page) == "4 of 5 services match: Courses and groups, Social and leisure."
     current = page.eval_on_selector_all("a[data-facet][aria-current]", "links => links.map(a => a.dataset.value)")
@@ -84,11 +92,11 @@ def test_the_live_region_announces_the_count(open_page):
     region = page.locator("#directory-status")
     assert region.get_attribute("aria-live") == "polite" and region.get_attribute("role") == "status"
     page.get_by_role("link", name="Courses and groups").click()
-    assert region.inner_text() == "4 of 5 services match: Courses and groups."
+    assert settle(page) and region.inner_text() == "4 of 5 services match: Courses and groups."
 
 
 def test_an_empty_result_says_so_and_clears(open_page, site_url):
-    page = open_page("/directory/?support=time-bank&activity=social-and-leisure").page
+    page = settle(open_page("/directory/?support=time-bank&activity=social-and-leisure").page)
     assert visible_entries(page) == set()
     assert status(page) == "0 of 5 services match: Time bank, Social and leisure."
     empty = page.locator("#directory-empty")
@@ -104,6 +112,7 @@ def test_an_empty_result_says_so_and_clears(open_page, site_url):
                                   "/directory/waythrough/"])
 def test_directory_pages_pass_axe(open_page, path):
     watched = open_page(path)
+    settle(watched.page)
     assert axe_violations(watched.page) == []
     assert watched.console_errors == [] and watched.off_host() == []
 
@@ -118,3 +127,91 @@ def test_directory_pages_pass_axe_on_a_phone(chromium, open_page, path):
         assert overflow <= 0, "the page scrolls sideways at 320 px"
     finally:
         context.close()
+
+
+def test_an_entry_drawn_by_the_script_reads_like_the_served_one(open_page):
+    served = open_page("/directory/").page.locator("#entry-my-time")
+    text, hrefs = served.inner_text(), served.locator("a").evaluate_all("links => links.map(a => a.href)")
+    drawn = settle(open_page("/directory/?support=time-bank").page).locator("#entry-my-time")
+    assert drawn.inner_text() == text and "Run by Waythrough (formerly Richmond Fellowship)" in text
+    assert drawn.locator("a").evaluate_all("links => links.map(a => a.href)") == hrefs
+
+
+# A paginated directory: the synthetic build with 1,500 more providers, 50 entries a page (tests/conftest.py)
+
+def entries_on(paged_site, facet=None, value=None) -> list[str]:
+    index = json.loads((paged_site / "directory" / "entries.json").read_text(encoding="utf-8"))
+    return [e["id"] for e in index["entries"] if facet is None or value in e.get(facet, [])]
+
+
+def test_filters_search_every_entry_not_only_the_first_page(browser_context, paged_site, paged_url):
+    watched = watch(browser_context, paged_url)
+    watched.goto("/directory/")
+    page = watched.page
+    first_page = visible_entries(page)
+    assert len(first_page) == 50 and page.locator('nav[aria-label="Pagination"]').is_visible()
+    page.get_by_role("link", name="Time bank").click()
+    assert page.url == paged_url + "/directory/?support=time-bank"
+    settle(page)
+    time_bank = entries_on(paged_site, "support", "time-bank")
+    assert len(time_bank) > 50 and set(time_bank) - first_page
+    shown = visible_entries(page)
+    assert shown == set(time_bank[:50]) and shown - first_page, "only the first page was filtered"
+    assert status(page) == f"{len(time_bank)} of 1,505 services match: Time bank. Showing 1 to 50."
+    assert not page.locator('nav[aria-label="Pagination"]').is_visible()  # it pages the unfiltered list
+    page.get_by_role("button", name="Show more services").click()
+    assert visible_entries(page) == set(time_bank[:100])
+    assert page.evaluate("() => document.activeElement.parentElement.id") == "entry-" + time_bank[50]
+    area = page.locator("a[data-facet=area]").first
+    area_value, area_name = area.get_attribute("data-value"), area.inner_text().split(" (")[0]
+    area.click()
+    assert page.url == paged_url + f"/directory/?area={area_value}&support=time-bank"
+    both = [e for e in time_bank if e in entries_on(paged_site, "area", area_value)]
+    assert both and visible_entries(page) == set(both[:50])
+    assert status(page).startswith(f"{len(both)} of 1,505 services match: {area_name}, Time bank.")
+    assert watched.console_errors == [] and watched.off_host() == []
+
+
+def test_a_filtered_address_restores_on_any_page(browser_context, paged_site, paged_url):
+    watched = watch(browser_context, paged_url)
+    watched.goto("/directory/page/7/?support=peer-support&cost=not-confirmed")
+    page = settle(watched.page)
+    expected = [e for e in entries_on(paged_site, "support", "peer-support") if e in entries_on(paged_site, "cost", "not-confirmed")]
+    assert visible_entries(page) == set(expected[:50])
+    assert status(page).startswith(f"{len(expected)} of 1,505 services match: Peer support, Cost not yet confirmed.")
+    page.locator(".js-clear a").click()
+    settle(page)
+    assert page.url == paged_url + "/directory/"
+    assert visible_entries(page) == set(entries_on(paged_site)[:50])
+    assert status(page) == "Showing 1 to 50 of 1,505 services."
+    page.go_back()
+    settle(page)
+    assert visible_entries(page) == set(expected[:50])
+    assert watched.console_errors == []
+
+
+def test_every_page_is_reachable_without_javascript(chromium, paged_site, paged_url):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(paged_url + "/directory/")
+        page.get_by_role("link", name="Next page").click()
+        assert page.url == paged_url + "/directory/page/2/"
+        assert visible_entries(page) == set(entries_on(paged_site)[50:100])
+        page.get_by_role("link", name="Page 31").click()
+        assert visible_entries(page) == set(entries_on(paged_site)[1500:])
+        page.get_by_role("link", name="Centre-based").click()
+        page.get_by_role("link", name="Next page").click()
+        assert page.url == paged_url + "/directory/support-type/centre-based/page/2/"
+        assert visible_entries(page) == set(entries_on(paged_site, "support", "centre-based")[50:100])
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/directory/page/2/", "/directory/support-type/centre-based/page/2/",
+                                  "/directory/?support=time-bank"])
+def test_paginated_pages_pass_axe(browser_context, paged_url, path):
+    watched = watch(browser_context, paged_url)
+    watched.goto(path)
+    assert axe_violations(settle(watched.page)) == []
+    assert watched.console_errors == [] and watched.off_host() == []
