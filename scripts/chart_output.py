@@ -31,6 +31,10 @@ VENDOR = (("vega", "build/vega.min.js"), ("vega-lite", "build/vega-lite.min.js")
           ("vega-embed", "build/vega-embed.min.js"))
 VENDOR_LICENCES = ("vega", "vega-lite", "vega-embed", "vega-interpreter")
 EXPLORE_JS = "/theme/js/explore.js"
+# Past these, a chart would outweigh its page (100 KB budget): an <img> of the SVG file, and the
+# first rows of its data with the full CSV one click away.
+INLINE_SVG_LIMIT = 40 * 1024
+TABLE_ROW_LIMIT = 100
 
 
 def kilobytes(size: int) -> str:
@@ -98,7 +102,8 @@ class RenderedChart:
         columns = self.drawn.columns
         head = "".join(f'<th scope="col">{html.escape(title)}</th>' for title in columns.values())
         body = []
-        for row in self.drawn.table:
+        shown = self.drawn.table[:TABLE_ROW_LIMIT]
+        for row in shown:
             cells = []
             for index, name in enumerate(columns):
                 value = row[name]
@@ -106,9 +111,21 @@ class RenderedChart:
                         if value in SYMBOLS else html.escape(value))
                 cells.append(f'<th scope="row">{text}</th>' if index == 0 else f"<td>{text}</td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
+        rows = len(self.drawn.table)
+        more = (f"<p>The table shows the first {len(shown):,} of {rows:,} rows: download the data for all of them.</p>"
+                if rows > len(shown) else "")
         return (f'<div class="table-scroll" role="region" aria-label="Data for this chart" tabindex="0">'
                 f'<table><caption>{html.escape(self.drawn.subtitle)}</caption>'
-                f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+                f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>{more}')
+
+    def image_html(self, base: str) -> str:
+        """The SVG in the page; past INLINE_SVG_LIMIT, an image of the same file, so pages stay light."""
+        if len(self.svg.encode()) <= INLINE_SVG_LIMIT:
+            return self.svg
+        size = re.search(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"', self.svg)
+        dimensions = f' width="{round(float(size[1]))}" height="{round(float(size[2]))}"' if size else ""
+        return f'<img src="{base}.svg" alt="{html.escape(self.drawn.alt)}"{dimensions}>'
+
 
     def block_html(self, siteurl: str = "") -> str:
         id, drawn = self.id, self.drawn
@@ -117,7 +134,7 @@ class RenderedChart:
         key = "".join(f"<li><code>{s}</code> {html.escape(SYMBOLS[s])}</li>" for s in symbols)
         return (
             f'<figure class="chart" id="chart-{id}">'
-            f'<div class="chart-image">{self.svg}</div>'
+            f'<div class="chart-image">{self.image_html(base)}</div>'
             f'<div class="chart-interactive" id="chart-{id}-interactive" hidden></div>'
             f'<figcaption>'
             + (f'<p class="chart-source">{html.escape(drawn.source)}.</p>' if drawn.source else "")
@@ -161,6 +178,14 @@ class ChartSet:
                     f'{html.escape(resource.filename)} in the {html.escape(spec.packages[0])} dataset has no rows.</p>')
         return self.render(id).block_html(siteurl)
 
+    def render_all(self, workers: int = 2) -> None:
+        """Draw and render every chart with data, on both cores (vl-convert releases the GIL)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        rendered = [self.render(id) for id in self.available()]
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lambda chart: (chart.svg, chart.png), rendered))
+
     def write(self, output: Path) -> list[Path]:
         folder = output / "charts"
         folder.mkdir(parents=True, exist_ok=True)
@@ -190,6 +215,7 @@ def attach_charts(pelican) -> None:
     from scripts.safe_markdown import SafeMarkdownReader
 
     chart_set = ChartSet(pelican.settings["DATA_PACKAGES"])
+    chart_set.render_all()
     pelican.settings["CHARTS"] = chart_set
     SafeMarkdownReader.context["charts"] = chart_set
 

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -80,7 +81,7 @@ class Service:
     source: dict
     provider: "Provider | None" = None
 
-    @property
+    @cached_property
     def values(self) -> dict[str, list[str]]:
         """facet key -> the values this service has."""
         values = {facet.key: [] for facet in FACETS}
@@ -297,14 +298,19 @@ def _filters(providers: list[Provider], terms) -> dict[str, list[FilterValue]]:
     for term in terms:  # every term, even one no service has yet: its page says so
         labels[TAXONOMY_FACETS[term["taxonomy"]]][term["id"]] = term["name"]
     labels["cost"] = dict(COSTS)
+    # Which services have each value, in one pass over the services (in their order).
+    members: dict[str, dict[str, list]] = {f.key: {} for f in FACETS}
+    for service in services:
+        for key, values in service.values.items():
+            for value in dict.fromkeys(values):
+                members[key].setdefault(value, []).append(service)
     filters = {}
     for facet in FACETS:
         ordered = labels[facet.key].items()
         if facet.key in ("area", "locality"):
             ordered = sorted(ordered, key=lambda item: item[1])
-        filters[facet.key] = [
-            FilterValue(facet, value, label, [s for s in services if value in s.values[facet.key]])
-            for value, label in ordered]
+        filters[facet.key] = [FilterValue(facet, value, label, members[facet.key].get(value, []))
+                              for value, label in ordered]
     return filters
 
 

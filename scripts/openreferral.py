@@ -72,8 +72,8 @@ def write(directory: Directory, output: Path) -> list[Path]:
     records = [service(s) for s in directory.services]
     for record in records:
         path = folder / "services" / f"{record['id']}.json"
-        path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
         written.append(path)
     path = folder / "services.json"
-    path.write_text(json.dumps(page(records), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(page(records), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     return written + [path]

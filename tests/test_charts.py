@@ -272,3 +272,24 @@ def test_no_chart_image_is_committed():
 
     tracked = run("git", "ls-files").stdout.split()
     assert [p for p in tracked if p.endswith((".svg", ".png")) and "favicon" not in p] == []
+
+
+def test_charts_at_150_authorities_keep_their_page_within_the_weight_budget(tmp_path):
+    """At scale the chart is an image of its SVG file and the table shows its first rows."""
+    from scripts.chart_output import INLINE_SVG_LIMIT, TABLE_ROW_LIMIT, ChartSet
+    from scripts.datapackages import load_packages
+    from scripts.synthetic import write_site_inputs
+
+    inputs = write_site_inputs(tmp_path, authorities=150, years=10, providers=300, reports=0)
+    chart_set = ChartSet(load_packages(inputs["data"]))
+    block = BeautifulSoup(chart_set.block_html("spend-by-authority-and-year"), "lxml")
+    rendered = chart_set.render("spend-by-authority-and-year")
+    assert len(rendered.svg.encode()) > INLINE_SVG_LIMIT
+    image = block.select_one(".chart-image img")
+    assert image["src"] == "/charts/spend-by-authority-and-year.svg" and image["alt"] == rendered.drawn.alt
+    assert not block.select(".chart-image svg")
+    assert len(block.select(".chart-data tbody tr")) == TABLE_ROW_LIMIT
+    assert f"first {TABLE_ROW_LIMIT} of 1,501 rows" in block.get_text()
+    assert len(str(block).encode()) < 60 * 1024
+    small = BeautifulSoup(chart_set.block_html("norfolk-people-by-locality"), "lxml")
+    assert small.select_one(".chart-image svg[role=img]")
