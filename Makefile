@@ -6,7 +6,7 @@ DEPS := $(VENV)/.installed
 NODE := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: site test validate serve lock clean ci linkcheck
+.PHONY: site test validate serve preview bench lock clean ci linkcheck
 
 ## site: install pinned dependencies into .venv, validate data/, build the site into output/
 site: $(DEPS) $(NODE)
@@ -34,6 +34,14 @@ linkcheck: $(DEPS)
 ## serve: preview the built site on http://127.0.0.1:$(PORT)/
 serve: site
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory output
+
+## preview: rebuild one changed Markdown page into output/ in seconds: make preview FILE=content/reports/x.md
+preview: $(DEPS)
+	$(BIN)/python -m scripts.preview $(FILE)
+
+## bench: build synthetic data at several sizes and print the time and memory of each stage
+bench: $(DEPS) $(NODE)
+	$(BIN)/python -m scripts.bench
 
 ## lock: re-resolve requirements.in into the exact pins of requirements.txt
 lock:

@@ -155,8 +155,9 @@ class RenderedChart:
 class ChartSet:
     """The charts of one build: each drawn and rendered at most once."""
 
-    def __init__(self, packages: dict[str, DataPackage]):
+    def __init__(self, packages: dict[str, DataPackage], previous: Path | None = None):
         self.packages = packages
+        self.previous = previous  # a full build whose chart files a preview may reuse
         self._rendered: dict[str, RenderedChart] = {}
 
     def available(self) -> list[str]:
@@ -167,8 +168,22 @@ class ChartSet:
 
     def render(self, id: str) -> RenderedChart:
         if id not in self._rendered:
-            self._rendered[id] = RenderedChart(id, charts.draw(id, self.packages))
+            chart = RenderedChart(id, charts.draw(id, self.packages))
+            if self.previous is not None:
+                self._reuse(chart)
+            self._rendered[id] = chart
         return self._rendered[id]
+
+    def _reuse(self, chart: RenderedChart) -> None:
+        """Take the SVG and PNG of a previous build when its Vega-Lite spec is byte for byte this one."""
+        folder = self.previous / "charts"
+        try:
+            if (folder / f"{chart.id}.vl.json").read_text(encoding="utf-8") != chart.vega_lite_json:
+                return
+            chart.__dict__["svg"] = (folder / f"{chart.id}.svg").read_text(encoding="utf-8")
+            chart.__dict__["png"] = (folder / f"{chart.id}.png").read_bytes()
+        except OSError:
+            return
 
     def block_html(self, id: str, siteurl: str = "") -> str:
         spec = charts.get(id)
@@ -214,8 +229,10 @@ def attach_charts(pelican) -> None:
     """After the packages are loaded: one ChartSet for the build, for references and the generator."""
     from scripts.safe_markdown import SafeMarkdownReader
 
-    chart_set = ChartSet(pelican.settings["DATA_PACKAGES"])
-    chart_set.render_all()
+    previous = pelican.settings.get("CHARTS_FROM")
+    chart_set = ChartSet(pelican.settings["DATA_PACKAGES"], Path(previous) if previous else None)
+    if not pelican.settings.get("PREVIEW"):  # a preview renders only the charts its page places
+        chart_set.render_all()
     pelican.settings["CHARTS"] = chart_set
     SafeMarkdownReader.context["charts"] = chart_set
 

@@ -66,19 +66,22 @@ class DataPagesGenerator(Generator):
 
 
 def write_sitemap(pelican) -> None:
-    feeds.write_sitemap(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])
+    if not pelican.settings.get("PREVIEW"):
+        feeds.write_sitemap(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])
 
 
-def data_generator(pelican):
-    return DataPagesGenerator
+def site_generators(pelican):
+    """The generators of the whole site: data pages, directory, chart files. A preview
+    (scripts/preview.py) writes only the Markdown pages it was given, so it has none."""
+    if pelican.settings.get("PREVIEW"):
+        return ()
+    return (DataPagesGenerator, directory_generator(pelican), chart_output.chart_generator(pelican))
 
 
 def register() -> None:
     signals.initialized.connect(attach_data)
     signals.readers_init.connect(install_reader)
-    signals.get_generators.connect(data_generator)
-    signals.get_generators.connect(directory_generator)
     signals.initialized.connect(chart_output.attach_charts)  # after attach_data: needs the packages
-    signals.get_generators.connect(chart_output.chart_generator)
+    signals.get_generators.connect(site_generators)
     signals.feed_generated.connect(feeds.absolute_feed_links)
     signals.finalized.connect(write_sitemap)
