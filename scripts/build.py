@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scripts.search import SearchIndexError, index_site
 from scripts.settings import ROOT, default
-from scripts.validate import package_folders, validate
+from scripts.validate import CLI_SETTINGS, package_folders, validate
 
 CONF = ROOT / "pelican.conf.py"
 
@@ -36,12 +36,9 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-VALIDATION_SETTINGS = ("suppression_threshold", "share_tolerance", "gss_codes", "columnar_threshold_bytes")
-
-
 def validate_data(data_dir: Path, settings: dict | None = None) -> None:
     result = validate(package_folders([], data_dir), {
-        **{name: default(name) for name in VALIDATION_SETTINGS}, **(settings or {})})
+        **{name: default(name) for name in CLI_SETTINGS}, **(settings or {})})
     if not result.valid:
         raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
 

@@ -27,7 +27,6 @@ def human_size(size: int) -> str:
 
 @dataclass(frozen=True)
 class Download:
-    label: str
     url: str
     filename: str
     kind: str
@@ -63,8 +62,7 @@ def package_url(package: DataPackage) -> str:
 
 
 def resource_download(resource: Resource) -> Download:
-    return Download(resource.title if hasattr(resource, "title") else resource.name,
-                    f"/data/{resource.package.name}/{resource.filename}", resource.filename, "CSV",
+    return Download(f"/data/{resource.package.name}/{resource.filename}", resource.filename, "CSV",
                     human_size(resource.path.stat().st_size))
 
 
@@ -102,7 +100,7 @@ def package_view(package: DataPackage, site_url: str, publisher: str) -> dict:
         "sources": list(package.sources.values()),
         "resources": resources,
         "citation": citation(package, site_url, publisher),
-        "descriptor_download": Download("datapackage.json", f"/data/{package.name}/datapackage.json",
+        "descriptor_download": Download(f"/data/{package.name}/datapackage.json",
                                         "datapackage.json", "JSON",
                                         human_size((package.folder / "datapackage.json").stat().st_size)),
         "symbols": SYMBOLS,
@@ -123,4 +121,4 @@ def write_files(package: DataPackage, output: Path) -> Download:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zipped.writestr(info, (package.folder / name).read_bytes())
-    return Download("zip", f"/data/{package.name}.zip", f"{package.name}.zip", "ZIP", human_size(archive.stat().st_size))
+    return Download(f"/data/{package.name}.zip", f"{package.name}.zip", "ZIP", human_size(archive.stat().st_size))

@@ -41,9 +41,6 @@ class LoadedPackage:
     def schema(self, resource_name: str) -> dict:
         return self.resource(resource_name)["schema"]
 
-    def csv_path(self, resource_name: str) -> str:
-        return str(self.tables[resource_name].path)
-
 
 def load_package(folder: Path, problems: list[Problem], columnar_threshold: int | None = None) -> LoadedPackage | None:
     """Check the descriptor and read every file it names; None if the descriptor is unusable.
