@@ -97,7 +97,7 @@ def bench_size(size: Size, workdir: Path, repeat: int) -> dict:
     stages["validate"] = median([PYTHON, "-m", "scripts.validate", "--gss-codes", str(gss), str(data)], repeat)
     stages["charts"] = median([PYTHON, "-c", (
         "import sys; from pathlib import Path; from scripts.datapackages import load_packages; "
-        "from scripts.chart_output import ChartSet; charts = ChartSet(load_packages(Path(sys.argv[1]))); "
+        "from scripts.charts.render import ChartSet; charts = ChartSet(load_packages(Path(sys.argv[1]))); "
         "[charts.render(i).svg for i in charts.available() if charts.has_data(i)]"), str(data)], repeat)
     stages["pages"] = median([PYTHON, "-c", (
         "import sys; from pathlib import Path; from scripts.build import run_pelican; "

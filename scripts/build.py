@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scripts.search import SearchIndexError, index_site
 from scripts.settings import ROOT, default
-from scripts.validate import CLI_SETTINGS, package_folders, validate
+from scripts.validate.command import CLI_SETTINGS, package_folders, validate
 
 CONF = ROOT / "pelican.conf.py"
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scripts.settings import default
-from scripts.validate import display, validate
+from scripts.validate.command import display, validate
 
 UPSTREAM = "x-upstream"
 TIMEOUT_SECONDS = 60

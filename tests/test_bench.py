@@ -7,7 +7,7 @@ import subprocess
 
 from scripts.bench import SIZES, Measure, report
 from scripts.synthetic import MARK, write_site_inputs
-from scripts.validate import CLI_SETTINGS, SETTINGS, validate
+from scripts.validate.command import CLI_SETTINGS, SETTINGS, validate
 from tests.conftest import DATA, ROOT
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from scripts import chart_output, charts
-from scripts.chart_output import ChartSet, accessible_svg
+from scripts.charts import render as chart_output, definitions as charts
+from scripts.charts.render import ChartSet, accessible_svg
 from scripts.datapackages import load_packages
 from scripts.references import ReferenceProblem
 from scripts.safe_markdown import render as render_markdown
@@ -275,7 +275,7 @@ def test_no_chart_image_is_committed():
 
 def test_charts_at_150_authorities_keep_their_page_within_the_weight_budget(tmp_path):
     """At scale the chart is an image of its SVG file and the table shows its first rows."""
-    from scripts.chart_output import INLINE_SVG_LIMIT, TABLE_ROW_LIMIT, ChartSet
+    from scripts.charts.render import INLINE_SVG_LIMIT, TABLE_ROW_LIMIT, ChartSet
     from scripts.datapackages import load_packages
     from scripts.synthetic import write_site_inputs
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import charts
-from scripts.chart_output import INLINE_SVG_LIMIT, ChartSet
+from scripts.charts import definitions as charts
+from scripts.charts.render import INLINE_SVG_LIMIT, ChartSet
 from scripts.datapackages import load_packages
 from tests.browser import axe_violations
 from tests.chart_fixtures import fixture_data

@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 
 from scripts.build import BuildError, build
-from scripts.directory import months_before, is_stale
-from scripts.openreferral import NAMESPACE
-from scripts.directory import paginate
+from scripts.directory.model import months_before, is_stale
+from scripts.directory.openreferral import NAMESPACE
+from scripts.directory.model import paginate
 from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, read_csv
 
 SCHEMA = json.loads((ROOT / "tests" / "schemas" / "openreferral-uk-3.schema.json").read_text(encoding="utf-8"))

@@ -14,8 +14,8 @@ from lxml import etree
 
 from scripts.build import build
 from scripts.datapackages import load_package
-from scripts.metadata import spatial_coverage, temporal_coverage
-from scripts.versions import releases
+from scripts.catalogue.metadata import spatial_coverage, temporal_coverage
+from scripts.catalogue.versions import releases
 from tests.conftest import DATA, PACKAGES, descriptor, read_csv
 
 PUBLIC = "https://mh-day-opportunities.github.io"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scripts.rules import RULES
+from scripts.validate.rules import RULES
 from scripts.settings import SETTINGS
 from tests.conftest import ROOT
 

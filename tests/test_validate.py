@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import validate
+from scripts.validate import command as validate
 from tests.conftest import FIXTURES, PACKAGES, python, run
 
 INVALID = "tests/fixtures/invalid"
@@ -104,7 +104,7 @@ def test_github_format_prints_annotations():
 
 
 def test_github_annotation_escapes_newlines_and_commas():
-    from scripts.problems import Problem
+    from scripts.validate.problems import Problem
 
     line = Problem("a,b.csv", 2, "f", "50% bad\nvalue", "x").github()
     assert line == "::error file=a%2Cb.csv,line=2,title=x in f::50%25 bad%0Avalue"

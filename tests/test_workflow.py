@@ -13,7 +13,7 @@ import yaml
 
 from scripts import summary
 from scripts.settings import default
-from scripts.validate import validate
+from scripts.validate.command import validate
 from tests.conftest import FIXTURES, ROOT, python, run
 
 WORKFLOW_PATH = ROOT / ".github" / "workflows" / "build.yml"

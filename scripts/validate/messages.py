@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scripts.problems import show
+from scripts.validate.problems import show
 
 GSS_FORM = re.compile(r"^E(06|07|08|09|10)\d{6}$")
 BLANK_NUMBER = "blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)"

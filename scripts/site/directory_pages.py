@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 from pelican.generators import Generator
 
-from scripts import directory as model
-from scripts import openreferral
+from scripts.directory import model
+from scripts.directory import openreferral
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import default
 

@@ -11,9 +11,12 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from scripts import catalogue, chart_output, contact, feeds, figures, metadata, versions  # noqa: F401 (contact registers {contact ...})
+from scripts import figures
+from scripts.catalogue import files as catalogue, feeds, metadata, versions
+from scripts.charts import render as chart_output
+from scripts.site import contact  # noqa: F401 (contact registers {contact ...})
 from scripts.datapackages import load_packages
-from scripts.directory_pages import directory_generator
+from scripts.site.directory_pages import directory_generator
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import ROOT

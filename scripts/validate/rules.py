@@ -12,9 +12,9 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from scripts import columnar, messages
-from scripts.problems import Problem
-from scripts.structure import LoadedPackage
+from scripts.validate import columnar, messages
+from scripts.validate.problems import Problem
+from scripts.validate.structure import LoadedPackage
 
 SYMBOLS = ("[c]", "[x]", "[z]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

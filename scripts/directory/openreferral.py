@@ -14,7 +14,7 @@ import json
 import uuid
 from pathlib import Path
 
-from scripts.directory import Directory, Provider, Service
+from scripts.directory.model import Directory, Provider, Service
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://mh-day-opportunities.github.io/openreferral/")
 STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"

@@ -13,8 +13,8 @@ from xml.sax.saxutils import escape
 
 from feedgenerator import Atom1Feed, get_tag_uri
 
-from scripts import metadata
-from scripts.versions import Release
+from scripts.catalogue import metadata
+from scripts.catalogue.versions import Release
 
 DATA_FEED = "feeds/data.atom.xml"
 REPORTS_FEED = "feeds/reports.atom.xml"

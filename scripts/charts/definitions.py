@@ -1,6 +1,6 @@
 """The chart registry: one small function per chart, from the loaded data packages to an altair chart.
 
-Declared once in ``CHARTS``; ``scripts/chart_output.py`` renders each to SVG, PNG, CSV and
+Declared once in ``CHARTS``; ``scripts/charts/render.py`` renders each to SVG, PNG, CSV and
 Vega-Lite JSON at build time, and ``{chart <id>}`` places one in a report. A chart function
 returns a ``Drawn``: the altair chart, the table of published cells it shows (also the CSV
 download), and its words (headline title, statistical subtitle, alt text, source note), each

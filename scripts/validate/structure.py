@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import columnar, messages
-from scripts.jsonpos import line_of, locate
-from scripts.problems import Problem
-from scripts.table import Table, TableError, read_table
+from scripts.validate import columnar, messages
+from scripts.validate.jsonpos import line_of, locate
+from scripts.validate.problems import Problem
+from scripts.validate.table import Table, TableError, read_table
 
 FIELD_TYPES = (
     "string number integer boolean object array date time datetime year yearmonth "

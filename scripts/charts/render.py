@@ -20,7 +20,7 @@ from pathlib import Path
 
 import vl_convert
 
-from scripts import charts
+from scripts.charts import definitions as charts
 from scripts.datapackages import SYMBOLS, DataPackage
 from scripts.settings import ROOT
 
@@ -223,7 +223,7 @@ def write_vendor(output: Path, node_modules: Path = NODE_MODULES) -> None:
         shutil.copyfile(node_modules / package / "LICENSE", vendor / f"{package}-{version}-LICENSE.txt")
 
 
-# --- Pelican wiring: connected in scripts/site.py's register() ---------------------------------
+# --- Pelican wiring: connected in scripts/site/__init__.py's register() ---------------------------------
 
 def attach_charts(pelican) -> None:
     """After the packages are loaded: one ChartSet for the build, for references and the generator."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from scripts import messages
-from scripts.problems import Problem
+from scripts.validate import messages
+from scripts.validate.problems import Problem
 
 TYPES = {"string", "number", "integer", "date"}
 CONSTRAINTS = {"required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "unique"}
@@ -258,7 +258,7 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
 
 
 def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Problem]:
-    """The project rules of scripts/rules.py, over whole columns."""
+    """The project rules of scripts/validate/rules.py, over whole columns."""
     table = columnar.loaded[name]
     path = str(columnar.package.folder / columnar.package.resource(name)["path"])
     problems: list[Problem] = []

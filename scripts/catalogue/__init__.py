@@ -1,0 +1,1 @@
+"""The data catalogue: dataset pages and files, metadata, feeds and released versions."""

@@ -1,0 +1,1 @@
+"""Charts: the registry of chart definitions and their rendering."""

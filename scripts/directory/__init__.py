@@ -1,0 +1,1 @@
+"""The service directory: its model, filters and the Open Referral UK export."""

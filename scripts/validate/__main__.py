@@ -1,0 +1,5 @@
+import sys
+
+from scripts.validate.command import main
+
+sys.exit(main())
