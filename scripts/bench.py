@@ -81,7 +81,8 @@ def bare_pelican_site(folder: Path, pages: int) -> list[str]:
     content.mkdir()
     for n in range(pages):
         (content / f"page-{n:05d}.md").write_text(
-            f"Title: Synthetic page {n}\nDate: 2026-01-01\n\n" + "Plain synthetic paragraph text. " * 40 + "\n")
+            f"Title: Synthetic page {n}\nDate: 2026-01-01\n\n" + "Plain synthetic paragraph text. " * 40 + "\n"
+        )
     settings = folder / "bare-settings.py"
     settings.write_text('SITEURL = ""\nTIMEZONE = "UTC"\nFEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\n')
     return [PYTHON, "-m", "pelican", str(content), "-o", str(folder / "bare-output"), "-s", str(settings), "-q"]
@@ -95,19 +96,59 @@ def bench_size(size: Size, workdir: Path, repeat: int) -> dict:
     pages_out, full_out = folder / "pages-output", folder / "full-output"
     stages = {}
     stages["validate"] = median([PYTHON, "-m", "scripts.validate", "--gss-codes", str(gss), str(data)], repeat)
-    stages["charts"] = median([PYTHON, "-c", (
-        "import sys; from pathlib import Path; from scripts.datapackages import load_packages; "
-        "from scripts.charts.render import ChartSet; charts = ChartSet(load_packages(Path(sys.argv[1]))); "
-        "[charts.render(i).svg for i in charts.available() if charts.has_data(i)]"), str(data)], repeat)
-    stages["pages"] = median([PYTHON, "-c", (
-        "import sys; from pathlib import Path; from scripts.build import run_pelican; "
-        "run_pelican(Path(sys.argv[1]), {'DATA_DIR': sys.argv[2], 'PATH': sys.argv[3]})"),
-        str(pages_out), str(data), str(content)], repeat, before=lambda: shutil.rmtree(pages_out, ignore_errors=True))
-    stages["search index"] = median([PYTHON, "-c", (
-        "import sys; from pathlib import Path; from scripts.search import index_site; index_site(Path(sys.argv[1]))"),
-        str(pages_out)], repeat, before=lambda: shutil.rmtree(pages_out / "pagefind", ignore_errors=True))
-    full = [PYTHON, "-m", "scripts.build", "--output", str(full_out), "--data", str(data),
-            "--content", str(content), "--gss-codes", str(gss)]
+    stages["charts"] = median(
+        [
+            PYTHON,
+            "-c",
+            (
+                "import sys; from pathlib import Path; from scripts.datapackages import load_packages; "
+                "from scripts.charts.render import ChartSet; charts = ChartSet(load_packages(Path(sys.argv[1]))); "
+                "[charts.render(i).svg for i in charts.available() if charts.has_data(i)]"
+            ),
+            str(data),
+        ],
+        repeat,
+    )
+    stages["pages"] = median(
+        [
+            PYTHON,
+            "-c",
+            (
+                "import sys; from pathlib import Path; from scripts.build import run_pelican; "
+                "run_pelican(Path(sys.argv[1]), {'DATA_DIR': sys.argv[2], 'PATH': sys.argv[3]})"
+            ),
+            str(pages_out),
+            str(data),
+            str(content),
+        ],
+        repeat,
+        before=lambda: shutil.rmtree(pages_out, ignore_errors=True),
+    )
+    stages["search index"] = median(
+        [
+            PYTHON,
+            "-c",
+            (
+                "import sys; from pathlib import Path; from scripts.search import index_site; index_site(Path(sys.argv[1]))"
+            ),
+            str(pages_out),
+        ],
+        repeat,
+        before=lambda: shutil.rmtree(pages_out / "pagefind", ignore_errors=True),
+    )
+    full = [
+        PYTHON,
+        "-m",
+        "scripts.build",
+        "--output",
+        str(full_out),
+        "--data",
+        str(data),
+        "--content",
+        str(content),
+        "--gss-codes",
+        str(gss),
+    ]
     stages["total (make site)"] = median(full, repeat)
     html_pages = sum(1 for _ in full_out.rglob("*.html"))
     report = next((content / "reports").glob("synthetic-0000.md"))
@@ -115,13 +156,32 @@ def bench_size(size: Size, workdir: Path, repeat: int) -> dict:
     def touch_report():
         report.write_text(report.read_text() + "\nOne more synthetic sentence.\n")
 
-    preview = [PYTHON, "-m", "scripts.preview", str(report), "--output", str(full_out), "--data", str(data),
-               "--content", str(content)]
+    preview = [
+        PYTHON,
+        "-m",
+        "scripts.preview",
+        str(report),
+        "--output",
+        str(full_out),
+        "--data",
+        str(data),
+        "--content",
+        str(content),
+    ]
     rebuild = median(preview, repeat, before=touch_report)
-    bare = median(bare_pelican_site(folder, html_pages), repeat,
-                  before=lambda: shutil.rmtree(folder / "bare-output", ignore_errors=True))
-    result = {"size": size, "stages": stages, "html_pages": html_pages, "rebuild": rebuild, "bare": bare,
-              "heaviest_page_kb": max(p.stat().st_size for p in full_out.rglob("*.html")) / 1024}
+    bare = median(
+        bare_pelican_site(folder, html_pages),
+        repeat,
+        before=lambda: shutil.rmtree(folder / "bare-output", ignore_errors=True),
+    )
+    result = {
+        "size": size,
+        "stages": stages,
+        "html_pages": html_pages,
+        "rebuild": rebuild,
+        "bare": bare,
+        "heaviest_page_kb": max(p.stat().st_size for p in full_out.rglob("*.html")) / 1024,
+    }
     if size.transactions:
         transactions = data / "transactions"
         ours = median([PYTHON, "-m", "scripts.validate", "--gss-codes", str(gss), str(transactions)], repeat)
@@ -141,22 +201,38 @@ def report(results: list[dict]) -> str:
     for result in results:
         size, stages = result["size"], result["stages"]
         total = stages["total (make site)"]
-        out.append(f"\n## {size.name}: {size.authorities} authorities x {size.years} years, {size.providers:,} providers, "
-                   f"{size.reports} reports" + (f", {size.transactions:,} transactions" if size.transactions else ""))
+        out.append(
+            f"\n## {size.name}: {size.authorities} authorities x {size.years} years, {size.providers:,} providers, "
+            f"{size.reports} reports" + (f", {size.transactions:,} transactions" if size.transactions else "")
+        )
         rows = [["stage", "wall time (s, median)", "peak memory (MB)"]]
         rows += [[name, f"{m.seconds:.2f}", f"{m.peak_mb:.0f}"] for name, m in stages.items()]
-        rows += [["rebuild after one Markdown change (preview)", f"{result['rebuild'].seconds:.2f}", f"{result['rebuild'].peak_mb:.0f}"],
-                 [f"bare Pelican, {result['html_pages']:,} Markdown pages", f"{result['bare'].seconds:.2f}", f"{result['bare'].peak_mb:.0f}"]]
+        rows += [
+            [
+                "rebuild after one Markdown change (preview)",
+                f"{result['rebuild'].seconds:.2f}",
+                f"{result['rebuild'].peak_mb:.0f}",
+            ],
+            [
+                f"bare Pelican, {result['html_pages']:,} Markdown pages",
+                f"{result['bare'].seconds:.2f}",
+                f"{result['bare'].peak_mb:.0f}",
+            ],
+        ]
         out.append(table(rows))
-        out.append(f"\nHTML pages written: {result['html_pages']:,}; pages per second (pages stage): "
-                   f"{result['html_pages'] / stages['pages'].seconds:,.0f}; full build / bare Pelican: "
-                   f"{total.seconds / result['bare'].seconds:.1f}x; heaviest HTML page: {result['heaviest_page_kb']:.0f} KB")
+        out.append(
+            f"\nHTML pages written: {result['html_pages']:,}; pages per second (pages stage): "
+            f"{result['html_pages'] / stages['pages'].seconds:,.0f}; full build / bare Pelican: "
+            f"{total.seconds / result['bare'].seconds:.1f}x; heaviest HTML page: {result['heaviest_page_kb']:.0f} KB"
+        )
         if "rows_check" in result:
             check = result["rows_check"]
             ours, theirs = check["ours"], check["frictionless"]
-            out.append(f"Validating {check['rows']:,} rows with every rule: ours {ours.seconds:.1f} s "
-                       f"({check['rows'] / ours.seconds:,.0f} rows/s), upstream `frictionless validate` {theirs.seconds:.1f} s "
-                       f"({check['rows'] / theirs.seconds:,.0f} rows/s): {theirs.seconds / ours.seconds:.1f}x")
+            out.append(
+                f"Validating {check['rows']:,} rows with every rule: ours {ours.seconds:.1f} s "
+                f"({check['rows'] / ours.seconds:,.0f} rows/s), upstream `frictionless validate` {theirs.seconds:.1f} s "
+                f"({check['rows'] / theirs.seconds:,.0f} rows/s): {theirs.seconds / ours.seconds:.1f}x"
+            )
     by_name = {r["size"].name: r for r in results}
     if "large" in by_name:
         large = by_name["large"]
@@ -167,7 +243,8 @@ def report(results: list[dict]) -> str:
         }
         if "small" in by_name:
             measured["growth, 10x entries (time ratio)"] = (
-                large["stages"]["total (make site)"].seconds / by_name["small"]["stages"]["total (make site)"].seconds)
+                large["stages"]["total (make site)"].seconds / by_name["small"]["stages"]["total (make site)"].seconds
+            )
         if "rows_check" in large:
             check = large["rows_check"]
             measured["validation speed vs frictionless CLI (x)"] = check["frictionless"].seconds / check["ours"].seconds
@@ -176,7 +253,14 @@ def report(results: list[dict]) -> str:
             if name in measured:
                 higher_is_better = name.startswith("validation speed")
                 met = measured[name] >= target if higher_is_better else measured[name] <= target
-                rows.append([name, f"{'>=' if higher_is_better else '<='} {target}", f"{measured[name]:.1f}", "yes" if met else "NO"])
+                rows.append(
+                    [
+                        name,
+                        f"{'>=' if higher_is_better else '<='} {target}",
+                        f"{measured[name]:.1f}",
+                        "yes" if met else "NO",
+                    ]
+                )
         out.append("\n## Budgets\n")
         out.append(table(rows))
     return "\n".join(out)

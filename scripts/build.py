@@ -37,8 +37,9 @@ class _Collector(logging.Handler):
 
 
 def validate_data(data_dir: Path, settings: dict | None = None) -> None:
-    result = validate(package_folders([], data_dir), {
-        **{name: default(name) for name in CLI_SETTINGS}, **(settings or {})})
+    result = validate(
+        package_folders([], data_dir), {**{name: default(name) for name in CLI_SETTINGS}, **(settings or {})}
+    )
     if not result.valid:
         raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
 
@@ -48,13 +49,16 @@ def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.Log
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    settings = read_settings(str(CONF), override={
-        "PATH": str(ROOT / "content"),
-        "THEME": str(ROOT / "theme"),
-        "OUTPUT_PATH": str(output),
-        "DELETE_OUTPUT_DIRECTORY": False,
-        **(overrides or {}),
-    })
+    settings = read_settings(
+        str(CONF),
+        override={
+            "PATH": str(ROOT / "content"),
+            "THEME": str(ROOT / "theme"),
+            "OUTPUT_PATH": str(output),
+            "DELETE_OUTPUT_DIRECTORY": False,
+            **(overrides or {}),
+        },
+    )
     collector = _Collector()
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
@@ -70,8 +74,9 @@ def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.Log
     return [r for r in collector.records if r.levelno == logging.WARNING]
 
 
-def build(output: Path, overrides: dict | None = None, data_dir: Path | None = None,
-          validation: dict | None = None) -> list[logging.LogRecord]:
+def build(
+    output: Path, overrides: dict | None = None, data_dir: Path | None = None, validation: dict | None = None
+) -> list[logging.LogRecord]:
     """Validate, build into a temporary folder, then replace ``output`` in one rename."""
     output = output.resolve()
     validate_data(data_dir or default("data_dir"), validation)

@@ -44,21 +44,50 @@ def _norfolk(**more) -> dict:
 
 
 FIGURES = {
-    "spend/norfolk-2022-23": Figure("spend", "spend", _norfolk(financial_year="2022-23"), "amount_gbp",
-                                    "Norfolk County Council's spend on mental health day services, 2022-23", gbp_millions),
-    "providers/norfolk-people-2022-23": Figure("providers", "market_snapshot", _norfolk(financial_year="2022-23"), "people_accessing",
-                                               "people accessing mental health day services funded by Norfolk County Council, 2022-23"),
-    "providers/norfolk-providers-2022-23": Figure("providers", "market_snapshot", _norfolk(financial_year="2022-23"), "providers_or_locations",
-                                                  "providers (or accredited locations) of mental health day services in Norfolk, March 2023"),
-    "providers/liverpool-organisations": Figure("providers", "organization", {}, "id",
-                                                "organisations providing Liverpool's mental health day services", whole, {"count": True}),
-    "survey/liverpool-2019-findings": Figure("survey", "finding", {}, "id",
-                                             "key findings of Healthwatch Liverpool's 2019 survey", whole, {"count": True}),
+    "spend/norfolk-2022-23": Figure(
+        "spend",
+        "spend",
+        _norfolk(financial_year="2022-23"),
+        "amount_gbp",
+        "Norfolk County Council's spend on mental health day services, 2022-23",
+        gbp_millions,
+    ),
+    "providers/norfolk-people-2022-23": Figure(
+        "providers",
+        "market_snapshot",
+        _norfolk(financial_year="2022-23"),
+        "people_accessing",
+        "people accessing mental health day services funded by Norfolk County Council, 2022-23",
+    ),
+    "providers/norfolk-providers-2022-23": Figure(
+        "providers",
+        "market_snapshot",
+        _norfolk(financial_year="2022-23"),
+        "providers_or_locations",
+        "providers (or accredited locations) of mental health day services in Norfolk, March 2023",
+    ),
+    "providers/liverpool-organisations": Figure(
+        "providers",
+        "organization",
+        {},
+        "id",
+        "organisations providing Liverpool's mental health day services",
+        whole,
+        {"count": True},
+    ),
+    "survey/liverpool-2019-findings": Figure(
+        "survey", "finding", {}, "id", "key findings of Healthwatch Liverpool's 2019 survey", whole, {"count": True}
+    ),
 }
 for _locality in ("Norwich", "South Norfolk", "North Norfolk", "West Norfolk", "East Norfolk"):
     FIGURES[f"providers/norfolk-share-{_locality.lower().replace(' ', '-')}-2023-01"] = Figure(
-        "providers", "locality_share", _norfolk(month="2023-01", locality=_locality), "share_percent",
-        f"share of Norfolk's people accessing day opportunities support who were in {_locality}, January 2023", percent)
+        "providers",
+        "locality_share",
+        _norfolk(month="2023-01", locality=_locality),
+        "share_percent",
+        f"share of Norfolk's people accessing day opportunities support who were in {_locality}, January 2023",
+        percent,
+    )
 
 
 @dataclass(frozen=True)
@@ -80,8 +109,14 @@ def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
     resource = package.resources[figure.resource]
     rows = resource.find(**figure.row)
     if figure.extra.get("count"):
-        return FigureValue(name, figure.show(len(rows)), figure.label, figure.package, figure.resource,
-                           package.source_of(rows[0]) if rows else None)
+        return FigureValue(
+            name,
+            figure.show(len(rows)),
+            figure.label,
+            figure.package,
+            figure.resource,
+            package.source_of(rows[0]) if rows else None,
+        )
     if len(rows) != 1:
         raise FigureError(f"figure '{name}' matches {len(rows)} rows of {resource.filename}, not one")
     cell = rows[0][figure.field]
@@ -97,8 +132,10 @@ HEADLINE = ("spend/norfolk-2022-23", "providers/norfolk-people-2022-23", "provid
 def figure_link(value: FigureValue, siteurl: str = "") -> str:
     from html import escape
 
-    return (f'<a class="figure" href="{siteurl}/data/{value.package}/#{value.resource}" '
-            f'title="{escape(value.label)}: see the data">{escape(value.text)}</a>')
+    return (
+        f'<a class="figure" href="{siteurl}/data/{value.package}/#{value.resource}" '
+        f'title="{escape(value.label)}: see the data">{escape(value.text)}</a>'
+    )
 
 
 def _register_reference():

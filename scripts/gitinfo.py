@@ -11,8 +11,13 @@ from pathlib import Path
 def last_changed(path: Path) -> str | None:
     """The committer date (YYYY-MM-DD) of the last commit touching ``path``."""
     try:
-        result = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path.name],
-                                cwd=path.parent, capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", path.name],
+            cwd=path.parent,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout.strip() or None if result.returncode == 0 else None

@@ -27,8 +27,10 @@ def preview(source: Path, output: Path, content: Path = ROOT / "content", overri
         staged_content, staged_output = Path(workdir) / "content", Path(workdir) / "output"
         (staged_content / relative).parent.mkdir(parents=True)
         shutil.copyfile(source, staged_content / relative)
-        run_pelican(staged_output, {"PATH": str(staged_content), "PREVIEW": True, "CHARTS_FROM": str(output),
-                                    **(overrides or {})})
+        run_pelican(
+            staged_output,
+            {"PATH": str(staged_content), "PREVIEW": True, "CHARTS_FROM": str(output), **(overrides or {})},
+        )
         # Index pages of the preview list one page only: keep the full build's.
         listings = {"index.html", "reports/index.html", "search/index.html"}
         if relative.stem == "home":

@@ -35,6 +35,7 @@ def resolver(kind: str):
     def register(function: Resolver) -> Resolver:
         RESOLVERS[kind] = function
         return function
+
     return register
 
 
@@ -64,8 +65,11 @@ def resolve_all(html_text: str, source_text: str, source_path: str, context: dic
                 raise LookupError(f"unknown reference kind '{kind}'; use one of: {', '.join(sorted(RESOLVERS))}")
             resolved[match.group(0)] = RESOLVERS[kind](name, context)
         except LookupError as error:
-            problems.append(ReferenceProblem(source_path, line_of(source_text, match.group(0)), str(error).strip("'\"")))
+            problems.append(
+                ReferenceProblem(source_path, line_of(source_text, match.group(0)), str(error).strip("'\""))
+            )
     if problems:
-        raise ReferenceProblem(problems[0].path, problems[0].line,
-                               "; ".join(p.message if p is problems[0] else str(p) for p in problems))
+        raise ReferenceProblem(
+            problems[0].path, problems[0].line, "; ".join(p.message if p is problems[0] else str(p) for p in problems)
+        )
     return resolved

@@ -149,7 +149,9 @@ def markdown(outcomes: list[Outcome]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     cli = argparse.ArgumentParser(prog="python -m scripts.refresh", description=__doc__.splitlines()[0])
-    cli.add_argument("--data-dir", type=Path, default=default("data_dir"), help="where the packages are (default: data/)")
+    cli.add_argument(
+        "--data-dir", type=Path, default=default("data_dir"), help="where the packages are (default: data/)"
+    )
     cli.add_argument("--summary", type=Path, help="also write the result as Markdown to PATH (for a pull request)")
     args = cli.parse_args(argv)
     settings = {name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes")}

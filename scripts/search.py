@@ -19,8 +19,12 @@ class SearchIndexError(Exception):
 def index_site(site: Path) -> None:
     """Write Pagefind's index into ``site``/pagefind/; raise SearchIndexError if Pagefind fails."""
     try:
-        result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(site), "--silent"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     except (OSError, subprocess.SubprocessError) as error:
         raise SearchIndexError(f"search index failed: {error}") from error
     if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():

@@ -25,15 +25,21 @@ def validation_tables(report: dict) -> list[str]:
     problems = report.get("problems", [])
     for package in report.get("packages", []):
         verdict = "valid" if package.get("valid") else "errors"
-        lines += [f"### `{package['name']}` ({verdict})", "",
-                  "| resource | file | rows | valid |", "| --- | --- | ---: | --- |"]
+        lines += [
+            f"### `{package['name']}` ({verdict})",
+            "",
+            "| resource | file | rows | valid |",
+            "| --- | --- | ---: | --- |",
+        ]
         for resource in package.get("resources", []):
             errors = [p for p in problems if p["path"] == resource["path"]]
             if resource.get("valid"):
                 verdict = "yes"
             else:
                 verdict = f"no: {len(errors)} error{'s' * (len(errors) != 1)}" if errors else "no"
-            lines.append(f"| {_cell(resource['name'])} | `{_cell(resource['path'])}` | {resource['rows']} | {verdict} |")
+            lines.append(
+                f"| {_cell(resource['name'])} | `{_cell(resource['path'])}` | {resource['rows']} | {verdict} |"
+            )
         own = [p for p in problems if p["path"].startswith(package["path"].rstrip("/") + "/")]
         if own:
             lines += ["", "Errors:", ""]
@@ -54,8 +60,11 @@ def _where(problem: dict) -> str:
 def file_hashes(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @dataclass
@@ -70,9 +79,11 @@ class SiteChanges:
 
 def compare(base: Path, head: Path) -> SiteChanges:
     before, after = file_hashes(base), file_hashes(head)
-    return SiteChanges(added=sorted(after.keys() - before.keys()),
-                       removed=sorted(before.keys() - after.keys()),
-                       changed=sorted(k for k in before.keys() & after.keys() if before[k] != after[k]))
+    return SiteChanges(
+        added=sorted(after.keys() - before.keys()),
+        removed=sorted(before.keys() - after.keys()),
+        changed=sorted(k for k in before.keys() & after.keys() if before[k] != after[k]),
+    )
 
 
 def page_url(path: str) -> str:
@@ -101,11 +112,16 @@ def change_lines(changes: SiteChanges, base_built: bool = True) -> list[str]:
 
 
 def render(report: dict | None, base: Path | None = None, head: Path | None = None) -> str:
-    lines = validation_tables(report) if report else ["## Data", "", "No validation report: validation did not run.", ""]
+    lines = (
+        validation_tables(report) if report else ["## Data", "", "No validation report: validation did not run.", ""]
+    )
     if head is None:
         return "\n".join(lines)
     if not head.is_dir():
-        return "\n".join(lines + ["## Pages this pull request changes", "", "The site did not build, so there is nothing to compare.", ""])
+        return "\n".join(
+            lines
+            + ["## Pages this pull request changes", "", "The site did not build, so there is nothing to compare.", ""]
+        )
     base_built = base is not None and base.is_dir()
     changes = compare(base, head) if base_built else SiteChanges(added=sorted(file_hashes(head)))
     return "\n".join(lines + change_lines(changes, base_built))

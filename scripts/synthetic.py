@@ -15,9 +15,18 @@ from pathlib import Path
 from scripts.settings import ROOT
 
 MARK = "SYNTHETIC benchmark data (not real)"
-SOURCE = ["source_id,publisher,title,url,date_published,date_accessed,licence,note",
-          f"synthetic,Benchmark generator,{MARK},https://example.invalid/synthetic,[x],2026-01-01,Not applicable,{MARK}"]
-SUPPORT_TYPES = ["courses-and-groups", "time-bank", "one-to-one-outreach", "peer-support", "centre-based", "practical-help"]
+SOURCE = [
+    "source_id,publisher,title,url,date_published,date_accessed,licence,note",
+    f"synthetic,Benchmark generator,{MARK},https://example.invalid/synthetic,[x],2026-01-01,Not applicable,{MARK}",
+]
+SUPPORT_TYPES = [
+    "courses-and-groups",
+    "time-bank",
+    "one-to-one-outreach",
+    "peer-support",
+    "centre-based",
+    "practical-help",
+]
 KINDS = ["mental-health-specific", "social-and-leisure"]
 
 
@@ -50,31 +59,99 @@ def _descriptor(package: str, folder: Path, mutate=None) -> None:
 
 
 def write_spend(folder: Path, authorities, years: int) -> None:
-    rows = [["authority_code", "authority_name", "financial_year", "amount_gbp", "published_as", "rounded_to_gbp", "excludes", "source_id"]]
+    rows = [
+        [
+            "authority_code",
+            "authority_name",
+            "financial_year",
+            "amount_gbp",
+            "published_as",
+            "rounded_to_gbp",
+            "excludes",
+            "source_id",
+        ]
+    ]
     rng = random.Random(1)
     for code, name in authorities:
         for start in range(2023 - years, 2023):
             amount = rng.randrange(5, 120) * 100_000
-            rows.append([code, name, f"{start}-{(start + 1) % 100:02d}", amount, f"£{amount / 1e6:.1f}m", 100000, "transport costs", "synthetic"])
+            rows.append(
+                [
+                    code,
+                    name,
+                    f"{start}-{(start + 1) % 100:02d}",
+                    amount,
+                    f"£{amount / 1e6:.1f}m",
+                    100000,
+                    "transport costs",
+                    "synthetic",
+                ]
+            )
     # The figures the site quotes name Norfolk; keep the real rows so every figure resolves.
     real = (ROOT / "data" / "spend" / "spend.csv").read_text(encoding="utf-8").splitlines()[1:]
     _write(folder / "spend" / "spend.csv", rows + real)
-    _write(folder / "spend" / "sources.csv", SOURCE + (ROOT / "data" / "spend" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:])
+    _write(
+        folder / "spend" / "sources.csv",
+        SOURCE + (ROOT / "data" / "spend" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:],
+    )
     _descriptor("spend", folder)
 
 
 def write_providers(folder: Path, authorities, providers: int) -> None:
     rng = random.Random(2)
     base = folder / "providers"
-    organisations = [["id", "name", "alternate_name", "former_name", "description", "website", "email", "status", "last_checked", "source_id"]]
-    services = [["id", "organization_id", "name", "description", "status", "eligibility_description", "application_process", "fees_description", "url", "email", "source_id"]]
+    organisations = [
+        [
+            "id",
+            "name",
+            "alternate_name",
+            "former_name",
+            "description",
+            "website",
+            "email",
+            "status",
+            "last_checked",
+            "source_id",
+        ]
+    ]
+    services = [
+        [
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "status",
+            "eligibility_description",
+            "application_process",
+            "fees_description",
+            "url",
+            "email",
+            "source_id",
+        ]
+    ]
     areas = [["id", "service_id", "name", "authority_code", "source_id"]]
     links = [["service_id", "taxonomy_term_id", "source_id"]]
     for n in range(providers):
         code, name = authorities[n % len(authorities)]
         org, service = f"synthetic-provider-{n:05d}", f"synthetic-service-{n:05d}"
-        organisations.append([org, f"Synthetic provider {n:05d}", "", "", MARK, "[x]", "[x]", "active", "2026-11-01", "synthetic"])
-        services.append([service, org, f"Synthetic service {n:05d}", MARK, "active", "Adults (synthetic)", "[x]", "[x]", "[x]", "[x]", "synthetic"])
+        organisations.append(
+            [org, f"Synthetic provider {n:05d}", "", "", MARK, "[x]", "[x]", "active", "2026-11-01", "synthetic"]
+        )
+        services.append(
+            [
+                service,
+                org,
+                f"Synthetic service {n:05d}",
+                MARK,
+                "active",
+                "Adults (synthetic)",
+                "[x]",
+                "[x]",
+                "[x]",
+                "[x]",
+                "synthetic",
+            ]
+        )
         areas.append([f"{service}-area", service, name, code, "synthetic"])
         for term in {rng.choice(SUPPORT_TYPES), rng.choice(KINDS)}:
             links.append([service, term, "synthetic"])
@@ -86,7 +163,16 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
     for name in ("organization.csv", "service.csv", "service_area.csv", "service_taxonomy.csv"):
         _append_real(base / name, "providers")
     shutil.copyfile(ROOT / "data" / "providers" / "taxonomy_term.csv", base / "taxonomy_term.csv")
-    snapshot = [["authority_code", "authority_name", "financial_year", "people_accessing", "providers_or_locations", "source_id"]]
+    snapshot = [
+        [
+            "authority_code",
+            "authority_name",
+            "financial_year",
+            "people_accessing",
+            "providers_or_locations",
+            "source_id",
+        ]
+    ]
     shares = [["authority_code", "authority_name", "month", "locality", "share_percent", "source_id"]]
     for code, name in authorities:
         snapshot.append([code, name, "2022-23", rng.randrange(100, 2000), rng.randrange(5, 80), "synthetic"])
@@ -109,25 +195,92 @@ def write_survey(folder: Path, providers: int) -> None:
     for q in range(10):
         for answer in ("Yes", "No", "Not sure"):
             # Published surveys give totals for everyone (provider all) beside each provider's counts.
-            rows.append([f"q{q}", f"Synthetic question {q}", answer, "all", rng.randrange(40, 400), "healthwatch-liverpool-2019"])
+            rows.append(
+                [
+                    f"q{q}",
+                    f"Synthetic question {q}",
+                    answer,
+                    "all",
+                    rng.randrange(40, 400),
+                    "healthwatch-liverpool-2019",
+                ]
+            )
             for p in range(min(providers, 50)):
                 count = rng.randrange(0, 40)
-                rows.append([f"q{q}", f"Synthetic question {q}", answer, f"synthetic-provider-{p:05d}",
-                             "[c]" if 0 < count < 5 else count, "healthwatch-liverpool-2019"])
+                rows.append(
+                    [
+                        f"q{q}",
+                        f"Synthetic question {q}",
+                        answer,
+                        f"synthetic-provider-{p:05d}",
+                        "[c]" if 0 < count < 5 else count,
+                        "healthwatch-liverpool-2019",
+                    ]
+                )
     _write(folder / "survey" / "answer_count.csv", rows)
     _descriptor("survey", folder)
 
 
 TRANSACTIONS_SCHEMA = {
     "fields": [
-        {"name": "transaction_id", "title": "Transaction id", "type": "integer", "description": "Row id.", "constraints": {"required": True, "minimum": 1}},
-        {"name": "authority_code", "title": "Authority code", "type": "string", "description": "GSS code.", "constraints": {"required": True, "pattern": "^E(06|07|08|09|10)[0-9]{6}$"}},
-        {"name": "financial_year", "title": "Financial year", "type": "string", "description": "2022-23 form.", "example": "2022-23", "constraints": {"required": True, "pattern": "^[0-9]{4}-[0-9]{2}$"}},
-        {"name": "paid_on", "title": "Paid on", "type": "date", "description": "Payment date.", "constraints": {"required": True}},
-        {"name": "supplier", "title": "Supplier", "type": "string", "description": "Who was paid.", "constraints": {"required": True}},
-        {"name": "category", "title": "Category", "type": "string", "description": "Kind of spend.", "constraints": {"required": True, "enum": ["day-opportunities", "transport", "other"]}},
-        {"name": "amount_gbp", "title": "Amount (GBP)", "type": "number", "unit": "GBP", "description": "Amount paid.", "constraints": {"minimum": 0}},
-        {"name": "source_id", "title": "Source", "type": "string", "description": "A source_id.", "constraints": {"required": True}},
+        {
+            "name": "transaction_id",
+            "title": "Transaction id",
+            "type": "integer",
+            "description": "Row id.",
+            "constraints": {"required": True, "minimum": 1},
+        },
+        {
+            "name": "authority_code",
+            "title": "Authority code",
+            "type": "string",
+            "description": "GSS code.",
+            "constraints": {"required": True, "pattern": "^E(06|07|08|09|10)[0-9]{6}$"},
+        },
+        {
+            "name": "financial_year",
+            "title": "Financial year",
+            "type": "string",
+            "description": "2022-23 form.",
+            "example": "2022-23",
+            "constraints": {"required": True, "pattern": "^[0-9]{4}-[0-9]{2}$"},
+        },
+        {
+            "name": "paid_on",
+            "title": "Paid on",
+            "type": "date",
+            "description": "Payment date.",
+            "constraints": {"required": True},
+        },
+        {
+            "name": "supplier",
+            "title": "Supplier",
+            "type": "string",
+            "description": "Who was paid.",
+            "constraints": {"required": True},
+        },
+        {
+            "name": "category",
+            "title": "Category",
+            "type": "string",
+            "description": "Kind of spend.",
+            "constraints": {"required": True, "enum": ["day-opportunities", "transport", "other"]},
+        },
+        {
+            "name": "amount_gbp",
+            "title": "Amount (GBP)",
+            "type": "number",
+            "unit": "GBP",
+            "description": "Amount paid.",
+            "constraints": {"minimum": 0},
+        },
+        {
+            "name": "source_id",
+            "title": "Source",
+            "type": "string",
+            "description": "A source_id.",
+            "constraints": {"required": True},
+        },
     ],
     "missingValues": ["", "[c]", "[x]", "[z]"],
     "primaryKey": ["transaction_id"],
@@ -146,22 +299,44 @@ def write_transactions(folder: Path, authorities, rows: int) -> Path:
         for n in range(1, rows + 1):
             code = authorities[n % len(authorities)][0]
             month = 1 + n % 12
-            chunk.append(f"{n},{code},2022-23,2022-{month:02d}-{1 + n % 28:02d},Synthetic supplier {n % 997},"
-                         f"{categories[n % 3]},{rng.randrange(1, 500000) / 100},synthetic\n")
+            chunk.append(
+                f"{n},{code},2022-23,2022-{month:02d}-{1 + n % 28:02d},Synthetic supplier {n % 997},"
+                f"{categories[n % 3]},{rng.randrange(1, 500000) / 100},synthetic\n"
+            )
             if len(chunk) == 10000:
                 file.write("".join(chunk))
                 chunk.clear()
         file.write("".join(chunk))
     _write(base / "sources.csv", SOURCE)
     descriptor = {
-        "profile": "tabular-data-package", "name": "transactions", "title": f"Spend transactions ({MARK})",
-        "description": MARK, "version": "0.0.0", "licenses": [{"name": "CC0-1.0", "title": "Synthetic: no rights", "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
+        "profile": "tabular-data-package",
+        "name": "transactions",
+        "title": f"Spend transactions ({MARK})",
+        "description": MARK,
+        "version": "0.0.0",
+        "licenses": [
+            {
+                "name": "CC0-1.0",
+                "title": "Synthetic: no rights",
+                "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+            }
+        ],
         "sources": [{"title": MARK, "path": "https://example.invalid/synthetic"}],
         "resources": [
-            {"name": "transactions", "path": "transactions.csv", "title": "Transactions", "description": MARK, "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource", "schema": TRANSACTIONS_SCHEMA},
+            {
+                "name": "transactions",
+                "path": "transactions.csv",
+                "title": "Transactions",
+                "description": MARK,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": TRANSACTIONS_SCHEMA,
+            },
             json.loads((ROOT / "data" / "spend" / "datapackage.json").read_text())["resources"][1],
-        ]}
+        ],
+    }
     (base / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
     return base
 
@@ -178,12 +353,15 @@ def write_reports(content: Path, count: int) -> None:
         (content / "reports" / f"synthetic-{n:04d}.md").write_text(
             f"Title: Synthetic report {n:04d}\nDate: 2026-01-01\nSummary: {MARK}.\n\n"
             f"{MARK}. Norfolk spent {{figure spend/norfolk-2022-23}} in 2022-23.\n\n"
-            + "\n\n".join(f"## Section {s}\n\n" + ("Plain synthetic paragraph text. " * 40) for s in range(5)) + "\n",
-            encoding="utf-8")
+            + "\n\n".join(f"## Section {s}\n\n" + ("Plain synthetic paragraph text. " * 40) for s in range(5))
+            + "\n",
+            encoding="utf-8",
+        )
 
 
-def write_site_inputs(folder: Path, authorities: int, years: int, providers: int, reports: int,
-                      transactions: int = 0) -> dict:
+def write_site_inputs(
+    folder: Path, authorities: int, years: int, providers: int, reports: int, transactions: int = 0
+) -> dict:
     codes = authority_codes(authorities)
     data = folder / "data"
     write_spend(data, codes, years)

@@ -15,8 +15,14 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -44,7 +50,9 @@ def serve(directory: Path):
 def require_chromium() -> str:
     path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
     if not path:
-        raise RuntimeError("Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does this)")
+        raise RuntimeError(
+            "Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does this)"
+        )
     if not AXE.exists():
         raise RuntimeError("axe-core is missing: run `npm ci` (make test does this)")
     return path
@@ -91,6 +99,9 @@ def axe_violations(page, tags=WCAG_TAGS) -> list[dict]:
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        tags)
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+        tags,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]

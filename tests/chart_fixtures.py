@@ -24,8 +24,18 @@ def synthetic_spend(folder: Path, authorities: int = AUTHORITIES, years: int = Y
         for a in range(authorities):
             for y in range(years):
                 amount = "[x]" if (a, y) == (0, 0) else str(100_000 * (1 + (a * 7 + y * 3) % 40))
-                writer.writerow([f"E0{9000000 + a}", f"Synthetic authority {a + 1:03d}", f"{2014 + y}-{(15 + y) % 100:02d}",
-                                 amount, "[x]", "[x]", "[x]", "norfolk-mps-2023"])
+                writer.writerow(
+                    [
+                        f"E0{9000000 + a}",
+                        f"Synthetic authority {a + 1:03d}",
+                        f"{2014 + y}-{(15 + y) % 100:02d}",
+                        amount,
+                        "[x]",
+                        "[x]",
+                        "[x]",
+                        "norfolk-mps-2023",
+                    ]
+                )
 
 
 def fixture_data(tmp: Path) -> Path:

@@ -73,8 +73,12 @@ def paged_site(tmp_path_factory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "built").exists():
             inputs = write_site_inputs(root, 15, 2, PAGED_PROVIDERS, 0)
-            build(root / "output", {"PATH": str(inputs["content"]), "DIRECTORY_PAGE_SIZE": PAGE_SIZE},
-                  inputs["data"], {"gss_codes": inputs["gss_codes"]})
+            build(
+                root / "output",
+                {"PATH": str(inputs["content"]), "DIRECTORY_PAGE_SIZE": PAGE_SIZE},
+                inputs["data"],
+                {"gss_codes": inputs["gss_codes"]},
+            )
             (root / "built").touch()
     return root / "output"
 

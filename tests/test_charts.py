@@ -81,8 +81,18 @@ def test_locality_title_and_alt_text_come_from_the_numbers(shipped):
     assert "January 2023" in drawn.subtitle
 
 
-@pytest.mark.parametrize("percent, words", [(50, "half"), (51, "about half"), (33, "about a third"), (33.3, "a third"),
-                                            (41, "41%"), (75, "three quarters"), (7, "7%")])
+@pytest.mark.parametrize(
+    "percent, words",
+    [
+        (50, "half"),
+        (51, "about half"),
+        (33, "about a third"),
+        (33.3, "a third"),
+        (41, "41%"),
+        (75, "three quarters"),
+        (7, "7%"),
+    ],
+)
 def test_shares_in_words_stay_true_to_the_number(percent, words):
     assert charts.share_in_words(percent) == words
 
@@ -152,8 +162,12 @@ def test_locality_chart_plots_the_csv_values(shipped):
 
 def test_suppressed_counts_are_labelled_never_drawn_as_zero(fixtures):
     rendered = fixtures.render("survey-answers-by-question")
-    assert {"question": "SYNTHETIC: How often do you attend?", "answer": "Less often", "provider_id": "all",
-            "count": "[c]"} in rendered.drawn.table
+    assert {
+        "question": "SYNTHETIC: How often do you attend?",
+        "answer": "Less often",
+        "provider_id": "all",
+        "count": "[c]",
+    } in rendered.drawn.table
     plotted = next(iter(rendered.spec["datasets"].values()))
     suppressed = [row for row in plotted if row["label"] == "[c] suppressed"]
     assert len(suppressed) == 2 and all(row["count"] is None for row in suppressed)
@@ -182,7 +196,7 @@ def test_spend_chart_with_one_row_states_the_figure(shipped):
 
 
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -199,8 +213,12 @@ def test_chart_marks_use_only_the_palette(chart_id, shipped):
 
 
 def test_inline_styles_become_presentation_attributes():
-    svg = accessible_svg('<svg width="1"><style>text{fill:red}</style><text style="font-weight: bold; fill: #000">a</text></svg>',
-                         "x", "T", "D")
+    svg = accessible_svg(
+        '<svg width="1"><style>text{fill:red}</style><text style="font-weight: bold; fill: #000">a</text></svg>',
+        "x",
+        "T",
+        "D",
+    )
     assert "<style" not in svg and "style=" not in svg
     assert 'font-weight="bold"' in svg and 'fill="#000"' in svg
 
@@ -208,20 +226,30 @@ def test_inline_styles_become_presentation_attributes():
 def test_unknown_chart_fails_with_file_and_line(shipped):
     source = "Title: T\n\nSome text.\n\n{chart no-such-chart}\n"
     with pytest.raises(ReferenceProblem, match=r"content/x\.md:5: unknown chart 'no-such-chart'"):
-        render_markdown("<p>Some text.</p>\n<p>{chart no-such-chart}</p>", source, "content/x.md",
-                        {"packages": shipped.packages, "charts": shipped})
+        render_markdown(
+            "<p>Some text.</p>\n<p>{chart no-such-chart}</p>",
+            source,
+            "content/x.md",
+            {"packages": shipped.packages, "charts": shipped},
+        )
 
 
 def test_a_chart_reference_becomes_the_trusted_block(shipped):
-    html = render_markdown("<p>{chart norfolk-people-by-locality}</p>", "{chart norfolk-people-by-locality}",
-                           "content/x.md", {"packages": shipped.packages, "charts": shipped})
+    html = render_markdown(
+        "<p>{chart norfolk-people-by-locality}</p>",
+        "{chart norfolk-people-by-locality}",
+        "content/x.md",
+        {"packages": shipped.packages, "charts": shipped},
+    )
     page = BeautifulSoup(html, "lxml")
     assert page.select_one("figure#chart-norfolk-people-by-locality svg[role=img]")
     assert not page.select("p > figure")
 
 
-REPORTS = {"norfolk-2023-market-position": ["spend-by-authority-and-year", "norfolk-people-by-locality"],
-           "liverpool-2019-survey": ["providers-by-support-type"]}
+REPORTS = {
+    "norfolk-2023-market-position": ["spend-by-authority-and-year", "norfolk-people-by-locality"],
+    "liverpool-2019-survey": ["providers-by-support-type"],
+}
 
 
 @pytest.mark.parametrize("report", sorted(REPORTS))

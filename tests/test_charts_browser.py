@@ -37,8 +37,10 @@ def test_page_holding_the_chart_passes_axe(chart_id, open_page):
 def test_fixture_chart_in_a_page_passes_axe(chart_id, open_page, fixture_charts):
     """The SYNTHETIC fixtures (survey counts with [c], 150 x 10 spend), put into a real page in the browser only."""
     page = open_page("/about/")
-    page.page.evaluate("(html) => { document.querySelector('main').innerHTML = '<h1>Chart</h1>' + html; }",
-                       fixture_charts.render(chart_id).block_html())
+    page.page.evaluate(
+        "(html) => { document.querySelector('main').innerHTML = '<h1>Chart</h1>' + html; }",
+        fixture_charts.render(chart_id).block_html(),
+    )
     page.page.evaluate("() => document.querySelector('details.chart-data').open = true")
     rendered = fixture_charts.render(chart_id)
     if len(rendered.svg.encode()) > INLINE_SVG_LIMIT:  # too big to inline: an image of the SVG file
@@ -60,11 +62,17 @@ def test_explore_loads_vega_only_when_pressed_and_draws_the_chart(open_page):
     figure.locator(".chart-interactive[data-ready=true] canvas").wait_for(timeout=30000)
     assert page.page.evaluate("() => window.chartViews.length") == 1
     scripts_after = [url for url in page.requests if url.endswith(".js")]
-    assert [url.rsplit("/", 1)[1] for url in scripts_after[1:]] == ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js"]
+    assert [url.rsplit("/", 1)[1] for url in scripts_after[1:]] == [
+        "vega.min.js",
+        "vega-lite.min.js",
+        "vega-embed.min.js",
+    ]
     assert page.base_url + "/charts/norfolk-people-by-locality.vl.json" in page.requests
     # The interactive view holds the chart's data.
-    values = page.page.evaluate("() => window.chartViews[0].data(Object.keys(window.chartViews[0].getState({data: () => true}).data)"
-                                ".find(name => window.chartViews[0].data(name).length === 5)).map(d => d.share_percent)")
+    values = page.page.evaluate(
+        "() => window.chartViews[0].data(Object.keys(window.chartViews[0].getState({data: () => true}).data)"
+        ".find(name => window.chartViews[0].data(name).length === 5)).map(d => d.share_percent)"
+    )
     assert sorted(values) == [7, 8, 14, 20, 51]
     assert page.console_errors == []
     assert page.off_host() == []

@@ -52,7 +52,9 @@ def test_the_engine_declines_what_it_cannot_check_exactly():
     assert not columnar.supports({"fields": [{"name": "w", "type": "string", "format": "uri"}], "missingValues": [""]})
     assert not columnar.supports({"fields": [{"name": "b", "type": "boolean"}], "missingValues": [""]})
     assert not columnar.supports({"fields": [{"name": "n", "type": "number", "constraints": {"exclusiveMinimum": 0}}]})
-    assert columnar.supports({"fields": [{"name": "n", "type": "number", "constraints": {"minimum": 0}}], "missingValues": ["", "[x]"]})
+    assert columnar.supports(
+        {"fields": [{"name": "n", "type": "number", "constraints": {"minimum": 0}}], "missingValues": ["", "[x]"]}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,15 +66,20 @@ def large(tmp_path_factory):
     gss = write_gss_codes(root / "gss.csv", codes)
     path = folder / "transactions.csv"
     lines = path.read_text().splitlines(keepends=True)
-    lines[101] = lines[101].replace(",synthetic\n", ",nowhere\n")                      # unknown source
-    lines[202] = lines[202].replace(",2022-23,", ",2022-24,")                         # financial year
-    lines[303] = "=cmd" + lines[303][lines[303].index(","):]                           # type error + formula
-    lines[404] = lines[403]                                                            # duplicate key
-    lines[505] = lines[505].replace(",day-opportunities,", ",food,").replace(",transport,", ",food,").replace(",other,", ",food,")
+    lines[101] = lines[101].replace(",synthetic\n", ",nowhere\n")  # unknown source
+    lines[202] = lines[202].replace(",2022-23,", ",2022-24,")  # financial year
+    lines[303] = "=cmd" + lines[303][lines[303].index(",") :]  # type error + formula
+    lines[404] = lines[403]  # duplicate key
+    lines[505] = (
+        lines[505]
+        .replace(",day-opportunities,", ",food,")
+        .replace(",transport,", ",food,")
+        .replace(",other,", ",food,")
+    )
     lines[606] = lines[606].replace(",2022-", ",2022-13-").replace("2022-13-", "2022-", 0)
-    lines[707] = ",".join(lines[707].split(",")[:6]) + ",-3,synthetic\n"               # below minimum
-    lines[808] = ",".join(lines[808].split(",")[:6]) + ",,synthetic\n"                 # blank number
-    lines[909] = lines[909].replace("E109", "E119", 1)                                 # not a GSS form: pattern
+    lines[707] = ",".join(lines[707].split(",")[:6]) + ",-3,synthetic\n"  # below minimum
+    lines[808] = ",".join(lines[808].split(",")[:6]) + ",,synthetic\n"  # blank number
+    lines[909] = lines[909].replace("E109", "E119", 1)  # not a GSS form: pattern
     path.write_text("".join(lines))
     return folder, gss
 
@@ -82,8 +89,16 @@ def test_planted_faults_in_a_large_file_are_found_the_same_way_by_both_engines(l
     frictionless_problems, columnar_problems = both(folder, gss_codes=gss)
     assert columnar_problems == frictionless_problems
     found = {(text.split(":")[1], text.split(":")[2]) for text in columnar_problems}
-    assert {("102", "source_id"), ("203", "financial_year"), ("304", "transaction_id"), ("405", "transaction_id"),
-            ("506", "category"), ("708", "amount_gbp"), ("809", "amount_gbp"), ("910", "authority_code")} <= found
+    assert {
+        ("102", "source_id"),
+        ("203", "financial_year"),
+        ("304", "transaction_id"),
+        ("405", "transaction_id"),
+        ("506", "category"),
+        ("708", "amount_gbp"),
+        ("809", "amount_gbp"),
+        ("910", "authority_code"),
+    } <= found
 
 
 def test_large_files_go_to_the_columnar_engine_by_default(large, tmp_path):

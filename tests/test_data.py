@@ -9,7 +9,9 @@ from tests.conftest import DATA, PACKAGES, descriptor, read_csv
 NORFOLK = "E10000020"
 LIVERPOOL = "E08000012"
 NORFOLK_SOURCE = "https://norfolk.gov.uk/article/43532/Day-opportunities-for-people-with-mental-ill-health"
-HEALTHWATCH_2019 = "https://healthwatchliverpool.co.uk/report/2019-09-05/mental-health-day-opportunities-report-august-2019"
+HEALTHWATCH_2019 = (
+    "https://healthwatchliverpool.co.uk/report/2019-09-05/mental-health-day-opportunities-report-august-2019"
+)
 HEALTHWATCH_2025 = "https://www.healthwatchliverpool.co.uk/MH-Day-services-report-2025"
 
 
@@ -46,15 +48,23 @@ def test_norfolk_people_and_providers_with_the_ambiguity_recorded():
 
 
 def test_norfolk_locality_shares_january_2023():
-    shares = {r["locality"]: float(r["share_percent"]) for r in rows("providers", "locality_share")
-              if r["authority_code"] == NORFOLK and r["month"] == "2023-01"}
+    shares = {
+        r["locality"]: float(r["share_percent"])
+        for r in rows("providers", "locality_share")
+        if r["authority_code"] == NORFOLK and r["month"] == "2023-01"
+    }
     assert shares == {"Norwich": 51, "South Norfolk": 20, "North Norfolk": 14, "West Norfolk": 8, "East Norfolk": 7}
 
 
 def test_liverpools_five_providers():
     organisations = {o["name"]: o for o in rows("providers", "organization")}
-    assert set(organisations) == {"Person Shaped Support", "Imagine Independence", "Mary Seacole House",
-                                  "Liverpool Roots Trust", "Waythrough"}
+    assert set(organisations) == {
+        "Person Shaped Support",
+        "Imagine Independence",
+        "Mary Seacole House",
+        "Liverpool Roots Trust",
+        "Waythrough",
+    }
     assert organisations["Person Shaped Support"]["alternate_name"] == "PSS"
     waythrough = organisations["Waythrough"]
     assert waythrough["former_name"] == "Richmond Fellowship" and waythrough["status"] == "renamed"
@@ -85,7 +95,13 @@ def test_survey_findings_and_no_invented_counts():
     assert rows("survey", "answer_count") == []
     survey = descriptor("survey")
     assert "gives no counts" in survey["description"]
-    count = next(f for r in survey["resources"] if r["name"] == "answer_count" for f in r["schema"]["fields"] if f["name"] == "count")
+    count = next(
+        f
+        for r in survey["resources"]
+        if r["name"] == "answer_count"
+        for f in r["schema"]["fields"]
+        if f["name"] == "count"
+    )
     assert count["disclosureControl"] is True and "[c]" in survey["resources"][1]["schema"]["missingValues"]
 
 

@@ -25,36 +25,41 @@ PROVIDERS = DATA / "providers"
 # a stale drop-in (checked long ago, charges) and a closed centre.
 EXTRA = {
     "organization": [
-        'norwich-peer-network,Norwich Peer Network,,,Synthetic test provider.,https://example.org/,'
-        'hello@example.org,active,2026-11-01,norfolk-mps-2023',
-        'old-drop-in,Old Drop-in,,,Synthetic stale entry.,[x],[x],active,2024-01-15,norfolk-mps-2023',
-        'closed-centre,Closed Centre,,,Synthetic closed entry.,[x],[x],closed,2026-11-01,norfolk-mps-2023',
+        "norwich-peer-network,Norwich Peer Network,,,Synthetic test provider.,https://example.org/,"
+        "hello@example.org,active,2026-11-01,norfolk-mps-2023",
+        "old-drop-in,Old Drop-in,,,Synthetic stale entry.,[x],[x],active,2024-01-15,norfolk-mps-2023",
+        "closed-centre,Closed Centre,,,Synthetic closed entry.,[x],[x],closed,2026-11-01,norfolk-mps-2023",
     ],
     "service": [
-        'norwich-peer-group,norwich-peer-network,Peer group,Synthetic.,active,Adults in Norwich,'
-        'Self-referral by email,Free,https://example.org/peer,[x],norfolk-mps-2023',
-        'old-drop-in-centre,old-drop-in,Drop-in centre,Synthetic.,active,[x],[x],£2 a visit,[x],[x],norfolk-mps-2023',
-        'closed-centre-day,closed-centre,Day centre,Synthetic.,defunct,[x],[x],[x],[x],[x],norfolk-mps-2023',
+        "norwich-peer-group,norwich-peer-network,Peer group,Synthetic.,active,Adults in Norwich,"
+        "Self-referral by email,Free,https://example.org/peer,[x],norfolk-mps-2023",
+        "old-drop-in-centre,old-drop-in,Drop-in centre,Synthetic.,active,[x],[x],£2 a visit,[x],[x],norfolk-mps-2023",
+        "closed-centre-day,closed-centre,Day centre,Synthetic.,defunct,[x],[x],[x],[x],[x],norfolk-mps-2023",
     ],
     "service_area": [
-        'norwich-peer-group-norwich,norwich-peer-group,Norwich,E10000020,norfolk-mps-2023',
-        'old-drop-in-centre-norfolk,old-drop-in-centre,Norfolk,E10000020,norfolk-mps-2023',
-        'closed-centre-day-norfolk,closed-centre-day,Norfolk,E10000020,norfolk-mps-2023',
+        "norwich-peer-group-norwich,norwich-peer-group,Norwich,E10000020,norfolk-mps-2023",
+        "old-drop-in-centre-norfolk,old-drop-in-centre,Norfolk,E10000020,norfolk-mps-2023",
+        "closed-centre-day-norfolk,closed-centre-day,Norfolk,E10000020,norfolk-mps-2023",
     ],
     "service_taxonomy": [
-        'norwich-peer-group,peer-support,norfolk-mps-2023',
-        'norwich-peer-group,social-and-leisure,norfolk-mps-2023',
-        'old-drop-in-centre,centre-based,norfolk-mps-2023',
-        'old-drop-in-centre,practical-help,norfolk-mps-2023',
-        'closed-centre-day,centre-based,norfolk-mps-2023',
+        "norwich-peer-group,peer-support,norfolk-mps-2023",
+        "norwich-peer-group,social-and-leisure,norfolk-mps-2023",
+        "old-drop-in-centre,centre-based,norfolk-mps-2023",
+        "old-drop-in-centre,practical-help,norfolk-mps-2023",
+        "closed-centre-day,centre-based,norfolk-mps-2023",
     ],
 }
 PROSE = """Waythrough was called Richmond Fellowship in 2019.
 
 [A link](https://example.org/) and <script>alert(1)</script><em onclick="x()">emphasis</em>.
 """
-LIVERPOOL = {"pss-day-opportunities", "imagine-day-opportunities", "msh-day-opportunities",
-             "roots-day-opportunities", "my-time"}
+LIVERPOOL = {
+    "pss-day-opportunities",
+    "imagine-day-opportunities",
+    "msh-day-opportunities",
+    "roots-day-opportunities",
+    "my-time",
+}
 SYNTHETIC = {"norwich-peer-group", "old-drop-in-centre", "closed-centre-day"}
 
 
@@ -85,12 +90,16 @@ def synthetic(tmp_path_factory):
     prose.mkdir()
     (prose / "waythrough.md").write_text(PROSE, encoding="utf-8")
     output = root / "output"
-    warnings = build(output, data_dir=data, overrides={
-        "DATA_DIR": str(data), "DIRECTORY_PATH": str(prose), "DIRECTORY_TODAY": "2026-11-22"})
+    warnings = build(
+        output,
+        data_dir=data,
+        overrides={"DATA_DIR": str(data), "DIRECTORY_PATH": str(prose), "DIRECTORY_TODAY": "2026-11-22"},
+    )
     return output, [w.getMessage() for w in warnings]
 
 
 # The shipped data
+
 
 def test_every_provider_and_service_is_listed(built_site):
     index = soup(built_site, "directory")
@@ -157,8 +166,10 @@ def test_report_a_change_link_is_prefilled(built_site):
     link = soup(built_site, "directory/waythrough").find("a", string="Report a change to this entry")
     url = urlsplit(link["href"])
     assert f"{url.scheme}://{url.netloc}{url.path}" == "https://github.com/mh-day-opportunities/open-data/issues/new"
-    assert parse_qs(url.query) == {"template": ["directory-change.yml"],
-                                   "title": ["Directory change: Waythrough (waythrough)"]}
+    assert parse_qs(url.query) == {
+        "template": ["directory-change.yml"],
+        "title": ["Directory change: Waythrough (waythrough)"],
+    }
     assert "%20" in url.query and " " not in url.query
 
 
@@ -183,14 +194,25 @@ def test_entries_json_holds_what_the_filters_and_entries_need(built_site):
     assert index["total"] == 5 and {e["id"] for e in index["entries"]} == LIVERPOOL
     my_time = next(e for e in index["entries"] if e["id"] == "my-time")
     assert my_time == {
-        "id": "my-time", "name": "My Time", "org": "waythrough", "orgName": "Waythrough",
-        "former": "Richmond Fellowship", "description": my_time["description"], "where": "Liverpool",
-        "for": my_time["for"], "terms": "Time bank", "costText": "Not yet confirmed from a source",
-        "area": ["liverpool"], "support": ["time-bank"], "cost": ["not-confirmed"]}
+        "id": "my-time",
+        "name": "My Time",
+        "org": "waythrough",
+        "orgName": "Waythrough",
+        "former": "Richmond Fellowship",
+        "description": my_time["description"],
+        "where": "Liverpool",
+        "for": my_time["for"],
+        "terms": "Time bank",
+        "costText": "Not yet confirmed from a source",
+        "area": ["liverpool"],
+        "support": ["time-bank"],
+        "cost": ["not-confirmed"],
+    }
     assert my_time["description"] and "closed" not in my_time and "checked" not in my_time
 
 
 # The Open Referral UK export
+
 
 def test_export_validates_against_the_profile(built_site):
     listing = json.loads((built_site / "openreferral" / "services.json").read_text(encoding="utf-8"))
@@ -224,20 +246,24 @@ def test_the_schema_rejects_a_broken_record(built_site):
 
 # Filters, stale, closed and prose with synthetic entries
 
-@pytest.mark.parametrize("path, expected", [
-    ("directory", LIVERPOOL | SYNTHETIC),
-    ("directory/area/norfolk", SYNTHETIC),
-    ("directory/area/liverpool", LIVERPOOL),
-    ("directory/locality/norwich", {"norwich-peer-group"}),
-    ("directory/support-type/peer-support", {"norwich-peer-group"}),
-    ("directory/support-type/centre-based", {"old-drop-in-centre", "closed-centre-day"}),
-    ("directory/support-type/practical-help", {"old-drop-in-centre"}),
-    ("directory/support-type/one-to-one-outreach", set()),
-    ("directory/activity-kind/social-and-leisure", (LIVERPOOL - {"my-time"}) | {"norwich-peer-group"}),
-    ("directory/cost/free", {"norwich-peer-group"}),
-    ("directory/cost/charges", {"old-drop-in-centre"}),
-    ("directory/cost/not-confirmed", LIVERPOOL | {"closed-centre-day"}),
-])
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("directory", LIVERPOOL | SYNTHETIC),
+        ("directory/area/norfolk", SYNTHETIC),
+        ("directory/area/liverpool", LIVERPOOL),
+        ("directory/locality/norwich", {"norwich-peer-group"}),
+        ("directory/support-type/peer-support", {"norwich-peer-group"}),
+        ("directory/support-type/centre-based", {"old-drop-in-centre", "closed-centre-day"}),
+        ("directory/support-type/practical-help", {"old-drop-in-centre"}),
+        ("directory/support-type/one-to-one-outreach", set()),
+        ("directory/activity-kind/social-and-leisure", (LIVERPOOL - {"my-time"}) | {"norwich-peer-group"}),
+        ("directory/cost/free", {"norwich-peer-group"}),
+        ("directory/cost/charges", {"old-drop-in-centre"}),
+        ("directory/cost/not-confirmed", LIVERPOOL | {"closed-centre-day"}),
+    ],
+)
 def test_each_filter_page_narrows_correctly(synthetic, path, expected):
     site, _ = synthetic
     assert entries(soup(site, path)) == expected
@@ -250,7 +276,8 @@ def test_a_stale_entry_shows_a_notice_and_warns(synthetic):
     assert soup(site, "directory").select_one("#entry-old-drop-in-centre .stale-notice") is not None
     assert [w for w in warnings if "directory:" in w] == [
         "directory: Old Drop-in (old-drop-in) was last checked on 2024-01-15, over 12 months before 2026-11-22; "
-        "check it and update last_checked in data/providers/organization.csv"]
+        "check it and update last_checked in data/providers/organization.csv"
+    ]
     assert soup(site, "directory/norwich-peer-network").select_one(".stale-notice") is None
 
 
@@ -284,13 +311,17 @@ def test_a_prose_file_with_an_unknown_id_fails_the_build(tmp_path):
     bogus = content / "directory" / "no-such-provider.md"
     bogus.write_text("Some prose.\n", encoding="utf-8")
     output = tmp_path / "output"
-    with pytest.raises(BuildError, match=r"content/directory/no-such-provider\.md:1: no provider has the id "
-                                         r"'no-such-provider'"):
+    with pytest.raises(
+        BuildError,
+        match=r"content/directory/no-such-provider\.md:1: no provider has the id "
+        r"'no-such-provider'",
+    ):
         build(output, overrides={"PATH": str(content)})
     assert not output.exists()
 
 
 # Pagination, from synthetic data: 1,500 more providers, 50 entries a page
+
 
 def walk(site, first: str) -> list[BeautifulSoup]:
     """Every page of a list, following rel=next from its first page."""
@@ -320,7 +351,10 @@ def test_every_service_is_on_exactly_one_index_page(paged_site, paged_entries):
     assert pages[0].select_one("#directory-status").get_text() == "Showing 1 to 50 of 1,505 services."
     assert pages[-1].select_one("#directory-status").get_text() == "Showing 1,501 to 1,505 of 1,505 services."
     assert (paged_site / "directory" / "page" / "31" / "index.html").exists()
-    assert not (paged_site / "directory" / "page" / "1").exists() and not (paged_site / "directory" / "page" / "32").exists()
+    assert (
+        not (paged_site / "directory" / "page" / "1").exists()
+        and not (paged_site / "directory" / "page" / "32").exists()
+    )
 
 
 def test_pagination_navigation_is_accessible_and_resolves(paged_site):
@@ -403,12 +437,16 @@ def test_page_numbers_show_the_ends_and_two_either_side():
 
 # Small parts
 
-@pytest.mark.parametrize("today, checked, stale", [
-    (date(2026, 11, 22), date(2025, 11, 22), False),
-    (date(2026, 11, 22), date(2025, 11, 21), True),
-    (date(2028, 2, 29), date(2027, 2, 28), False),
-    (date(2028, 2, 29), date(2027, 2, 27), True),
-])
+
+@pytest.mark.parametrize(
+    "today, checked, stale",
+    [
+        (date(2026, 11, 22), date(2025, 11, 22), False),
+        (date(2026, 11, 22), date(2025, 11, 21), True),
+        (date(2028, 2, 29), date(2027, 2, 28), False),
+        (date(2028, 2, 29), date(2027, 2, 27), True),
+    ],
+)
 def test_twelve_months_is_counted_from_today(today, checked, stale):
     assert is_stale(checked, today) is stale
 
@@ -421,6 +459,9 @@ def test_page_weight_budget(built_site):
     script = (built_site / "theme" / "js" / "directory.js").stat().st_size
     assert script <= 15 * 1024
     css = (built_site / "theme" / "css" / "site.css").stat().st_size
-    for page in ["directory/index.html", "directory/support-type/time-bank/index.html",
-                 "directory/waythrough/index.html"]:
+    for page in [
+        "directory/index.html",
+        "directory/support-type/time-bank/index.html",
+        "directory/waythrough/index.html",
+    ]:
         assert (built_site / page).stat().st_size + css + script <= 100 * 1024, page

@@ -10,13 +10,21 @@ from tests.browser import axe_violations, watch
 
 pytestmark = pytest.mark.browser
 
-LIVERPOOL = {"pss-day-opportunities", "imagine-day-opportunities", "msh-day-opportunities",
-             "roots-day-opportunities", "my-time"}
+LIVERPOOL = {
+    "pss-day-opportunities",
+    "imagine-day-opportunities",
+    "msh-day-opportunities",
+    "roots-day-opportunities",
+    "my-time",
+}
 
 
 def visible_entries(page) -> set[str]:
-    return set(page.eval_on_selector_all(
-        "li.entry", "items => items.filter(i => !i.hidden && i.offsetParent !== null).map(i => i.id.slice(6))"))
+    return set(
+        page.eval_on_selector_all(
+            "li.entry", "items => items.filter(i => !i.hidden && i.offsetParent !== null).map(i => i.id.slice(6))"
+        )
+    )
 
 
 def status(page) -> str:
@@ -107,9 +115,16 @@ def test_an_empty_result_says_so_and_clears(open_page, site_url):
     assert not empty.is_visible()
 
 
-@pytest.mark.parametrize("path", ["/directory/", "/directory/?support=time-bank",
-                                  "/directory/?support=peer-support", "/directory/support-type/time-bank/",
-                                  "/directory/waythrough/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/directory/",
+        "/directory/?support=time-bank",
+        "/directory/?support=peer-support",
+        "/directory/support-type/time-bank/",
+        "/directory/waythrough/",
+    ],
+)
 def test_directory_pages_pass_axe(open_page, path):
     watched = open_page(path)
     settle(watched.page)
@@ -138,6 +153,7 @@ def test_an_entry_drawn_by_the_script_reads_like_the_served_one(open_page):
 
 
 # A paginated directory: the synthetic build with 1,500 more providers, 50 entries a page (tests/conftest.py)
+
 
 def entries_on(paged_site, facet=None, value=None) -> list[str]:
     index = json.loads((paged_site / "directory" / "entries.json").read_text(encoding="utf-8"))
@@ -176,7 +192,11 @@ def test_a_filtered_address_restores_on_any_page(browser_context, paged_site, pa
     watched = watch(browser_context, paged_url)
     watched.goto("/directory/page/7/?support=peer-support&cost=not-confirmed")
     page = settle(watched.page)
-    expected = [e for e in entries_on(paged_site, "support", "peer-support") if e in entries_on(paged_site, "cost", "not-confirmed")]
+    expected = [
+        e
+        for e in entries_on(paged_site, "support", "peer-support")
+        if e in entries_on(paged_site, "cost", "not-confirmed")
+    ]
     assert visible_entries(page) == set(expected[:50])
     assert status(page).startswith(f"{len(expected)} of 1,505 services match: Peer support, Cost not yet confirmed.")
     page.locator(".js-clear a").click()
@@ -208,8 +228,9 @@ def test_every_page_is_reachable_without_javascript(chromium, paged_site, paged_
         context.close()
 
 
-@pytest.mark.parametrize("path", ["/directory/page/2/", "/directory/support-type/centre-based/page/2/",
-                                  "/directory/?support=time-bank"])
+@pytest.mark.parametrize(
+    "path", ["/directory/page/2/", "/directory/support-type/centre-based/page/2/", "/directory/?support=time-bank"]
+)
 def test_paginated_pages_pass_axe(browser_context, paged_url, path):
     watched = watch(browser_context, paged_url)
     watched.goto(path)

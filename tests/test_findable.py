@@ -39,7 +39,7 @@ def page_paths(site: Path) -> list[str]:
 
 def site_file(site: Path, url: str) -> Path:
     assert url.startswith(PUBLIC + "/"), url
-    return site / url[len(PUBLIC) + 1:]
+    return site / url[len(PUBLIC) + 1 :]
 
 
 def jsonld(site: Path, package: str) -> dict:
@@ -50,6 +50,7 @@ def jsonld(site: Path, package: str) -> dict:
 
 # --- schema.org Dataset, DCAT catalogue, Open Graph ------------------------------------------------
 
+
 @pytest.mark.parametrize("package", PACKAGES)
 def test_dataset_page_carries_schema_org_dataset(built_site, package):
     data = jsonld(built_site, package)
@@ -59,8 +60,9 @@ def test_dataset_page_carries_schema_org_dataset(built_site, package):
     assert data["version"] == meta["version"]
     assert data["license"] == [licence["path"] for licence in meta["licenses"]]
     assert data["creator"]["name"] and data["url"] == f"{PUBLIC}/data/{package}/"
-    changed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", package], cwd=DATA,
-                             capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(
+        ["git", "log", "-1", "--format=%cs", "--", package], cwd=DATA, capture_output=True, text=True
+    ).stdout.strip()
     assert data["dateModified"] == changed
     assert data["temporalCoverage"]
     files = {d["name"]: d for d in data["distribution"]}
@@ -123,17 +125,22 @@ def test_every_page_has_description_and_open_graph(built_site):
         assert og["og:description"].strip() and og["og:type"] in ("website", "article"), path
         if path != "/404.html":
             assert og["og:url"] == PUBLIC + path, path
-    assert soup(built_site, "reports/liverpool-2019-survey/index.html").select_one(
-        "meta[property='og:type']")["content"] == "article"
+    assert (
+        soup(built_site, "reports/liverpool-2019-survey/index.html").select_one("meta[property='og:type']")["content"]
+        == "article"
+    )
 
 
 # --- Feeds, sitemap, robots.txt --------------------------------------------------------------------
 
+
 def test_every_page_links_both_feeds(built_site):
     for path in page_paths(built_site):
         file = built_site / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
-        links = [a["href"] for a in BeautifulSoup(file.read_text(), "lxml").select(
-            "link[rel=alternate][type='application/atom+xml']")]
+        links = [
+            a["href"]
+            for a in BeautifulSoup(file.read_text(), "lxml").select("link[rel=alternate][type='application/atom+xml']")
+        ]
         assert links == ["/feeds/reports.atom.xml", "/feeds/data.atom.xml"], path
 
 
@@ -167,18 +174,24 @@ def test_sitemap_lists_every_page_and_robots_points_to_it(built_site):
 
 # --- Search ----------------------------------------------------------------------------------------
 
+
 def test_build_writes_the_pagefind_index(built_site):
     assert (built_site / "pagefind" / "pagefind.js").is_file()
     assert list((built_site / "pagefind").glob("pagefind.*.pf_meta"))
 
 
 def test_only_reports_dataset_pages_and_directory_entries_are_marked_for_indexing(built_site):
-    marked = sorted(p for p in page_paths(built_site)
-                    if soup(built_site, p.lstrip("/") + "index.html").select("[data-pagefind-body]"))
+    marked = sorted(
+        p
+        for p in page_paths(built_site)
+        if soup(built_site, p.lstrip("/") + "index.html").select("[data-pagefind-body]")
+    )
     providers = [row["id"] for row in read_csv(DATA / "providers" / "organization.csv")]
-    assert marked == sorted([f"/data/{p}/" for p in PACKAGES]
-                            + [f"/reports/{p.parent.name}/" for p in built_site.glob("reports/*/index.html")]
-                            + [f"/directory/{p}/" for p in providers])
+    assert marked == sorted(
+        [f"/data/{p}/" for p in PACKAGES]
+        + [f"/reports/{p.parent.name}/" for p in built_site.glob("reports/*/index.html")]
+        + [f"/directory/{p}/" for p in providers]
+    )
     for path in marked:
         page = soup(built_site, path.lstrip("/") + "index.html")
         body = page.select_one("[data-pagefind-body]")
@@ -213,6 +226,7 @@ def test_header_search_is_a_plain_form_to_the_search_page(built_site):
 
 # --- Versions and changelog ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("package", PACKAGES)
 def test_current_version_is_published_and_listed(built_site, package):
     version = descriptor(package)["version"]
@@ -230,9 +244,15 @@ def test_current_version_is_published_and_listed(built_site, package):
 
 
 def git(repo: Path, *args: str, date: str = "2024-01-15T12:00:00+00:00") -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
@@ -257,7 +277,9 @@ def released_repo(tmp_path_factory) -> Path:
     git(repo, "commit", "-q", "-m", "spend 1.0.0")
     git(repo, "tag", "spend-v1.0.0")
     # 1.1.0: one spend row changed; in sources one row removed and two added.
-    (spend / "spend.csv").write_text((spend / "spend.csv").read_text().replace("transport costs", "transport and meals"))
+    (spend / "spend.csv").write_text(
+        (spend / "spend.csv").read_text().replace("transport costs", "transport and meals")
+    )
     sources = (spend / "sources.csv").read_text().replace(EXTRA_SOURCE.format(n="a"), "")
     (spend / "sources.csv").write_text(sources + EXTRA_SOURCE.format(n="b") + EXTRA_SOURCE.format(n="c"))
     bump(spend, "1.1.0")
@@ -269,7 +291,9 @@ def released_repo(tmp_path_factory) -> Path:
 def test_releases_come_from_tags_with_changes_counted_by_primary_key(released_repo):
     found = releases(load_package(released_repo / "data" / "spend"))
     assert [(r.version, r.date, r.tag, r.current) for r in found] == [
-        ("1.1.0", "2024-06-01", "spend-v1.1.0", True), ("1.0.0", "2024-01-15", "spend-v1.0.0", False)]
+        ("1.1.0", "2024-06-01", "spend-v1.1.0", True),
+        ("1.0.0", "2024-01-15", "spend-v1.0.0", False),
+    ]
     newest = {c["resource"]: (c["added"], c["removed"], c["changed"]) for c in found[0].changes}
     assert newest == {"spend": (0, 0, 1), "sources": (2, 1, 0)}
     first = {c["resource"]: (c["added"], c["removed"], c["changed"]) for c in found[1].changes}
@@ -293,8 +317,10 @@ def test_build_writes_every_version_and_a_changelog(released_repo, tmp_path):
         assert f'"version": "{version}"' in (site / "data" / "spend" / version / "datapackage.json").read_text()
     changelog = soup(site, "data/spend/changelog/index.html")
     assert [s["id"] for s in changelog.select("section.release")] == ["v1.1.0", "v1.0.0"]
-    rows = {tr.th.get_text(strip=True): [td.get_text() for td in tr.select("td")]
-            for tr in changelog.select("#v1\\.1\\.0 tbody tr")}
+    rows = {
+        tr.th.get_text(strip=True): [td.get_text() for td in tr.select("td")]
+        for tr in changelog.select("#v1\\.1\\.0 tbody tr")
+    }
     assert rows == {"spend": ["0", "0", "1"], "sources": ["2", "1", "0"]}
     assert "2024-06-01" in changelog.select_one("#v1\\.1\\.0").get_text()
     page = soup(site, "data/spend/index.html")

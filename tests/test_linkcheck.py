@@ -40,9 +40,15 @@ def test_a_site_whose_links_all_resolve_passes(tmp_path):
 
 
 def test_missing_files_and_ids_are_each_reported_with_their_page(tmp_path):
-    root = site(tmp_path, {**GOOD, "about/index.html": """<h2 id="team">Team</h2>
+    root = site(
+        tmp_path,
+        {
+            **GOOD,
+            "about/index.html": """<h2 id="team">Team</h2>
         <a href="/directory/">directory</a> <a href="#nowhere">x</a> <a href="/#main">ok</a>
-        <img src="missing.png"> <a href="../../../etc/passwd">up</a> <a href="/reports/#gone">r</a>"""})
+        <img src="missing.png"> <a href="../../../etc/passwd">up</a> <a href="/reports/#gone">r</a>""",
+        },
+    )
     assert flat(root) == [
         ("about/index.html", "/directory/", "no such file in the site"),
         ("about/index.html", "#nowhere", "no id 'nowhere' on about/index.html"),

@@ -36,7 +36,9 @@ def test_template_passes_axe_on_a_phone(template, chromium, open_page):
     try:
         page = open_page(TEMPLATES[template], context=context)
         assert axe_violations(page.page) == []
-        overflow = page.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, "the page scrolls sideways at 320 px"
     finally:
         context.close()
@@ -45,7 +47,9 @@ def test_template_passes_axe_on_a_phone(template, chromium, open_page):
 def test_skip_link_is_first_and_moves_focus_to_main(open_page):
     page = open_page("/reports/liverpool-2019-survey/").page
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    focused = page.evaluate(
+        "() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]"
+    )
     assert focused == ["Skip to main content", "#main-content"]
     assert page.evaluate("() => getComputedStyle(document.activeElement).left") == "0px"  # visible when focused
     page.keyboard.press("Enter")
@@ -66,13 +70,17 @@ def test_pages_work_without_javascript(chromium, site_url):
 
 def test_axe_check_catches_a_planted_fault(open_page):
     page = open_page("/about/").page
-    page.evaluate("() => { const img = document.createElement('img'); img.src = '/favicon.svg'; document.querySelector('main').append(img); }")
+    page.evaluate(
+        "() => { const img = document.createElement('img'); img.src = '/favicon.svg'; document.querySelector('main').append(img); }"
+    )
     assert "image-alt" in [v["id"] for v in axe_violations(page)]
 
 
 def test_off_host_requests_are_caught(open_page):
     page = open_page("/about/")
-    page.page.evaluate("() => { const img = document.createElement('img'); img.alt = ''; img.src = 'http://tracker.invalid/x.png'; document.body.append(img); }")
+    page.page.evaluate(
+        "() => { const img = document.createElement('img'); img.alt = ''; img.src = 'http://tracker.invalid/x.png'; document.body.append(img); }"
+    )
     page.page.wait_for_timeout(200)
     assert page.off_host() == ["http://tracker.invalid/x.png"]
 
@@ -83,7 +91,9 @@ def test_report_prints_without_navigation_and_with_link_addresses(open_page):
     hidden = page.evaluate("""() => ['header nav', '.skip-link', '.breadcrumbs', '.footer-links']
         .map(s => getComputedStyle(document.querySelector(s)).display)""")
     assert hidden == ["none"] * 4
-    after = page.evaluate("""() => getComputedStyle(document.querySelector('article a[href^="https://norfolk"]'), '::after').content""")
+    after = page.evaluate(
+        """() => getComputedStyle(document.querySelector('article a[href^="https://norfolk"]'), '::after').content"""
+    )
     assert "https://norfolk.gov.uk/article/43532" in after
     page.emulate_media(media="screen")
     assert page.evaluate("() => getComputedStyle(document.querySelector('header nav')).display") != "none"

@@ -39,7 +39,7 @@ def test_preview_reuses_chart_files_only_when_the_spec_is_the_same(site):
     output, content = site
     source = content / "reports" / "norfolk-2023-market-position.md"
     svg = output / "charts" / "norfolk-people-by-locality.svg"
-    svg.write_text(svg.read_text().replace("<desc", "<desc data-reused=\"yes\"", 1))
+    svg.write_text(svg.read_text().replace("<desc", '<desc data-reused="yes"', 1))
     preview(source, output, content)
     assert 'data-reused="yes"' in (output / REPORT).read_text()
     spec = output / "charts" / "norfolk-people-by-locality.vl.json"

@@ -106,6 +106,10 @@ def test_without_upstreams_there_is_nothing_to_do(tmp_path, capsys):
 
 def test_shipped_data_declares_no_invented_upstream():
     # No council publishes these tables as a CSV today; add x-upstream only with a real URL.
-    declared = [r["name"] for p in DATA.glob("*/datapackage.json") for r in descriptor(p.parent.name)["resources"]
-                if refresh.UPSTREAM in r]
+    declared = [
+        r["name"]
+        for p in DATA.glob("*/datapackage.json")
+        for r in descriptor(p.parent.name)["resources"]
+        if refresh.UPSTREAM in r
+    ]
     assert declared == []

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 def search(open_page, query: str):
     page = open_page(f"/search/?q={query}")
     page.page.wait_for_function(
-        "() => /result/.test(document.getElementById('search-status').textContent)", timeout=15000)
+        "() => /result/.test(document.getElementById('search-status').textContent)", timeout=15000
+    )
     return page
 
 
@@ -20,10 +21,13 @@ def result_links(page) -> list[str]:
     return page.page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
 
 
-@pytest.mark.parametrize("query, report", [
-    ("Waythrough", "/reports/liverpool-2019-survey/"),
-    ("Norfolk", "/reports/norfolk-2023-market-position/"),
-])
+@pytest.mark.parametrize(
+    "query, report",
+    [
+        ("Waythrough", "/reports/liverpool-2019-survey/"),
+        ("Norfolk", "/reports/norfolk-2023-market-position/"),
+    ],
+)
 def test_search_finds_the_report(open_page, query, report):
     page = search(open_page, query)
     assert report in result_links(page)
@@ -88,7 +92,9 @@ def test_new_pages_pass_axe_and_fit_a_phone(chromium, open_page, path):
         page = open_page(path, context=context)
         assert axe_violations(page.page) == []
         assert page.console_errors == [] and page.off_host() == []
-        overflow = page.page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, "the page scrolls sideways at 320 px"
     finally:
         context.close()

@@ -14,9 +14,18 @@ from bs4 import BeautifulSoup
 from scripts.build import BuildError, build
 from tests.conftest import DATA, PACKAGES, ROOT, descriptor
 
-STABLE_URLS = ["index.html", "data/index.html", "reports/index.html", "about/index.html",
-               "accessibility/index.html", "privacy/index.html", "404.html", "favicon.svg",
-               "reports/liverpool-2019-survey/index.html", "reports/norfolk-2023-market-position/index.html"]
+STABLE_URLS = [
+    "index.html",
+    "data/index.html",
+    "reports/index.html",
+    "about/index.html",
+    "accessibility/index.html",
+    "privacy/index.html",
+    "404.html",
+    "favicon.svg",
+    "reports/liverpool-2019-survey/index.html",
+    "reports/norfolk-2023-market-position/index.html",
+]
 
 
 def soup(site, path) -> BeautifulSoup:
@@ -51,9 +60,22 @@ def test_every_page_has_the_skeleton(built_site):
         assert page.html["lang"] == "en-GB", where
         assert page.select_one("body > a.skip-link[href='#main-content']"), where
         assert len(page.select("main#main-content")) == 1, where
-        assert [a.get_text() for a in page.select("header nav[aria-label=Main] a")] == ["Home", "Directory", "Data", "Reports", "About"], where
+        assert [a.get_text() for a in page.select("header nav[aria-label=Main] a")] == [
+            "Home",
+            "Directory",
+            "Data",
+            "Reports",
+            "About",
+        ], where
         footer = page.select_one("footer").get_text(" ")
-        for words in ("Accessibility", "Privacy", "Share your thoughts", "Need this in a different format?", "Source code", "Open Government Licence"):
+        for words in (
+            "Accessibility",
+            "Privacy",
+            "Share your thoughts",
+            "Need this in a different format?",
+            "Source code",
+            "Open Government Licence",
+        ):
             assert words in footer, (where, words)
         assert page.select_one("link[rel=icon][href='/favicon.svg']"), where
         assert page.select_one("link[rel=stylesheet][media=print]"), where
@@ -61,7 +83,11 @@ def test_every_page_has_the_skeleton(built_site):
 
 def test_breadcrumbs_on_inner_pages(built_site):
     crumbs = soup(built_site, "data/spend/index.html").select("nav.breadcrumbs li")
-    assert [c.get_text(strip=True) for c in crumbs] == ["Home", "Data", "Council spend on mental-health day opportunities"]
+    assert [c.get_text(strip=True) for c in crumbs] == [
+        "Home",
+        "Data",
+        "Council spend on mental-health day opportunities",
+    ]
     assert crumbs[-1]["aria-current"] == "page"
     report = soup(built_site, "reports/liverpool-2019-survey/index.html").select("nav.breadcrumbs a")
     assert [a["href"] for a in report] == ["/", "/reports/"]
@@ -88,7 +114,13 @@ def test_content_security_policy_allows_only_our_origin_and_no_inline_script(bui
 def test_nothing_is_loaded_from_another_site(built_site):
     for path in html_pages(built_site):
         page = soup(built_site, path)
-        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
+        for tag, attribute in (
+            ("script", "src"),
+            ("link", "href"),
+            ("img", "src"),
+            ("iframe", "src"),
+            ("source", "src"),
+        ):
             for element in page.select(f"{tag}[{attribute}]"):
                 if tag == "link" and element.get("rel") in (["canonical"], ["alternate"]):
                     continue
@@ -102,7 +134,10 @@ def test_home_headline_figures_link_to_dataset_and_source(built_site):
     assert [f.select_one(".headline-value").get_text() for f in figures] == ["£3.8m", "681", "44"]
     for figure in figures:
         links = [a["href"] for a in figure.select("a")]
-        assert links[0].startswith("/data/") and links[1] == "https://norfolk.gov.uk/article/43532/Day-opportunities-for-people-with-mental-ill-health"
+        assert (
+            links[0].startswith("/data/")
+            and links[1] == "https://norfolk.gov.uk/article/43532/Day-opportunities-for-people-with-mental-ill-health"
+        )
     home = soup(built_site, "index.html").select_one("main")
     assert {a["href"] for a in home.select(".routes a")} == {"/directory/", "/reports/", "/data/"}
 
@@ -120,21 +155,35 @@ def test_home_figures_come_from_the_data_not_the_template(tmp_path):
 
 
 def test_footer_shows_build_date_and_when_data_last_changed_from_git(built_site):
-    changed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "data"], cwd=ROOT,
-                             capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run(
+        ["git", "log", "-1", "--format=%cs", "--", "data"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     footer = soup(built_site, "index.html").select_one("footer").get_text(" ")
     assert f"Data last changed {changed}" in footer and "Site built " in footer
 
 
 def test_dataset_page_describes_every_field_with_preview_key_and_downloads(built_site):
     page = soup(built_site, "data/spend/index.html")
-    meta = {dt.get_text(): dt.find_next_sibling("dd").get_text(" ", strip=True) for dt in page.select("main > dl.meta-list dt")}
+    meta = {
+        dt.get_text(): dt.find_next_sibling("dd").get_text(" ", strip=True)
+        for dt in page.select("main > dl.meta-list dt")
+    }
     assert meta["Version"] == "1.0.0" and meta["Licence"].startswith("Open Government Licence v3.0")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["Last updated"])
     section = page.select_one("section[aria-labelledby=spend]")
     dictionary = section.select("table")[0]
-    assert [th.get_text() for th in dictionary.select("thead th")] == ["Field", "Title", "Type", "Unit", "Description", "Constraints"]
-    rows = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")] for tr in dictionary.select("tbody tr")}
+    assert [th.get_text() for th in dictionary.select("thead th")] == [
+        "Field",
+        "Title",
+        "Type",
+        "Unit",
+        "Description",
+        "Constraints",
+    ]
+    rows = {
+        tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")]
+        for tr in dictionary.select("tbody tr")
+    }
     assert rows["amount_gbp"][:3] == ["Amount (GBP)", "number", "GBP"]
     assert "minimum 0" in rows["amount_gbp"][4]
     assert "pattern ^[0-9]{4}-[0-9]{2}$ (for example 2022-23)" in rows["financial_year"][4]
@@ -144,10 +193,12 @@ def test_dataset_page_describes_every_field_with_preview_key_and_downloads(built
     assert [dt.get_text() for dt in page.select("dl.symbols dt")] == ["[c]", "[x]", "[z]"]
     downloads = [a.get_text() for a in page.select("ul.downloads a")]
     kb = lambda path: max(1, math.ceil(path.stat().st_size / 1024))  # noqa: E731
-    assert downloads == [f"Download spend.zip ({kb(built_site / 'data' / 'spend.zip')} KB ZIP)",
-                         f"Download spend.csv ({kb(DATA / 'spend' / 'spend.csv')} KB CSV)",
-                         f"Download sources.csv ({kb(DATA / 'spend' / 'sources.csv')} KB CSV)",
-                         f"Download datapackage.json ({kb(DATA / 'spend' / 'datapackage.json')} KB JSON)"]
+    assert downloads == [
+        f"Download spend.zip ({kb(built_site / 'data' / 'spend.zip')} KB ZIP)",
+        f"Download spend.csv ({kb(DATA / 'spend' / 'spend.csv')} KB CSV)",
+        f"Download sources.csv ({kb(DATA / 'spend' / 'sources.csv')} KB CSV)",
+        f"Download datapackage.json ({kb(DATA / 'spend' / 'datapackage.json')} KB JSON)",
+    ]
     citation = page.select_one("textarea.citation").get_text()
     assert "Council spend on mental-health day opportunities, version 1.0.0 [data set]" in citation
     assert citation.rstrip().endswith("/data/spend/")
@@ -169,10 +220,16 @@ def test_empty_resource_says_so(built_site):
 def test_reports_take_their_numbers_from_the_data(built_site):
     report = soup(built_site, "reports/norfolk-2023-market-position/index.html")
     figures = {a.get_text(): a["href"] for a in report.select("a.figure")}
-    assert figures == {"£3.8m": "/data/spend/#spend", "681": "/data/providers/#market_snapshot",
-                       "44": "/data/providers/#market_snapshot", "51%": "/data/providers/#locality_share",
-                       "20%": "/data/providers/#locality_share", "14%": "/data/providers/#locality_share",
-                       "8%": "/data/providers/#locality_share", "7%": "/data/providers/#locality_share"}
+    assert figures == {
+        "£3.8m": "/data/spend/#spend",
+        "681": "/data/providers/#market_snapshot",
+        "44": "/data/providers/#market_snapshot",
+        "51%": "/data/providers/#locality_share",
+        "20%": "/data/providers/#locality_share",
+        "14%": "/data/providers/#locality_share",
+        "8%": "/data/providers/#locality_share",
+        "7%": "/data/providers/#locality_share",
+    }
     liverpool = soup(built_site, "reports/liverpool-2019-survey/index.html")
     assert [a.get_text() for a in liverpool.select("a.figure")] == ["5", "7"]
     assert "no numbers" in liverpool.get_text()
@@ -187,8 +244,15 @@ def test_every_report_paragraph_with_a_fact_links_a_source(built_site):
 def test_accessibility_statement_has_the_regulations_sections(built_site):
     page = soup(built_site, "accessibility/index.html")
     headings = [h.get_text() for h in page.select("main h2, main h3")]
-    for heading in ("How accessible this website is", "Feedback and contact information", "Reporting accessibility problems with this website",
-                    "Enforcement procedure", "Compliance status", "Non-accessible content", "Preparation of this accessibility statement"):
+    for heading in (
+        "How accessible this website is",
+        "Feedback and contact information",
+        "Reporting accessibility problems with this website",
+        "Enforcement procedure",
+        "Compliance status",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+    ):
         assert heading in headings
     assert page.select_one("#other-formats")
     assert page.select_one("main a[href='mailto:mh-day-opportunities-data@example.org']")
@@ -261,7 +325,9 @@ def test_event_handlers_javascript_urls_iframes_and_styles_are_removed(hostile_s
 def test_unknown_figure_reference_fails_the_build_with_file_and_line(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    (content / "reports" / "typo.md").write_text("Title: Typo\nDate: 2026-01-01\n\nFirst line.\n\nSpend was {figure spend/norfolk-2022-32}.\n")
+    (content / "reports" / "typo.md").write_text(
+        "Title: Typo\nDate: 2026-01-01\n\nFirst line.\n\nSpend was {figure spend/norfolk-2022-32}.\n"
+    )
     (tmp_path / "output").mkdir()
     with pytest.raises(BuildError, match=r"typo\.md:6: unknown figure 'spend/norfolk-2022-32'"):
         build(tmp_path / "output", overrides={"PATH": str(content)})

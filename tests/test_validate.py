@@ -18,27 +18,55 @@ EXPECTED = {
     "wrong-type": ["spend.csv:3:amount_gbp: 'lots' is not a number"],
     "below-minimum": ["spend.csv:3:amount_gbp: -5 is below the minimum 0"],
     "bad-enum": ["organization.csv:3:status: 'open' is not one of: active, renamed, closed"],
-    "bad-year": ["spend.csv:3:financial_year: '2022/23' does not match the pattern ^[0-9]{4}-[0-9]{2}$ (for example 2022-23)"],
-    "financial-year-not-consecutive": ["spend.csv:4:financial_year: '2023-25' is not a financial year: after 2023 comes 2024 (2023-24)"],
+    "bad-year": [
+        "spend.csv:3:financial_year: '2022/23' does not match the pattern ^[0-9]{4}-[0-9]{2}$ (for example 2022-23)"
+    ],
+    "financial-year-not-consecutive": [
+        "spend.csv:4:financial_year: '2023-25' is not a financial year: after 2023 comes 2024 (2023-24)"
+    ],
     "missing-required-value": ["organization.csv:3:name: a value is required"],
-    "duplicate-primary-key": ["spend.csv:4:authority_code,financial_year: duplicate key (E08000012, 2022-23): the same authority_code and financial_year as line 3"],
+    "duplicate-primary-key": [
+        "spend.csv:4:authority_code,financial_year: duplicate key (E08000012, 2022-23): the same authority_code and financial_year as line 3"
+    ],
     "broken-foreign-key": ["service.csv:3:organization_id: 'gamma' is not an id in organization.csv"],
     "unknown-source": ["organization.csv:3:source_id: unknown source 'made-up': it is not a source_id in sources.csv"],
-    "shares-not-summing-to-100": ["locality_share.csv:2:share_percent: shares for authority_code=E10000020, month=2023-01 add up to 99, not 100 (±0.5); rows on lines 2, 3"],
-    "unsuppressed-small-count": ["answer_count.csv:3:count: 3 must be published as [c]: counts from 1 to 4 are suppressed"],
-    "formula-injection": ["""organization.csv:3:name: '=HYPERLINK("http://example.com")' starts with '=', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit"""],
-    "extra-column": ["spend.csv:1:notes: column 'notes' is not in the schema: remove it, or describe it in datapackage.json"],
-    "missing-column": ["spend.csv:1:authority_name: column 'authority_name' is missing: the header must be authority_code,authority_name,financial_year,amount_gbp,source_id"],
-    "columns-out-of-order": ["service.csv:1:organization_id: column 1 is 'organization_id' but the schema puts 'id' there: the header must be id,organization_id,name,source_id"],
-    "non-utf-8-file": ["organization.csv:3: not UTF-8: byte 0xe9 at column 9 cannot be decoded; save the file as UTF-8"],
+    "shares-not-summing-to-100": [
+        "locality_share.csv:2:share_percent: shares for authority_code=E10000020, month=2023-01 add up to 99, not 100 (±0.5); rows on lines 2, 3"
+    ],
+    "unsuppressed-small-count": [
+        "answer_count.csv:3:count: 3 must be published as [c]: counts from 1 to 4 are suppressed"
+    ],
+    "formula-injection": [
+        """organization.csv:3:name: '=HYPERLINK("http://example.com")' starts with '=', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit"""
+    ],
+    "extra-column": [
+        "spend.csv:1:notes: column 'notes' is not in the schema: remove it, or describe it in datapackage.json"
+    ],
+    "missing-column": [
+        "spend.csv:1:authority_name: column 'authority_name' is missing: the header must be authority_code,authority_name,financial_year,amount_gbp,source_id"
+    ],
+    "columns-out-of-order": [
+        "service.csv:1:organization_id: column 1 is 'organization_id' but the schema puts 'id' there: the header must be id,organization_id,name,source_id"
+    ],
+    "non-utf-8-file": [
+        "organization.csv:3: not UTF-8: byte 0xe9 at column 9 cannot be decoded; save the file as UTF-8"
+    ],
     "empty-file": ["service.csv:1: file is empty: it needs at least the header row"],
     "malformed-json-descriptor": ["datapackage.json:3: not valid JSON: Expecting ',' delimiter (column 3)"],
     "missing-csv": ["datapackage.json:176: resource 'service' names service.csv, which does not exist"],
-    "unknown-field-type": ["datapackage.json:71:amount_gbp: resource 'spend': unknown field type 'money'; use one of string, number, integer, boolean, object, array, date, time, datetime, year, yearmonth, duration, geopoint, geojson, any"],
-    "unknown-gss-code": ["spend.csv:2:authority_code: 'E10000099' is not a known GSS code: check it against ONS, then add it to scripts/reference/gss-codes.csv"],
-    "blank-number": ["spend.csv:3:amount_gbp: blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)"],
+    "unknown-field-type": [
+        "datapackage.json:71:amount_gbp: resource 'spend': unknown field type 'money'; use one of string, number, integer, boolean, object, array, date, time, datetime, year, yearmonth, duration, geopoint, geojson, any"
+    ],
+    "unknown-gss-code": [
+        "spend.csv:2:authority_code: 'E10000099' is not a known GSS code: check it against ONS, then add it to scripts/reference/gss-codes.csv"
+    ],
+    "blank-number": [
+        "spend.csv:3:amount_gbp: blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)"
+    ],
     "wrong-type-after-multiline-cell": ["answer_count.csv:4:count: 'many' is not a whole number"],
-    "resource-without-source": ["datapackage.json:114: resource 'organization' must cite a source: a source_id field with a foreign key to the sources resource"],
+    "resource-without-source": [
+        "datapackage.json:114: resource 'organization' must cite a source: a source_id field with a foreign key to the sources resource"
+    ],
     "several-errors": [
         "answer_count.csv:3:count: 2 must be published as [c]: counts from 1 to 4 are suppressed",
         "organization.csv:2:name: '@Alpha Trust' starts with '@', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit",
@@ -61,7 +89,9 @@ def test_invalid_fixture_reports_file_line_field_and_message(name, capsys):
     assert code == 1
     assert lines[:-1] == [f"{INVALID}/{name}/{line}" for line in EXPECTED[name]]
     errors = len(EXPECTED[name])
-    assert lines[-1].endswith(f": {errors} error{'s' * (errors > 1)} in {len({e.split(':')[0] for e in EXPECTED[name]})} file{'s' * (len({e.split(':')[0] for e in EXPECTED[name]}) > 1)}.")
+    assert lines[-1].endswith(
+        f": {errors} error{'s' * (errors > 1)} in {len({e.split(':')[0] for e in EXPECTED[name]})} file{'s' * (len({e.split(':')[0] for e in EXPECTED[name]}) > 1)}."
+    )
 
 
 @pytest.mark.parametrize("name", ["minimal", "csv-with-bom", "header-only"])
@@ -95,7 +125,14 @@ def test_broken_descriptor_is_a_message_not_a_traceback():
 
 
 def test_github_format_prints_annotations():
-    result = python("-m", "scripts.validate", "--format", "github", f"{INVALID}/below-minimum", f"{INVALID}/malformed-json-descriptor")
+    result = python(
+        "-m",
+        "scripts.validate",
+        "--format",
+        "github",
+        f"{INVALID}/below-minimum",
+        f"{INVALID}/malformed-json-descriptor",
+    )
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
         f"::error file={INVALID}/below-minimum/spend.csv,line=3,title=constraint-error in amount_gbp::-5 is below the minimum 0",
@@ -123,10 +160,19 @@ def test_json_report_lists_packages_resources_rows_and_problems(tmp_path, capsys
     ]
     assert by_name["minimal"]["valid"] is False
     assert [p["code"] for p in report["problems"]] == [
-        "unsuppressed-count", "formula-injection", "constraint-error", "constraint-error"]
+        "unsuppressed-count",
+        "formula-injection",
+        "constraint-error",
+        "constraint-error",
+    ]
     assert report["problems"][-1] == {
-        "path": f"{INVALID}/several-errors/spend.csv", "line": 3, "field": "amount_gbp",
-        "message": "-5 is below the minimum 0", "code": "constraint-error", "column": None}
+        "path": f"{INVALID}/several-errors/spend.csv",
+        "line": 3,
+        "field": "amount_gbp",
+        "message": "-5 is below the minimum 0",
+        "code": "constraint-error",
+        "column": None,
+    }
 
 
 def test_suppression_threshold_is_a_setting(capsys):
@@ -150,7 +196,8 @@ def test_line_numbers_follow_the_editor_when_a_cell_spans_lines(tmp_path, capsys
     folder = tmp_path / "pkg"
     shutil.copytree(FIXTURES / "valid" / "minimal", folder)
     (folder / "organization.csv").write_text(
-        'id,name,status,source_id\nalpha,"Alpha\nTrust\nof three lines",active,fixture\nbeta,Beta,gone,fixture\n')
+        'id,name,status,source_id\nalpha,"Alpha\nTrust\nof three lines",active,fixture\nbeta,Beta,gone,fixture\n'
+    )
     assert validate.main([str(folder)]) == 1
     assert ":5:status: 'gone' is not one of" in capsys.readouterr().out
 

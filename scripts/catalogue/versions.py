@@ -63,15 +63,14 @@ def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
 
 def tags(folder: Path, package: str) -> list[tuple[str, str, str]]:
     """(tag, version, date) for every ``<package>-v<version>`` tag in the repository holding ``folder``."""
-    result = _git(folder, "for-each-ref", f"refs/tags/{package}-v*",
-                  "--format=%(refname:short) %(creatordate:short)")
+    result = _git(folder, "for-each-ref", f"refs/tags/{package}-v*", "--format=%(refname:short) %(creatordate:short)")
     if result is None:
         return []
     found = []
     for line in result.stdout.decode().splitlines():
         tag, date = line.split(" ", 1)
-        if VERSION.fullmatch(tag[len(package) + 2:]):  # a version becomes a folder name: nothing else
-            found.append((tag, tag[len(package) + 2:], date))
+        if VERSION.fullmatch(tag[len(package) + 2 :]):  # a version becomes a folder name: nothing else
+            found.append((tag, tag[len(package) + 2 :], date))
     return found
 
 
@@ -104,9 +103,14 @@ def releases(package: DataPackage) -> list[Release]:
     for tag, version, date in tags(package.folder, package.name):
         found[version] = Release(package.name, version, date, tag, files_at(package.folder, tag))
     tagged = found.get(package.version)
-    found[package.version] = Release(package.name, package.version,
-                                     tagged.date if tagged else last_changed(package.folder),
-                                     tagged.tag if tagged else None, current_files(package), current=True)
+    found[package.version] = Release(
+        package.name,
+        package.version,
+        tagged.date if tagged else last_changed(package.folder),
+        tagged.tag if tagged else None,
+        current_files(package),
+        current=True,
+    )
     ordered = sorted(found.values(), key=lambda r: version_key(r.version))
     previous = None
     for release in ordered:
@@ -131,8 +135,9 @@ def changes(before: Release | None, after: Release) -> list[dict]:
     old = {spec["name"]: spec for spec in before.descriptor["resources"]} if before else {}
     result = []
     for name in list(new) + [n for n in old if n not in new]:
-        if before is None or (name in new and name in old
-                              and after.files[new[name]["path"]] == before.files[old[name]["path"]]):
+        if before is None or (
+            name in new and name in old and after.files[new[name]["path"]] == before.files[old[name]["path"]]
+        ):
             # Nothing to compare row by row: the first version, or a file that did not change.
             rows = record_count(after.files[new[name]["path"]]) if before is None else 0
             result.append({"resource": name, "status": "", "added": rows, "removed": 0, "changed": 0})
@@ -140,14 +145,22 @@ def changes(before: Release | None, after: Release) -> list[dict]:
         new_rows = _rows(after, new[name])[1] if name in new else {}
         old_rows = _rows(before, old[name])[1] if name in old else {}
         changed = sum(1 for k in new_rows.keys() & old_rows.keys() if new_rows[k] != old_rows[k])
-        result.append({
-            "resource": name,
-            # The first version has nothing before it: its files are not "added".
-            "status": "" if before is None else "added" if name not in old else "removed" if name not in new else "",
-            "added": len(new_rows.keys() - old_rows.keys()),
-            "removed": len(old_rows.keys() - new_rows.keys()),
-            "changed": changed,
-        })
+        result.append(
+            {
+                "resource": name,
+                # The first version has nothing before it: its files are not "added".
+                "status": ""
+                if before is None
+                else "added"
+                if name not in old
+                else "removed"
+                if name not in new
+                else "",
+                "added": len(new_rows.keys() - old_rows.keys()),
+                "removed": len(old_rows.keys() - new_rows.keys()),
+                "changed": changed,
+            }
+        )
     return result
 
 

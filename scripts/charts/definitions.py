@@ -60,6 +60,7 @@ def chart(id: str, packages: tuple[str, ...], resource: str, description: str = 
     def register(draw):
         CHARTS[id] = ChartSpec(id, packages, resource, draw, description)
         return draw
+
     return register
 
 
@@ -87,16 +88,38 @@ def draw(id: str, packages: dict[str, DataPackage]) -> Drawn:
 
 def styled(chart, title: str, subtitle: str):
     """The house style: ONS-like headline and subtitle, a system font, accessible colours."""
-    return chart.properties(
-        title=alt.Title(title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=13,
-                        color=INK, subtitleColor=SUBTLE, subtitlePadding=4, offset=12),
-    ).configure(
-        font=FONT, background="white", aria=False,
-    ).configure_view(stroke=None).configure_axis(
-        labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12, domainColor=SUBTLE,
-        tickColor=SUBTLE, gridColor="#b1b4b6",
-    ).configure_header(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12
-    ).configure_range(category=PALETTE)
+    return (
+        chart.properties(
+            title=alt.Title(
+                title,
+                subtitle=subtitle,
+                anchor="start",
+                fontSize=16,
+                subtitleFontSize=13,
+                color=INK,
+                subtitleColor=SUBTLE,
+                subtitlePadding=4,
+                offset=12,
+            ),
+        )
+        .configure(
+            font=FONT,
+            background="white",
+            aria=False,
+        )
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelColor=INK,
+            titleColor=INK,
+            labelFontSize=12,
+            titleFontSize=12,
+            domainColor=SUBTLE,
+            tickColor=SUBTLE,
+            gridColor="#b1b4b6",
+        )
+        .configure_header(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12)
+        .configure_range(category=PALETTE)
+    )
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -131,8 +154,13 @@ def source_note(package: DataPackage, rows: list[dict]) -> str:
 
 # --- the charts --------------------------------------------------------------------------------
 
-@chart("norfolk-people-by-locality", ("providers",), "locality_share",
-       "Share of Norfolk's people using day opportunities support, by locality, in the latest month published")
+
+@chart(
+    "norfolk-people-by-locality",
+    ("providers",),
+    "locality_share",
+    "Share of Norfolk's people using day opportunities support, by locality, in the latest month published",
+)
 def norfolk_people_by_locality(packages) -> Drawn:
     package = packages["providers"]
     rows = package.resources["locality_share"].find(authority_code="E10000020")
@@ -141,76 +169,120 @@ def norfolk_people_by_locality(packages) -> Drawn:
     month = max(row["month"] for row in rows)
     rows = [row for row in rows if row["month"] == month]
     authority = rows[0]["authority_name"]
-    known = sorted((r for r in rows if number(r["share_percent"]) is not None),
-                   key=lambda r: -number(r["share_percent"]))
-    frame = pd.DataFrame([{"locality": r["locality"], "share_percent": number(r["share_percent"]),
-                           "label": f"{number(r['share_percent']):g}%"} for r in known])
+    known = sorted(
+        (r for r in rows if number(r["share_percent"]) is not None), key=lambda r: -number(r["share_percent"])
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "locality": r["locality"],
+                "share_percent": number(r["share_percent"]),
+                "label": f"{number(r['share_percent']):g}%",
+            }
+            for r in known
+        ]
+    )
     order = list(frame["locality"]) if len(frame) else []
-    bars = alt.Chart(frame).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("locality:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("share_percent:Q", title="Share of people (%)", scale=alt.Scale(domain=[0, 100])),
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y("locality:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+            x=alt.X("share_percent:Q", title="Share of people (%)", scale=alt.Scale(domain=[0, 100])),
+        )
     )
     labels = bars.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(text="label:N")
     top = known[0] if known else None
     when = month_name(month)
     if top:
         share = number(top["share_percent"])
-        title = (f"{share_in_words(share)[0].upper()}{share_in_words(share)[1:]} of {authority}'s people using "
-                 f"day opportunities lived in {top['locality']}")
+        title = (
+            f"{share_in_words(share)[0].upper()}{share_in_words(share)[1:]} of {authority}'s people using "
+            f"day opportunities lived in {top['locality']}"
+        )
         others = ", ".join(f"{r['locality']} ({number(r['share_percent']):g}%)" for r in known[1:])
-        alt_text = (f"Horizontal bar chart of the share of people using day opportunities support in {authority} "
-                    f"by locality, {when}. {top['locality']} had the largest share ({share:g}%)"
-                    + (f", then {others}." if others else "."))
+        alt_text = (
+            f"Horizontal bar chart of the share of people using day opportunities support in {authority} "
+            f"by locality, {when}. {top['locality']} had the largest share ({share:g}%)"
+            + (f", then {others}." if others else ".")
+        )
     else:
         title = f"Where {authority}'s people using day opportunities lived"
         alt_text = f"Bar chart of {authority}'s people by locality, {when}: every share is missing."
     missing = [r["locality"] for r in rows if number(r["share_percent"]) is None]
     if missing:
         alt_text += f" No figure is published for {listing(missing)}."
-    table = [{"locality": r["locality"], "share_percent": r["share_percent"]}
-             for r in known + [r for r in rows if number(r["share_percent"]) is None]]
+    table = [
+        {"locality": r["locality"], "share_percent": r["share_percent"]}
+        for r in known + [r for r in rows if number(r["share_percent"]) is None]
+    ]
     return Drawn(
         chart=alt.layer(bars, labels).properties(width=WIDTH - 160, height=alt.Step(28)),
-        table=table, columns={"locality": "Locality", "share_percent": "Share of people (%)"},
+        table=table,
+        columns={"locality": "Locality", "share_percent": "Share of people (%)"},
         title=title,
         subtitle=f"Share of people using mental health day opportunities support, by locality, {authority}, {when}",
-        alt=alt_text, source=source_note(package, rows),
+        alt=alt_text,
+        source=source_note(package, rows),
     )
 
 
-@chart("spend-by-authority-and-year", ("spend",), "spend",
-       "Council spend on mental health day opportunities, one row per authority, one column per financial year")
+@chart(
+    "spend-by-authority-and-year",
+    ("spend",),
+    "spend",
+    "Council spend on mental health day opportunities, one row per authority, one column per financial year",
+)
 def spend_by_authority_and_year(packages) -> Drawn:
     package = packages["spend"]
     rows = package.resources["spend"].rows
     years = sorted({r["financial_year"] for r in rows})
     authorities = sorted({r["authority_name"] for r in rows})
     known = [r for r in rows if number(r["amount_gbp"]) is not None]
-    frame = pd.DataFrame([{"authority_name": r["authority_name"], "financial_year": r["financial_year"],
-                           "amount_gbp": number(r["amount_gbp"]), "label": gbp_millions(number(r["amount_gbp"]))}
-                          for r in known], columns=["authority_name", "financial_year", "amount_gbp", "label"])
+    frame = pd.DataFrame(
+        [
+            {
+                "authority_name": r["authority_name"],
+                "financial_year": r["financial_year"],
+                "amount_gbp": number(r["amount_gbp"]),
+                "label": gbp_millions(number(r["amount_gbp"])),
+            }
+            for r in known
+        ],
+        columns=["authority_name", "financial_year", "amount_gbp", "label"],
+    )
     # Table-like small multiples: a row per authority, a column per year, so 150 x 10 stays readable.
-    base = alt.Chart(frame).encode(y=alt.Y("authority_name:N", title=None, sort=authorities,
-                                           axis=alt.Axis(labelLimit=220)))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("authority_name:N", title=None, sort=authorities, axis=alt.Axis(labelLimit=220))
+    )
     bars = base.mark_bar(color=PALETTE[0]).encode(
-        x=alt.X("amount_gbp:Q", title="Spend (£)", axis=alt.Axis(tickCount=3, labelExpr="'£' + format(datum.value / 1e6, '~g') + 'm'")))
-    labels = base.mark_text(align="left", dx=3, color=INK, fontSize=11).encode(
-        x=alt.X("amount_gbp:Q"), text="label:N")
+        x=alt.X(
+            "amount_gbp:Q",
+            title="Spend (£)",
+            axis=alt.Axis(tickCount=3, labelExpr="'£' + format(datum.value / 1e6, '~g') + 'm'"),
+        )
+    )
+    labels = base.mark_text(align="left", dx=3, color=INK, fontSize=11).encode(x=alt.X("amount_gbp:Q"), text="label:N")
     column_width = max(90, min(200, (WIDTH - 220) // max(1, len(years))))
     layered = alt.layer(bars, labels).properties(width=column_width, height=alt.Step(22))
-    faceted = layered.facet(column=alt.Column("financial_year:N", title="Financial year", sort=years),
-                            spacing=12).resolve_scale(x="shared")
+    faceted = layered.facet(
+        column=alt.Column("financial_year:N", title="Financial year", sort=years), spacing=12
+    ).resolve_scale(x="shared")
     if known:
         largest = max(known, key=lambda r: number(r["amount_gbp"]))
         amount = gbp_millions(number(largest["amount_gbp"]))
         if len(authorities) == 1 and len(years) == 1:
             title = f"{largest['authority_name']} spent {amount} on mental health day services in {largest['financial_year']}"
         else:
-            title = (f"{largest['authority_name']} spent the most on mental health day services: "
-                     f"{amount} in {largest['financial_year']}")
-        alt_text = (f"Bar chart in a grid of {len(authorities)} authorit{'y' if len(authorities) == 1 else 'ies'} "
-                    f"by {len(years)} financial year{'s' if len(years) != 1 else ''}. The largest spend shown is "
-                    f"{largest['authority_name']}'s {amount} in {largest['financial_year']}.")
+            title = (
+                f"{largest['authority_name']} spent the most on mental health day services: "
+                f"{amount} in {largest['financial_year']}"
+            )
+        alt_text = (
+            f"Bar chart in a grid of {len(authorities)} authorit{'y' if len(authorities) == 1 else 'ies'} "
+            f"by {len(years)} financial year{'s' if len(years) != 1 else ''}. The largest spend shown is "
+            f"{largest['authority_name']}'s {amount} in {largest['financial_year']}."
+        )
     else:
         title = "Council spend on mental health day services"
         alt_text = "Bar chart of council spend by financial year: no figure is published."
@@ -219,18 +291,35 @@ def spend_by_authority_and_year(packages) -> Drawn:
         alt_text += f" {missing} figure{'s are' if missing != 1 else ' is'} not published and shown as blank."
     span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
     return Drawn(
-        chart=faceted, title=title, alt=alt_text, source=source_note(package, rows),
+        chart=faceted,
+        title=title,
+        alt=alt_text,
+        source=source_note(package, rows),
         subtitle=f"Spend on day services for adults with mental health conditions, £, by authority, {span}",
-        table=[{"authority_name": r["authority_name"], "authority_code": r["authority_code"],
-                "financial_year": r["financial_year"], "amount_gbp": r["amount_gbp"]}
-               for r in sorted(rows, key=lambda r: (r["authority_name"], r["financial_year"]))],
-        columns={"authority_name": "Authority", "authority_code": "GSS code", "financial_year": "Financial year",
-                 "amount_gbp": "Spend (£)"},
+        table=[
+            {
+                "authority_name": r["authority_name"],
+                "authority_code": r["authority_code"],
+                "financial_year": r["financial_year"],
+                "amount_gbp": r["amount_gbp"],
+            }
+            for r in sorted(rows, key=lambda r: (r["authority_name"], r["financial_year"]))
+        ],
+        columns={
+            "authority_name": "Authority",
+            "authority_code": "GSS code",
+            "financial_year": "Financial year",
+            "amount_gbp": "Spend (£)",
+        },
     )
 
 
-@chart("providers-by-support-type", ("providers",), "service_taxonomy",
-       "How many providers offer each type of support, by the area they serve")
+@chart(
+    "providers-by-support-type",
+    ("providers",),
+    "service_taxonomy",
+    "How many providers offer each type of support, by the area they serve",
+)
 def providers_by_support_type(packages) -> Drawn:
     package = packages["providers"]
     res = package.resources
@@ -250,42 +339,71 @@ def providers_by_support_type(packages) -> Drawn:
             continue
         for area in areas.get(link["service_id"], ()):
             offered.setdefault((area, term["name"]), set()).add(organisation_of[link["service_id"]])
-    table = [{"area": area, "support_type": term, "providers": str(len(orgs)),
-              "providers_in_area": str(len(providers_in[area]))}
-             for (area, term), orgs in sorted(offered.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1]))]
-    frame = pd.DataFrame([{**row, "providers": int(row["providers"])} for row in table],
-                         columns=["area", "support_type", "providers", "providers_in_area"])
+    table = [
+        {
+            "area": area,
+            "support_type": term,
+            "providers": str(len(orgs)),
+            "providers_in_area": str(len(providers_in[area])),
+        }
+        for (area, term), orgs in sorted(offered.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1]))
+    ]
+    frame = pd.DataFrame(
+        [{**row, "providers": int(row["providers"])} for row in table],
+        columns=["area", "support_type", "providers", "providers_in_area"],
+    )
     area_names = sorted(providers_in)
     base = alt.Chart(frame).encode(y=alt.Y("support_type:N", title=None, sort="-x", axis=alt.Axis(labelLimit=200)))
     bars = base.mark_bar(color=PALETTE[2]).encode(
-        x=alt.X("providers:Q", title="Providers", axis=alt.Axis(tickMinStep=1, format="d")))
+        x=alt.X("providers:Q", title="Providers", axis=alt.Axis(tickMinStep=1, format="d"))
+    )
     labels = base.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(x="providers:Q", text="providers:Q")
-    layered = alt.layer(bars, labels).properties(width=max(160, (WIDTH - 200) // max(1, len(area_names))),
-                                                  height=alt.Step(26))
+    layered = alt.layer(bars, labels).properties(
+        width=max(160, (WIDTH - 200) // max(1, len(area_names))), height=alt.Step(26)
+    )
     faceted = layered.facet(column=alt.Column("area:N", title="Area served", sort=area_names), spacing=16)
     if table:
         best = max(table, key=lambda r: (int(r["providers"]), r["area"] == area_names[0]))
         n_area = best["providers_in_area"]
-        title = (f"{best['providers']} of {best['area']}'s {n_area} day opportunity providers offer "
-                 f"{best['support_type'].lower()}")
-        alt_text = ("Horizontal bar chart of the number of providers offering each type of support, by area served ("
-                    + listing(area_names) + "). " + " ".join(
-                        f"In {area}: " + ", ".join(f"{r['support_type']} {r['providers']}" for r in table
-                                                   if r["area"] == area) + f" of {len(providers_in[area])} providers."
-                        for area in area_names))
+        title = (
+            f"{best['providers']} of {best['area']}'s {n_area} day opportunity providers offer "
+            f"{best['support_type'].lower()}"
+        )
+        alt_text = (
+            "Horizontal bar chart of the number of providers offering each type of support, by area served ("
+            + listing(area_names)
+            + "). "
+            + " ".join(
+                f"In {area}: "
+                + ", ".join(f"{r['support_type']} {r['providers']}" for r in table if r["area"] == area)
+                + f" of {len(providers_in[area])} providers."
+                for area in area_names
+            )
+        )
     else:
         title, alt_text = "Types of support providers offer", "Bar chart of providers by type of support: no links yet."
     return Drawn(
-        chart=faceted, table=table, title=title, alt=alt_text,
+        chart=faceted,
+        table=table,
+        title=title,
+        alt=alt_text,
         subtitle="Number of organisations offering each type of support, by area served (a provider may offer several)",
         source=source_note(package, res["service_taxonomy"].rows),
-        columns={"area": "Area served", "support_type": "Type of support", "providers": "Providers offering it",
-                 "providers_in_area": "Providers in the area"},
+        columns={
+            "area": "Area served",
+            "support_type": "Type of support",
+            "providers": "Providers offering it",
+            "providers_in_area": "Providers in the area",
+        },
     )
 
 
-@chart("survey-answers-by-question", ("survey",), "answer_count",
-       "How many people gave each answer to each survey question; counts of 1 to 4 are suppressed ([c])")
+@chart(
+    "survey-answers-by-question",
+    ("survey",),
+    "answer_count",
+    "How many people gave each answer to each survey question; counts of 1 to 4 are suppressed ([c])",
+)
 def survey_answers_by_question(packages) -> Drawn:
     package = packages["survey"]
     rows = package.resources["answer_count"].rows
@@ -295,37 +413,76 @@ def survey_answers_by_question(packages) -> Drawn:
     records = []
     for r in shown:
         value = number(r["count"])
-        records.append({"question": r["question"], "answer": label(r), "count": value,
-                        "label": f"{value:g}" if value is not None else f"{r['count']} {_symbol_word(r['count'])}"})
+        records.append(
+            {
+                "question": r["question"],
+                "answer": label(r),
+                "count": value,
+                "label": f"{value:g}" if value is not None else f"{r['count']} {_symbol_word(r['count'])}",
+            }
+        )
     frame = pd.DataFrame(records, columns=["question", "answer", "count", "label"])
     base = alt.Chart().encode(y=alt.Y("answer:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
     bars = base.mark_bar(color=PALETTE[0]).encode(x=alt.X("count:Q", title="People"))
     # A suppressed count is a word at zero, never a bar of zero: [c] means 1 to 4 people, not none.
-    labels = base.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(
-        x=alt.X("plotted:Q"), text="label:N").transform_calculate(plotted="isValid(datum.count) ? datum.count : 0")
+    labels = (
+        base.mark_text(align="left", dx=4, color=INK, fontSize=12)
+        .encode(x=alt.X("plotted:Q"), text="label:N")
+        .transform_calculate(plotted="isValid(datum.count) ? datum.count : 0")
+    )
     layered = alt.layer(bars, labels, data=frame).properties(width=WIDTH - 260, height=alt.Step(24))
-    faceted = layered.facet(row=alt.Row("question:N", title=None, sort=None,
-                                        header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                                          labelLimit=WIDTH, labelFontWeight="bold")),
-                            spacing=16).resolve_scale(y="independent")
+    faceted = layered.facet(
+        row=alt.Row(
+            "question:N",
+            title=None,
+            sort=None,
+            header=alt.Header(
+                labelAngle=0,
+                labelAlign="left",
+                labelAnchor="start",
+                labelOrient="top",
+                labelLimit=WIDTH,
+                labelFontWeight="bold",
+            ),
+        ),
+        spacing=16,
+    ).resolve_scale(y="independent")
     questions = list(dict.fromkeys(r["question"] for r in shown))
     suppressed = [r for r in shown if r["count"] == "[c]"]
     if shown:
         top = max((r for r in shown if number(r["count"]) is not None), key=lambda r: number(r["count"]), default=None)
-        title = (f"The most common answer was '{top['answer']}' ({number(top['count']):g} people)" if top
-                 else "Every answer count is suppressed")
-        alt_text = (f"Horizontal bar chart of answer counts for {len(questions)} survey question"
-                    f"{'s' if len(questions) != 1 else ''}. " + (f"The largest is '{top['answer']}' to "
-                    f"'{top['question']}' with {number(top['count']):g} people. " if top else "")
-                    + (f"{len(suppressed)} count{'s are' if len(suppressed) != 1 else ' is'} suppressed "
-                       "([c], 1 to 4 people) and labelled, not drawn." if suppressed else ""))
+        title = (
+            f"The most common answer was '{top['answer']}' ({number(top['count']):g} people)"
+            if top
+            else "Every answer count is suppressed"
+        )
+        alt_text = (
+            f"Horizontal bar chart of answer counts for {len(questions)} survey question"
+            f"{'s' if len(questions) != 1 else ''}. "
+            + (
+                f"The largest is '{top['answer']}' to '{top['question']}' with {number(top['count']):g} people. "
+                if top
+                else ""
+            )
+            + (
+                f"{len(suppressed)} count{'s are' if len(suppressed) != 1 else ' is'} suppressed "
+                "([c], 1 to 4 people) and labelled, not drawn."
+                if suppressed
+                else ""
+            )
+        )
     else:
         title, alt_text = "Survey answers by question", "Bar chart of survey answers: no counts are published yet."
     return Drawn(
-        chart=faceted, title=title, alt=alt_text.strip(), source=source_note(package, rows),
+        chart=faceted,
+        title=title,
+        alt=alt_text.strip(),
+        source=source_note(package, rows),
         subtitle="Number of people giving each answer, by question; [c] marks a count of 1 to 4, suppressed",
-        table=[{"question": r["question"], "answer": r["answer"], "provider_id": r["provider_id"], "count": r["count"]}
-               for r in shown],
+        table=[
+            {"question": r["question"], "answer": r["answer"], "provider_id": r["provider_id"], "count": r["count"]}
+            for r in shown
+        ],
         columns={"question": "Question", "answer": "Answer", "provider_id": "Provider", "count": "People"},
     )
 

@@ -27,8 +27,11 @@ from scripts.settings import ROOT
 NODE_MODULES = ROOT / "node_modules"
 # What the explore control loads, in order: (package, built file). vega-embed bundles vega-interpreter,
 # which evaluates expressions without eval, so the page's CSP needs no 'unsafe-eval'.
-VENDOR = (("vega", "build/vega.min.js"), ("vega-lite", "build/vega-lite.min.js"),
-          ("vega-embed", "build/vega-embed.min.js"))
+VENDOR = (
+    ("vega", "build/vega.min.js"),
+    ("vega-lite", "build/vega-lite.min.js"),
+    ("vega-embed", "build/vega-embed.min.js"),
+)
 VENDOR_LICENCES = ("vega", "vega-lite", "vega-embed", "vega-interpreter")
 EXPLORE_JS = "/theme/js/explore.js"
 # Past these, a chart would outweigh its page (100 KB budget): an <img> of the SVG file, and the
@@ -47,17 +50,26 @@ def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
 
     def presentation(match):  # style="a: b; c: d" -> a="b" c="d"
         pairs = [part.split(":", 1) for part in html.unescape(match[1]).split(";") if ":" in part]
-        return "".join(f' {k.strip()}="{html.escape(v.strip(), quote=True)}"' for k, v in pairs
-                       if re.fullmatch(r"[a-z-]+", k.strip()))
+        return "".join(
+            f' {k.strip()}="{html.escape(v.strip(), quote=True)}"'
+            for k, v in pairs
+            if re.fullmatch(r"[a-z-]+", k.strip())
+        )
+
     svg = re.sub(r'\sstyle="([^"]*)"', presentation, svg)
     head, rest = re.match(r"(<svg\b[^>]*>)(.*)", svg, flags=re.S).groups()
     head = re.sub(r'\s(?:class|role|aria-[a-z]+)="[^"]*"', "", head)
     # The <svg> is one image described by its title and desc; vega's inner roles would make it several.
     rest = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", rest)
-    head = head.replace("<svg", f'<svg role="img" aria-labelledby="chart-{id}-title chart-{id}-desc"'
-                        f' class="chart-svg" focusable="false"', 1)
-    return (f'{head}<title id="chart-{id}-title">{html.escape(title)}</title>'
-            f'<desc id="chart-{id}-desc">{html.escape(desc)}</desc>{rest}')
+    head = head.replace(
+        "<svg",
+        f'<svg role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" class="chart-svg" focusable="false"',
+        1,
+    )
+    return (
+        f'{head}<title id="chart-{id}-title">{html.escape(title)}</title>'
+        f'<desc id="chart-{id}-desc">{html.escape(desc)}</desc>{rest}'
+    )
 
 
 @dataclass
@@ -95,8 +107,12 @@ class RenderedChart:
         return out.getvalue()
 
     def files(self) -> dict[str, bytes]:
-        return {f"{self.id}.csv": self.csv.encode("utf-8"), f"{self.id}.svg": self.svg.encode("utf-8"),
-                f"{self.id}.png": self.png, f"{self.id}.vl.json": self.vega_lite_json.encode("utf-8")}
+        return {
+            f"{self.id}.csv": self.csv.encode("utf-8"),
+            f"{self.id}.svg": self.svg.encode("utf-8"),
+            f"{self.id}.png": self.png,
+            f"{self.id}.vl.json": self.vega_lite_json.encode("utf-8"),
+        }
 
     def table_html(self) -> str:
         columns = self.drawn.columns
@@ -107,16 +123,24 @@ class RenderedChart:
             cells = []
             for index, name in enumerate(columns):
                 value = row[name]
-                text = (f'<abbr title="{html.escape(SYMBOLS[value])}">{html.escape(value)}</abbr>'
-                        if value in SYMBOLS else html.escape(value))
+                text = (
+                    f'<abbr title="{html.escape(SYMBOLS[value])}">{html.escape(value)}</abbr>'
+                    if value in SYMBOLS
+                    else html.escape(value)
+                )
                 cells.append(f'<th scope="row">{text}</th>' if index == 0 else f"<td>{text}</td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
         rows = len(self.drawn.table)
-        more = (f"<p>The table shows the first {len(shown):,} of {rows:,} rows: download the data for all of them.</p>"
-                if rows > len(shown) else "")
-        return (f'<div class="table-scroll" role="region" aria-label="Data for this chart" tabindex="0">'
-                f'<table><caption>{html.escape(self.drawn.subtitle)}</caption>'
-                f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>{more}')
+        more = (
+            f"<p>The table shows the first {len(shown):,} of {rows:,} rows: download the data for all of them.</p>"
+            if rows > len(shown)
+            else ""
+        )
+        return (
+            f'<div class="table-scroll" role="region" aria-label="Data for this chart" tabindex="0">'
+            f"<table><caption>{html.escape(self.drawn.subtitle)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
+        )
 
     def image_html(self, base: str) -> str:
         """The SVG in the page; past INLINE_SVG_LIMIT, an image of the same file, so pages stay light."""
@@ -125,7 +149,6 @@ class RenderedChart:
         size = re.search(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"', self.svg)
         dimensions = f' width="{round(float(size[1]))}" height="{round(float(size[2]))}"' if size else ""
         return f'<img src="{base}.svg" alt="{html.escape(self.drawn.alt)}"{dimensions}>'
-
 
     def block_html(self, siteurl: str = "") -> str:
         id, drawn = self.id, self.drawn
@@ -136,7 +159,7 @@ class RenderedChart:
             f'<figure class="chart" id="chart-{id}">'
             f'<div class="chart-image">{self.image_html(base)}</div>'
             f'<div class="chart-interactive" id="chart-{id}-interactive" hidden></div>'
-            f'<figcaption>'
+            f"<figcaption>"
             + (f'<p class="chart-source">{html.escape(drawn.source)}.</p>' if drawn.source else "")
             + (f'<ul class="chart-symbols">{key}</ul>' if key else "")
             + f'<details class="chart-data"><summary>Show the data for this chart</summary>{self.table_html()}</details>'
@@ -144,10 +167,10 @@ class RenderedChart:
             f'<li><a href="{base}.csv" download>Download the data for this chart ({kilobytes(len(self.csv.encode()))} CSV)</a></li>'
             f'<li><a href="{base}.svg" download>Download this chart as an image ({kilobytes(len(self.svg.encode()))} SVG)</a></li>'
             f'<li><a href="{base}.png" download>Download this chart as an image ({kilobytes(len(self.png))} PNG)</a></li>'
-            f'</ul>'
+            f"</ul>"
             f'<p><button type="button" class="chart-explore" hidden data-spec="{base}.vl.json" '
             f'data-vendor="{siteurl}/vendor/" aria-controls="chart-{id}-interactive">Explore this chart</button></p>'
-            f'</figcaption></figure>'
+            f"</figcaption></figure>"
             f'<script src="{siteurl}{EXPLORE_JS}" defer></script>'
         )
 
@@ -189,8 +212,10 @@ class ChartSet:
         spec = charts.get(id)
         if not self.has_data(id):
             resource = self.packages[spec.packages[0]].resources[spec.resource]
-            return (f'<p class="chart-empty">There is no data for this chart yet: '
-                    f'{html.escape(resource.filename)} in the {html.escape(spec.packages[0])} dataset has no rows.</p>')
+            return (
+                f'<p class="chart-empty">There is no data for this chart yet: '
+                f"{html.escape(resource.filename)} in the {html.escape(spec.packages[0])} dataset has no rows.</p>"
+            )
         return self.render(id).block_html(siteurl)
 
     def render_all(self, workers: int = 2) -> None:
@@ -224,6 +249,7 @@ def write_vendor(output: Path, node_modules: Path = NODE_MODULES) -> None:
 
 
 # --- Pelican wiring: connected in scripts/site/__init__.py's register() ---------------------------------
+
 
 def attach_charts(pelican) -> None:
     """After the packages are loaded: one ChartSet for the build, for references and the generator."""

@@ -32,8 +32,8 @@ STALE_AFTER_MONTHS = 12
 
 @dataclass(frozen=True)
 class Facet:
-    key: str    # the query key: ?support=time-bank
-    path: str   # the static pages: /directory/support-type/time-bank/
+    key: str  # the query key: ?support=time-bank
+    path: str  # the static pages: /directory/support-type/time-bank/
     title: str
 
 
@@ -108,13 +108,21 @@ class Service:
         Keys with nothing to say are left out, to keep the file small."""
         provider = self.provider
         record = {
-            "id": self.id, "name": self.name, "org": provider.id, "orgName": provider.name,
-            "former": provider.former_name, "closed": provider.status == "closed",
-            "description": self.description, "where": ", ".join(a["name"] for a in self.areas),
-            "for": self.eligibility, "terms": ", ".join(t["name"] for t in self.terms), "costText": self.cost_text,
+            "id": self.id,
+            "name": self.name,
+            "org": provider.id,
+            "orgName": provider.name,
+            "former": provider.former_name,
+            "closed": provider.status == "closed",
+            "description": self.description,
+            "where": ", ".join(a["name"] for a in self.areas),
+            "for": self.eligibility,
+            "terms": ", ".join(t["name"] for t in self.terms),
+            "costText": self.cost_text,
             "contact": bool(self.url or self.email or provider.website or provider.email),
             "checked": provider.last_checked.isoformat() if provider.stale else "",
-            **{key: values for key, values in self.values.items()}}
+            **{key: values for key, values in self.values.items()},
+        }
         return {key: value for key, value in record.items() if value}
 
 
@@ -155,7 +163,7 @@ class FilterValue:
 @dataclass
 class Directory:
     providers: list[Provider]
-    filters: dict[str, list[FilterValue]]   # facet key -> values, in display order
+    filters: dict[str, list[FilterValue]]  # facet key -> values, in display order
 
     @property
     def services(self) -> list[Service]:
@@ -170,19 +178,23 @@ class Directory:
 
     def entries_json(self) -> str:
         """/directory/entries.json: every entry, compact, for instant filtering across all of them."""
-        return json.dumps({"total": len(self.services), "entries": [s.record for s in self.services]},
-                          ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            {"total": len(self.services), "entries": [s.record for s in self.services]},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
 
 @dataclass
 class Page:
     """One page of a paginated list: /directory/ is page 1, /directory/page/2/ page 2, ..."""
-    base: str            # the first page's address, e.g. /directory/support-type/time-bank/
+
+    base: str  # the first page's address, e.g. /directory/support-type/time-bank/
     number: int
-    count: int           # how many pages the list has
+    count: int  # how many pages the list has
     size: int
     entries: list[Service]
-    total: int           # entries in the whole list
+    total: int  # entries in the whole list
 
     def url_of(self, number: int) -> str:
         return self.base if number == 1 else f"{self.base}page/{number}/"
@@ -224,7 +236,7 @@ def paginate(entries: list[Service], base: str, size: int) -> list[Page]:
     if size < 1:
         raise ValueError(f"DIRECTORY_PAGE_SIZE must be at least 1, not {size}")
     count = max(1, -(-len(entries) // size))
-    return [Page(base, n + 1, count, size, entries[n * size:(n + 1) * size], len(entries)) for n in range(count)]
+    return [Page(base, n + 1, count, size, entries[n * size : (n + 1) * size], len(entries)) for n in range(count)]
 
 
 def months_before(day: date, months: int) -> date:
@@ -254,9 +266,15 @@ def load(package: DataPackage, authority_names: dict[str, str], today: date) -> 
     for row in resources["service_area"].rows:
         authority = authority_names.get(row["authority_code"], row["authority_code"])
         locality = row["name"] if slug(row["name"]) != slug(authority) else ""
-        areas.setdefault(row["service_id"], []).append({
-            **row, "authority_name": authority, "authority_slug": slug(authority),
-            "locality": locality, "locality_slug": slug(locality)})
+        areas.setdefault(row["service_id"], []).append(
+            {
+                **row,
+                "authority_name": authority,
+                "authority_slug": slug(authority),
+                "locality": locality,
+                "locality_slug": slug(locality),
+            }
+        )
     figures = resources["market_snapshot"].rows if "market_snapshot" in resources else []
 
     providers = []
@@ -265,19 +283,35 @@ def load(package: DataPackage, authority_names: dict[str, str], today: date) -> 
             raise ValueError(f"{resources['organization'].path}: the id '{row['id']}' is taken by a filter page")
         last_checked = date.fromisoformat(row["last_checked"])
         provider = Provider(
-            id=row["id"], name=row["name"], alternate_name=known(row["alternate_name"]),
-            former_name=known(row["former_name"]), description=row["description"], website=known(row["website"]),
-            email=known(row["email"]), status=row["status"], last_checked=last_checked,
-            source=sources.get(row["source_id"], {}), stale=is_stale(last_checked, today))
+            id=row["id"],
+            name=row["name"],
+            alternate_name=known(row["alternate_name"]),
+            former_name=known(row["former_name"]),
+            description=row["description"],
+            website=known(row["website"]),
+            email=known(row["email"]),
+            status=row["status"],
+            last_checked=last_checked,
+            source=sources.get(row["source_id"], {}),
+            stale=is_stale(last_checked, today),
+        )
         providers.append(provider)
     by_id = {p.id: p for p in providers}
     for row in resources["service"].rows:
         service = Service(
-            id=row["id"], name=row["name"], description=row["description"], status=row["status"],
-            eligibility=known(row["eligibility_description"]), application_process=known(row["application_process"]),
-            fees=known(row["fees_description"]), url=known(row["url"]), email=known(row["email"]),
-            areas=areas.get(row["id"], []), terms=services_terms.get(row["id"], []),
-            source=sources.get(row["source_id"], {}))
+            id=row["id"],
+            name=row["name"],
+            description=row["description"],
+            status=row["status"],
+            eligibility=known(row["eligibility_description"]),
+            application_process=known(row["application_process"]),
+            fees=known(row["fees_description"]),
+            url=known(row["url"]),
+            email=known(row["email"]),
+            areas=areas.get(row["id"], []),
+            terms=services_terms.get(row["id"], []),
+            source=sources.get(row["source_id"], {}),
+        )
         service.provider = by_id[row["organization_id"]]
         service.provider.services.append(service)
     for provider in providers:
@@ -309,8 +343,9 @@ def _filters(providers: list[Provider], terms) -> dict[str, list[FilterValue]]:
         ordered = labels[facet.key].items()
         if facet.key in ("area", "locality"):
             ordered = sorted(ordered, key=lambda item: item[1])
-        filters[facet.key] = [FilterValue(facet, value, label, members[facet.key].get(value, []))
-                              for value, label in ordered]
+        filters[facet.key] = [
+            FilterValue(facet, value, label, members[facet.key].get(value, [])) for value, label in ordered
+        ]
     return filters
 
 
@@ -321,24 +356,38 @@ def attach_prose(directory: Directory, folder: Path, context: dict, markdown_set
         text = path.read_text(encoding="utf-8")
         shown = _display(path)
         if path.stem not in by_id:
-            raise ReferenceProblem(shown, 1, f"no provider has the id '{path.stem}' (the file's name); "
-                                             f"ids are in data/providers/organization.csv")
+            raise ReferenceProblem(
+                shown,
+                1,
+                f"no provider has the id '{path.stem}' (the file's name); ids are in data/providers/organization.csv",
+            )
         html = markdown_lib.Markdown(**markdown_settings).convert(text)
         by_id[path.stem].prose = Markup(safe_markdown.render(html, text, shown, context))
 
 
 def warn_stale(directory: Directory, today: date) -> None:
     for provider in directory.stale:
-        log.warning("directory: %s (%s) was last checked on %s, over %d months before %s; check it and update "
-                    "last_checked in data/providers/organization.csv", provider.name, provider.id,
-                    provider.last_checked.isoformat(), STALE_AFTER_MONTHS, today.isoformat())
+        log.warning(
+            "directory: %s (%s) was last checked on %s, over %d months before %s; check it and update "
+            "last_checked in data/providers/organization.csv",
+            provider.name,
+            provider.id,
+            provider.last_checked.isoformat(),
+            STALE_AFTER_MONTHS,
+            today.isoformat(),
+        )
 
 
 def json_ld(provider: Provider, site_url: str) -> Markup:
     """schema.org Organization and Service records, safe inside <script type="application/ld+json">."""
     page = site_url + provider.url
-    organisation = {"@type": "Organization", "@id": page + "#organization", "name": provider.name,
-                    "description": provider.description, "mainEntityOfPage": page}
+    organisation = {
+        "@type": "Organization",
+        "@id": page + "#organization",
+        "name": provider.name,
+        "description": provider.description,
+        "mainEntityOfPage": page,
+    }
     alternates = [n for n in (provider.alternate_name, provider.former_name) if n]
     if alternates:
         organisation["alternateName"] = alternates
@@ -348,10 +397,15 @@ def json_ld(provider: Provider, site_url: str) -> Markup:
         organisation["email"] = provider.email
     graph = [organisation]
     for service in provider.services:
-        record = {"@type": "Service", "@id": f"{page}#service-{service.id}", "name": service.name,
-                  "description": service.description, "provider": {"@id": page + "#organization"},
-                  "serviceType": [t["name"] for t in service.terms_of("support-type")],
-                  "areaServed": [{"@type": "AdministrativeArea", "name": a["name"]} for a in service.areas]}
+        record = {
+            "@type": "Service",
+            "@id": f"{page}#service-{service.id}",
+            "name": service.name,
+            "description": service.description,
+            "provider": {"@id": page + "#organization"},
+            "serviceType": [t["name"] for t in service.terms_of("support-type")],
+            "areaServed": [{"@type": "AdministrativeArea", "name": a["name"]} for a in service.areas],
+        }
         if service.eligibility:
             record["audience"] = {"@type": "Audience", "audienceType": service.eligibility}
         if service.url:

@@ -30,39 +30,76 @@ def _with_known(record: dict, **optional) -> dict:
 
 
 def organization(provider: Provider) -> dict:
-    return _with_known({"id": uid("organization", provider.id), "name": provider.name,
-                        "description": provider.description},
-                       alternate_name=provider.alternate_name, email=provider.email, website=provider.website)
+    return _with_known(
+        {"id": uid("organization", provider.id), "name": provider.name, "description": provider.description},
+        alternate_name=provider.alternate_name,
+        email=provider.email,
+        website=provider.website,
+    )
 
 
 def service(item: Service) -> dict:
     service_id = uid("service", item.id)
     record = _with_known(
-        {"id": service_id, "organization_id": uid("organization", item.provider.id), "name": item.name,
-         "description": item.description, "status": item.status},
-        url=item.url, email=item.email, eligibility_description=item.eligibility,
-        application_process=item.application_process, fees_description=item.fees)
+        {
+            "id": service_id,
+            "organization_id": uid("organization", item.provider.id),
+            "name": item.name,
+            "description": item.description,
+            "status": item.status,
+        },
+        url=item.url,
+        email=item.email,
+        eligibility_description=item.eligibility,
+        application_process=item.application_process,
+        fees_description=item.fees,
+    )
     record["assured_date"] = item.provider.last_checked.isoformat()
     record["organization"] = organization(item.provider)
     record["service_areas"] = [
-        {"id": uid("service_area", area["id"]), "service_id": service_id, "name": area["name"],
-         "uri": STATISTICAL_GEOGRAPHY + area["authority_code"]}
-        for area in item.areas]
+        {
+            "id": uid("service_area", area["id"]),
+            "service_id": service_id,
+            "name": area["name"],
+            "uri": STATISTICAL_GEOGRAPHY + area["authority_code"],
+        }
+        for area in item.areas
+    ]
     record["contacts"] = []
     record["cost_options"] = []
     record["attributes"] = [
-        {"id": uid("attribute", f"{item.id}/{term['id']}"), "link_id": service_id, "link_type": term["taxonomy"],
-         "link_entity": "service", "taxonomy_term_id": uid("taxonomy_term", term["id"]),
-         "taxonomy_term": {"id": uid("taxonomy_term", term["id"]), "code": term["id"], "name": term["name"],
-                           "description": term["description"], "taxonomy": term["taxonomy"], "language": "en"}}
-        for term in item.terms]
+        {
+            "id": uid("attribute", f"{item.id}/{term['id']}"),
+            "link_id": service_id,
+            "link_type": term["taxonomy"],
+            "link_entity": "service",
+            "taxonomy_term_id": uid("taxonomy_term", term["id"]),
+            "taxonomy_term": {
+                "id": uid("taxonomy_term", term["id"]),
+                "code": term["id"],
+                "name": term["name"],
+                "description": term["description"],
+                "taxonomy": term["taxonomy"],
+                "language": "en",
+            },
+        }
+        for term in item.terms
+    ]
     return record
 
 
 def page(records: list[dict]) -> dict:
     """The HSDS paginated list: everything on one page."""
-    return {"total_items": len(records), "total_pages": 1, "page_number": 1, "size": len(records),
-            "first_page": True, "last_page": True, "empty": not records, "contents": records}
+    return {
+        "total_items": len(records),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": len(records),
+        "first_page": True,
+        "last_page": True,
+        "empty": not records,
+        "contents": records,
+    }
 
 
 def write(directory: Directory, output: Path) -> list[Path]:

@@ -56,15 +56,34 @@ class DataPagesGenerator(Generator):
             view = catalogue.package_view(package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"])
             view["zip_download"] = zip_download
             view["releases"] = versions.publish(package, output)
-            view["jsonld"] = metadata.dataset_jsonld_text(view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"])
+            view["jsonld"] = metadata.dataset_jsonld_text(
+                view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"]
+            )
             views.append(view)
-            writer.write_file(f"data/{package.name}/changelog/index.html", self.get_template("changelog"), self.context,
-                              dataset=view, page_name=f"data/{package.name}/changelog/index",
-                              url=f"data/{package.name}/changelog/")
-            writer.write_file(f"data/{package.name}/index.html", self.get_template("dataset"), self.context,
-                              dataset=view, page_name=f"data/{package.name}/index", url=f"data/{package.name}/")
-        writer.write_file("data/index.html", self.get_template("data_index"), self.context,
-                          datasets=views, page_name="data/index", url="data/")
+            writer.write_file(
+                f"data/{package.name}/changelog/index.html",
+                self.get_template("changelog"),
+                self.context,
+                dataset=view,
+                page_name=f"data/{package.name}/changelog/index",
+                url=f"data/{package.name}/changelog/",
+            )
+            writer.write_file(
+                f"data/{package.name}/index.html",
+                self.get_template("dataset"),
+                self.context,
+                dataset=view,
+                page_name=f"data/{package.name}/index",
+                url=f"data/{package.name}/",
+            )
+        writer.write_file(
+            "data/index.html",
+            self.get_template("data_index"),
+            self.context,
+            datasets=views,
+            page_name="data/index",
+            url="data/",
+        )
         feeds.write_catalogue_and_feed(views, output, self.settings)
 
 

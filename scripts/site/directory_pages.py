@@ -44,7 +44,6 @@ DEFAULT_PAGE_SIZE = 50
 
 
 class DirectoryGenerator(Generator):
-
     def generate_output(self, writer) -> None:
         packages = self.settings["DATA_PACKAGES"]
         if "providers" not in packages:
@@ -67,15 +66,30 @@ class DirectoryGenerator(Generator):
         for active, base, entries in lists:
             for page in model.paginate(entries, base, size):
                 path = page.url.strip("/")
-                writer.write_file(f"{path}/index.html", index, self.context, **common, active=active,
-                                  entries=page.entries, listing=page, page_name=f"{path}/index", url=f"{path}/")
+                writer.write_file(
+                    f"{path}/index.html",
+                    index,
+                    self.context,
+                    **common,
+                    active=active,
+                    entries=page.entries,
+                    listing=page,
+                    page_name=f"{path}/index",
+                    url=f"{path}/",
+                )
         site_url = self.settings.get("SITE_PUBLIC_URL", "")
         for provider in directory.providers:
             writer.write_file(
-                f"directory/{provider.id}/index.html", self.get_template("provider"), self.context, **common,
-                provider=provider, json_ld=model.json_ld(provider, site_url),
+                f"directory/{provider.id}/index.html",
+                self.get_template("provider"),
+                self.context,
+                **common,
+                provider=provider,
+                json_ld=model.json_ld(provider, site_url),
                 change_url=change_link(self.settings, provider),
-                page_name=f"directory/{provider.id}/index", url=f"directory/{provider.id}/")
+                page_name=f"directory/{provider.id}/index",
+                url=f"directory/{provider.id}/",
+            )
 
 
 def directory_generator(pelican):

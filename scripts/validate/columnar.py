@@ -124,7 +124,8 @@ class ColumnarPackage:
             self.connection.execute(
                 f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, columns = ?, auto_detect = false, "
                 "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)",
-                [str(path), columns])
+                [str(path), columns],
+            )
         except duckdb.Error as error:
             raise Declined(str(error)) from None
         self.loaded[name] = table
@@ -153,11 +154,13 @@ def _scan(columnar: ColumnarPackage, name: str, tests: list) -> list[Problem]:
         return []
     columns = [c.name for c in columnar.columns(name)]
     flags = [f"coalesce({condition}, false)" for condition, _, _ in tests]
-    sql = (f"SELECT rowid + 2, {', '.join(_quote(c) for c in columns)}, {', '.join(flags)} "
-           f"FROM {columnar.loaded[name]} WHERE {' OR '.join(flags)} ORDER BY rowid")
+    sql = (
+        f"SELECT rowid + 2, {', '.join(_quote(c) for c in columns)}, {', '.join(flags)} "
+        f"FROM {columnar.loaded[name]} WHERE {' OR '.join(flags)} ORDER BY rowid"
+    )
     problems = []
     for row in columnar.query(sql):
-        line, cells, hits = row[0], dict(zip(columns, row[1:1 + len(columns)])), row[1 + len(columns):]
+        line, cells, hits = row[0], dict(zip(columns, row[1 : 1 + len(columns)])), row[1 + len(columns) :]
         for hit, (_, field, make) in zip(hits, tests):
             if hit:
                 problems.append(make(line, cells[field]))
@@ -184,8 +187,15 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
         spec, raw, field = column.spec, column.raw, column.name
         constraints = spec.get("constraints", {})
         if column.kind != "string":
-            cell_tests.append((f"NOT {column.missing} AND NOT {column.valid}", field,
-                               lambda ln, cell, spec=spec: Problem(where, ln, spec["name"], messages.type_error(cell, spec), "type-error")))
+            cell_tests.append(
+                (
+                    f"NOT {column.missing} AND NOT {column.valid}",
+                    field,
+                    lambda ln, cell, spec=spec: Problem(
+                        where, ln, spec["name"], messages.type_error(cell, spec), "type-error"
+                    ),
+                )
+            )
         checked = f"({column.missing} OR {column.valid})"
         tests = []
         if constraints.get("required"):
@@ -195,24 +205,53 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
         if "maxLength" in constraints:
             tests.append(("maxLength", f"NOT {column.missing} AND length({raw}) > {int(constraints['maxLength'])}"))
         if "pattern" in constraints:
-            tests.append(("pattern", f"NOT {column.missing} AND NOT regexp_full_match({raw}, {_literal(constraints['pattern'])})"))
+            tests.append(
+                (
+                    "pattern",
+                    f"NOT {column.missing} AND NOT regexp_full_match({raw}, {_literal(constraints['pattern'])})",
+                )
+            )
         if "minimum" in constraints:
-            tests.append(("minimum", f"{column.typed} IS NOT NULL AND NOT ({column.typed} >= {column.bound(constraints['minimum'])})"))
+            tests.append(
+                (
+                    "minimum",
+                    f"{column.typed} IS NOT NULL AND NOT ({column.typed} >= {column.bound(constraints['minimum'])})",
+                )
+            )
         if "maximum" in constraints:
-            tests.append(("maximum", f"{column.typed} IS NOT NULL AND NOT ({column.typed} <= {column.bound(constraints['maximum'])})"))
+            tests.append(
+                (
+                    "maximum",
+                    f"{column.typed} IS NOT NULL AND NOT ({column.typed} <= {column.bound(constraints['maximum'])})",
+                )
+            )
         if "enum" in constraints:
             allowed = ", ".join(column.bound(v) for v in constraints["enum"])
             tests.append(("enum", f"{column.typed} IS NOT NULL AND {column.typed} NOT IN ({allowed})"))
         for constraint, test in tests:
-            cell_tests.append((f"{checked} AND {test}", field,
-                               lambda ln, cell, constraint=constraint, spec=spec: Problem(
-                                   where, ln, spec["name"],
-                                   messages.constraint(constraint, spec["constraints"][constraint], "" if cell is None else cell, spec),
-                                   "constraint-error")))
+            cell_tests.append(
+                (
+                    f"{checked} AND {test}",
+                    field,
+                    lambda ln, cell, constraint=constraint, spec=spec: Problem(
+                        where,
+                        ln,
+                        spec["name"],
+                        messages.constraint(
+                            constraint, spec["constraints"][constraint], "" if cell is None else cell, spec
+                        ),
+                        "constraint-error",
+                    ),
+                )
+            )
         if constraints.get("unique"):
-            add(f"SELECT {line}, {raw}, previous FROM (SELECT rowid, {raw}, lag(rowid) OVER (PARTITION BY {column.typed} ORDER BY rowid) + 2 AS previous "
+            add(
+                f"SELECT {line}, {raw}, previous FROM (SELECT rowid, {raw}, lag(rowid) OVER (PARTITION BY {column.typed} ORDER BY rowid) + 2 AS previous "
                 f"FROM {table} WHERE {column.typed} IS NOT NULL) WHERE previous IS NOT NULL",
-                lambda ln, cell, previous, field=field: Problem(where, ln, field, messages.unique(cell, previous), "unique-error"))
+                lambda ln, cell, previous, field=field: Problem(
+                    where, ln, field, messages.unique(cell, previous), "unique-error"
+                ),
+            )
     problems.extend(_scan(columnar, name, cell_tests))
 
     columns = {c.name: c for c in columnar.columns(name)}
@@ -222,16 +261,26 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
         typed = [columns[k].typed for k in key]
         raw = ", ".join(columns[k].raw for k in key)
         all_missing = " AND ".join(f"{t} IS NULL" for t in typed)
-        key_tests = [(all_missing, key[0], lambda ln, cell: Problem(where, ln, ",".join(key), messages.empty_key(key), "primary-key"))]
+        key_tests = [
+            (
+                all_missing,
+                key[0],
+                lambda ln, cell: Problem(where, ln, ",".join(key), messages.empty_key(key), "primary-key"),
+            )
+        ]
         problems.extend(_scan(columnar, name, key_tests))
         # Find repeated keys with a hash aggregate; only their rows are then put in order.
         slots = ", ".join(f"{t} AS k{i}" for i, t in enumerate(typed))
         same = " AND ".join(f"d.k{i} IS NOT DISTINCT FROM {t}" for i, t in enumerate(typed))
-        add(f"WITH d AS (SELECT {slots} FROM {table} WHERE NOT ({all_missing}) GROUP BY ALL HAVING count(*) > 1) "
+        add(
+            f"WITH d AS (SELECT {slots} FROM {table} WHERE NOT ({all_missing}) GROUP BY ALL HAVING count(*) > 1) "
             f"SELECT ln, previous, {', '.join(columns[k].raw for k in key)} FROM (SELECT rowid + 2 AS ln, {raw}, "
             f"lag(rowid) OVER (PARTITION BY {', '.join(typed)} ORDER BY rowid) + 2 AS previous "
             f"FROM {table} WHERE EXISTS (SELECT 1 FROM d WHERE {same})) WHERE previous IS NOT NULL",
-            lambda ln, previous, *cells: Problem(where, ln, ",".join(key), messages.duplicate_key(cells, key, previous), "primary-key"))
+            lambda ln, previous, *cells: Problem(
+                where, ln, ",".join(key), messages.duplicate_key(cells, key, previous), "primary-key"
+            ),
+        )
 
     descriptor = columnar.package.descriptor
     for fk in schema.get("foreignKeys", []):
@@ -247,13 +296,21 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
         matches = " AND ".join(
             f"{target_columns[t].typed.replace(target_columns[t].raw, 'ref.' + target_columns[t].raw)} "
             f"IS NOT DISTINCT FROM {c.typed.replace(c.raw, 'own.' + c.raw)}"
-            for c, t in zip(own, target_fields))
+            for c, t in zip(own, target_fields)
+        )
         target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
-        add(f"SELECT rowid + 2, {', '.join(c.raw for c in own)} FROM {table} AS own "
+        add(
+            f"SELECT rowid + 2, {', '.join(c.raw for c in own)} FROM {table} AS own "
             f"WHERE NOT ({' AND '.join(f'{c.typed} IS NULL' for c in own)}) "
             f"AND NOT EXISTS (SELECT 1 FROM {reference} AS ref WHERE {matches})",
-            lambda ln, *cells: Problem(where, ln, ",".join(fields),
-                                       messages.foreign_key(cells, target, target_path, target_fields), "foreign-key"))
+            lambda ln, *cells: Problem(
+                where,
+                ln,
+                ",".join(fields),
+                messages.foreign_key(cells, target, target_path, target_fields),
+                "foreign-key",
+            ),
+        )
     return problems
 
 
@@ -266,37 +323,75 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
     for column in columnar.columns(name):
         raw, field, kind = column.raw, column.name, column.kind
         if kind == "string":
-            cell_tests.append((f"left({raw}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))", field,
-                               lambda ln, cell, field=field: Problem(path, ln, field, messages.formula(cell), "formula-injection")))
+            cell_tests.append(
+                (
+                    f"left({raw}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))",
+                    field,
+                    lambda ln, cell, field=field: Problem(path, ln, field, messages.formula(cell), "formula-injection"),
+                )
+            )
         if kind in ("number", "integer"):
-            cell_tests.append((f"{raw} IS NULL", field,
-                               lambda ln, cell, field=field: Problem(path, ln, field, messages.BLANK_NUMBER, "blank-number")))
+            cell_tests.append(
+                (
+                    f"{raw} IS NULL",
+                    field,
+                    lambda ln, cell, field=field: Problem(path, ln, field, messages.BLANK_NUMBER, "blank-number"),
+                )
+            )
         if field == "financial_year":
-            cell_tests.append((f"regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}') "
-                               f"AND (CAST(left({raw}, 4) AS INTEGER) + 1) % 100 <> CAST(right({raw}, 2) AS INTEGER)", field,
-                               lambda ln, cell, field=field: Problem(path, ln, field, messages.financial_year(cell), "financial-year")))
+            cell_tests.append(
+                (
+                    f"regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}') "
+                    f"AND (CAST(left({raw}, 4) AS INTEGER) + 1) % 100 <> CAST(right({raw}, 2) AS INTEGER)",
+                    field,
+                    lambda ln, cell, field=field: Problem(
+                        path, ln, field, messages.financial_year(cell), "financial-year"
+                    ),
+                )
+            )
         if field == "authority_code":
             codes = ", ".join(_literal(c) for c in sorted(settings["known_codes"])) or "NULL"
-            cell_tests.append((f"regexp_full_match({raw}, '{messages.GSS_FORM.pattern}') AND {raw} NOT IN ({codes})", field,
-                               lambda ln, cell, field=field: Problem(path, ln, field, messages.unknown_gss(cell, settings["gss_codes_display"]),
-                                                                     "unknown-gss-code")))
+            cell_tests.append(
+                (
+                    f"regexp_full_match({raw}, '{messages.GSS_FORM.pattern}') AND {raw} NOT IN ({codes})",
+                    field,
+                    lambda ln, cell, field=field: Problem(
+                        path, ln, field, messages.unknown_gss(cell, settings["gss_codes_display"]), "unknown-gss-code"
+                    ),
+                )
+            )
         if column.spec.get("disclosureControl"):
             threshold = settings["suppression_threshold"]
-            cell_tests.append((f"TRY_CAST({raw} AS DOUBLE) > 0 AND TRY_CAST({raw} AS DOUBLE) < {threshold}", field,
-                               lambda ln, cell, field=field: Problem(path, ln, field, messages.small_count(cell, threshold), "unsuppressed-count")))
+            cell_tests.append(
+                (
+                    f"TRY_CAST({raw} AS DOUBLE) > 0 AND TRY_CAST({raw} AS DOUBLE) < {threshold}",
+                    field,
+                    lambda ln, cell, field=field: Problem(
+                        path, ln, field, messages.small_count(cell, threshold), "unsuppressed-count"
+                    ),
+                )
+            )
         group = column.spec.get("sumsTo100Within")
         if group:
             keys = [_quote(k) for k in group]
             symbols = ", ".join(_literal(s) for s in ("[c]", "[x]", "[z]"))
             for first, lines, total, *values in columnar.query(
-                    f"SELECT min(rowid) + 2, string_agg(CAST(rowid + 2 AS VARCHAR), ', ' ORDER BY rowid), "
-                    f"sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {raw} NOT IN ({symbols})), "
-                    f"{', '.join(f'coalesce({k}, {_literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
-                    f"HAVING count(*) FILTER (WHERE {raw} IS NULL OR ({raw} NOT IN ({symbols}) AND TRY_CAST({raw} AS DOUBLE) IS NULL)) = 0 "
-                    f"AND count(*) FILTER (WHERE {raw} NOT IN ({symbols})) > 0"):
+                f"SELECT min(rowid) + 2, string_agg(CAST(rowid + 2 AS VARCHAR), ', ' ORDER BY rowid), "
+                f"sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {raw} NOT IN ({symbols})), "
+                f"{', '.join(f'coalesce({k}, {_literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
+                f"HAVING count(*) FILTER (WHERE {raw} IS NULL OR ({raw} NOT IN ({symbols}) AND TRY_CAST({raw} AS DOUBLE) IS NULL)) = 0 "
+                f"AND count(*) FILTER (WHERE {raw} NOT IN ({symbols})) > 0"
+            ):
                 if abs(total - 100) > settings["share_tolerance"]:
                     values = ["" if v == chr(0) else v for v in values]
-                    problems.append(Problem(path, first, field, messages.shares(group, values, total, settings["share_tolerance"], lines), "shares-sum"))
+                    problems.append(
+                        Problem(
+                            path,
+                            first,
+                            field,
+                            messages.shares(group, values, total, settings["share_tolerance"], lines),
+                            "shares-sum",
+                        )
+                    )
     problems.extend(_scan(columnar, name, cell_tests))
     return problems
-

@@ -40,8 +40,12 @@ class Result:
         return f"{checked}: {count} error{'s' * (count != 1)} in {files} file{'s' * (files != 1)}."
 
     def as_dict(self) -> dict:
-        return {"valid": self.valid, "summary": self.summary(), "packages": self.packages,
-                "problems": [p.as_dict() for p in self.problems]}
+        return {
+            "valid": self.valid,
+            "summary": self.summary(),
+            "packages": self.packages,
+            "problems": [p.as_dict() for p in self.problems],
+        }
 
 
 def display(path: Path) -> Path:
@@ -82,11 +86,22 @@ def validate(folders: list[Path], settings: dict) -> Result:
             for resource in package.descriptor["resources"]:
                 table = package.tables.get(resource["name"])
                 path = str(folder / resource["path"])
-                resources.append({"name": resource["name"], "path": path,
-                                  "rows": table.row_count if table else 0,
-                                  "valid": path not in bad_files and resource["name"] not in package.broken})
-        result.packages.append({"name": package.descriptor.get("name") if package else folder.name,
-                                "path": str(folder), "valid": not problems, "resources": resources})
+                resources.append(
+                    {
+                        "name": resource["name"],
+                        "path": path,
+                        "rows": table.row_count if table else 0,
+                        "valid": path not in bad_files and resource["name"] not in package.broken,
+                    }
+                )
+        result.packages.append(
+            {
+                "name": package.descriptor.get("name") if package else folder.name,
+                "path": str(folder),
+                "valid": not problems,
+                "resources": resources,
+            }
+        )
     result.problems.sort(key=Problem.sort_key)
     return result
 
@@ -96,15 +111,25 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m scripts.validate",
         description="Validate data packages with frictionless and the project's own rules.",
     )
-    cli.add_argument("packages", nargs="*", help="package folders (default: every folder under data/ with a datapackage.json)")
-    cli.add_argument("--format", choices=("text", "github"), default="text",
-                     help="text: file:line:field: message; github: GitHub Actions error annotations")
+    cli.add_argument(
+        "packages", nargs="*", help="package folders (default: every folder under data/ with a datapackage.json)"
+    )
+    cli.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text: file:line:field: message; github: GitHub Actions error annotations",
+    )
     cli.add_argument("--json", metavar="PATH", help="also write the full report as JSON to PATH")
     for name in CLI_SETTINGS:
         setting = SETTINGS[name]
         kind = type(setting.default) if not isinstance(setting.default, Path) else Path
-        cli.add_argument(f"--{name.replace('_', '-')}", type=kind, default=setting.default,
-                         help=f"{setting.help} (default: {display(setting.default) if kind is Path else setting.default})")
+        cli.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=kind,
+            default=setting.default,
+            help=f"{setting.help} (default: {display(setting.default) if kind is Path else setting.default})",
+        )
     return cli
 
 

@@ -53,8 +53,7 @@ def empty_key(key: list[str]) -> str:
 
 
 def duplicate_key(cells, key: list[str], previous_line) -> str:
-    return (f"duplicate key ({', '.join(str(c) for c in cells)}): the same {' and '.join(key)} "
-            f"as line {previous_line}")
+    return f"duplicate key ({', '.join(str(c) for c in cells)}): the same {' and '.join(key)} as line {previous_line}"
 
 
 def foreign_key(cells, target: str, target_path: str, target_fields: list[str]) -> str:
@@ -66,8 +65,10 @@ def foreign_key(cells, target: str, target_path: str, target_fields: list[str]) 
 
 def formula(cell: str) -> str:
     first = {"\t": "a tab", "\r": "a carriage return"}.get(cell[0], f"'{cell[0]}'")
-    return (f"{show(cell)} starts with {first}, which a spreadsheet would run as a formula: "
-            "reword the cell so it starts with a letter or digit")
+    return (
+        f"{show(cell)} starts with {first}, which a spreadsheet would run as a formula: "
+        "reword the cell so it starts with a letter or digit"
+    )
 
 
 def financial_year(cell: str) -> str:

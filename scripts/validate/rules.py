@@ -61,7 +61,9 @@ def financial_years_run_on(package, settings):
         for line, record in table.records():
             match = FINANCIAL_YEAR.match(record.get("financial_year", ""))
             if match and (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-                yield Problem(str(table.path), line, "financial_year", messages.financial_year(match.group(0)), "financial-year")
+                yield Problem(
+                    str(table.path), line, "financial_year", messages.financial_year(match.group(0)), "financial-year"
+                )
 
 
 @lru_cache(maxsize=None)
@@ -77,8 +79,13 @@ def authority_codes_known(package, settings):
         for line, record in table.records():
             code = record.get("authority_code", "")
             if messages.GSS_FORM.match(code) and code not in known:
-                yield Problem(str(table.path), line, "authority_code", messages.unknown_gss(code, settings["gss_codes_display"]),
-                              "unknown-gss-code")
+                yield Problem(
+                    str(table.path),
+                    line,
+                    "authority_code",
+                    messages.unknown_gss(code, settings["gss_codes_display"]),
+                    "unknown-gss-code",
+                )
 
 
 def shares_sum_to_100(package, settings):
@@ -87,7 +94,9 @@ def shares_sum_to_100(package, settings):
     for table, spec in _fields(package, lambda f: "sumsTo100Within" in f):
         groups: dict[tuple, list] = defaultdict(list)
         for line, record in table.records():
-            groups[tuple(record.get(k, "") for k in spec["sumsTo100Within"])].append((line, record.get(spec["name"], "")))
+            groups[tuple(record.get(k, "") for k in spec["sumsTo100Within"])].append(
+                (line, record.get(spec["name"], ""))
+            )
         for key, members in groups.items():
             values = [_number(cell) for _, cell in members if cell not in SYMBOLS]
             if not values or None in values:
@@ -95,8 +104,13 @@ def shares_sum_to_100(package, settings):
             total = sum(values)
             if abs(total - 100) > tolerance:
                 lines = ", ".join(str(line) for line, _ in members)
-                yield Problem(str(table.path), members[0][0], spec["name"],
-                              messages.shares(spec["sumsTo100Within"], key, total, tolerance, lines), "shares-sum")
+                yield Problem(
+                    str(table.path),
+                    members[0][0],
+                    spec["name"],
+                    messages.shares(spec["sumsTo100Within"], key, total, tolerance, lines),
+                    "shares-sum",
+                )
 
 
 def small_counts_suppressed(package, settings):
@@ -106,8 +120,13 @@ def small_counts_suppressed(package, settings):
         for line, record in table.records():
             value = _number(record.get(spec["name"], ""))
             if value is not None and 0 < value < threshold:
-                yield Problem(str(table.path), line, spec["name"], messages.small_count(record[spec["name"]], threshold),
-                              "unsuppressed-count")
+                yield Problem(
+                    str(table.path),
+                    line,
+                    spec["name"],
+                    messages.small_count(record[spec["name"]], threshold),
+                    "unsuppressed-count",
+                )
 
 
 RULES = (

@@ -17,8 +17,7 @@ from scripts.validate.problems import Problem
 from scripts.validate.table import Table, TableError, read_table
 
 FIELD_TYPES = (
-    "string number integer boolean object array date time datetime year yearmonth "
-    "duration geopoint geojson any"
+    "string number integer boolean object array date time datetime year yearmonth duration geopoint geojson any"
 ).split()
 SOURCES = "sources"
 
@@ -52,18 +51,37 @@ def load_package(folder: Path, problems: list[Problem], columnar_threshold: int 
     try:
         text = (folder / "datapackage.json").read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
-        problems.append(Problem(descriptor_path, None, None, "file not found: every package folder needs a datapackage.json", "missing-file"))
+        problems.append(
+            Problem(
+                descriptor_path,
+                None,
+                None,
+                "file not found: every package folder needs a datapackage.json",
+                "missing-file",
+            )
+        )
         return None
     except OSError as error:
         problems.append(Problem(descriptor_path, None, None, f"cannot be read: {error.strerror}", "file-error"))
         return None
     except UnicodeDecodeError:
-        problems.append(Problem(descriptor_path, None, None, "not UTF-8: save the descriptor as UTF-8", "encoding-error"))
+        problems.append(
+            Problem(descriptor_path, None, None, "not UTF-8: save the descriptor as UTF-8", "encoding-error")
+        )
         return None
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
-        problems.append(Problem(descriptor_path, error.lineno, None, f"not valid JSON: {error.msg} (column {error.colno})", "descriptor-error", error.colno))
+        problems.append(
+            Problem(
+                descriptor_path,
+                error.lineno,
+                None,
+                f"not valid JSON: {error.msg} (column {error.colno})",
+                "descriptor-error",
+                error.colno,
+            )
+        )
         return None
 
     from frictionless import Package  # imported here: large files may never need it
@@ -76,21 +94,36 @@ def load_package(folder: Path, problems: list[Problem], columnar_threshold: int 
     report = Package.validate_descriptor(descriptor)
     if not report.valid:
         for error in report.flatten(["note"]):
-            problems.append(Problem(descriptor_path, None, None, f"not a valid data package descriptor: {error[0]}", "descriptor-error"))
+            problems.append(
+                Problem(
+                    descriptor_path, None, None, f"not a valid data package descriptor: {error[0]}", "descriptor-error"
+                )
+            )
         return None
 
     package = LoadedPackage(folder, descriptor, descriptor_path)
     for index, resource in enumerate(descriptor["resources"]):
         csv_path = folder / resource["path"]
-        large = (columnar_threshold is not None and csv_path.is_file()
-                 and csv_path.stat().st_size >= columnar_threshold and columnar.supports(resource["schema"]))
+        large = (
+            columnar_threshold is not None
+            and csv_path.is_file()
+            and csv_path.stat().st_size >= columnar_threshold
+            and columnar.supports(resource["schema"])
+        )
         try:
             table = read_table(csv_path, header_only=large)
         except TableError as error:
             package.broken.add(resource["name"])
             if error.code == "missing-file":
-                problems.append(Problem(descriptor_path, line_of(positions, ("resources", index, "path")), None,
-                                        f"resource '{resource['name']}' names {resource['path']}, which does not exist", "missing-file"))
+                problems.append(
+                    Problem(
+                        descriptor_path,
+                        line_of(positions, ("resources", index, "path")),
+                        None,
+                        f"resource '{resource['name']}' names {resource['path']}, which does not exist",
+                        "missing-file",
+                    )
+                )
             else:
                 problems.append(Problem(str(csv_path), error.line, None, error.message, error.code))
             continue
@@ -123,9 +156,11 @@ def _check_descriptor(descriptor, path: str, positions, problems: list[Problem])
         for number, spec in enumerate(fields):
             kind = spec.get("type", "string") if isinstance(spec, dict) else None
             if kind not in FIELD_TYPES:
-                add(where + ("schema", "fields", number, "type"),
+                add(
+                    where + ("schema", "fields", number, "type"),
                     f"resource '{resource['name']}': unknown field type '{kind}'; use one of {', '.join(FIELD_TYPES)}",
-                    spec.get("name") if isinstance(spec, dict) else None)
+                    spec.get("name") if isinstance(spec, dict) else None,
+                )
         if resource["name"] == SOURCES:
             continue
         field_names = {f.get("name") for f in fields if isinstance(f, dict)}
@@ -134,7 +169,10 @@ def _check_descriptor(descriptor, path: str, positions, problems: list[Problem])
             for fk in resource["schema"].get("foreignKeys", [])
         )
         if "source_id" not in field_names or not cites or SOURCES not in names:
-            add(where + ("schema",), f"resource '{resource['name']}' must cite a source: a source_id field with a foreign key to the sources resource")
+            add(
+                where + ("schema",),
+                f"resource '{resource['name']}' must cite a source: a source_id field with a foreign key to the sources resource",
+            )
 
 
 def _check_header(table: Table, schema: dict, problems: list[Problem]) -> bool:
@@ -147,10 +185,20 @@ def _check_header(table: Table, schema: dict, problems: list[Problem]) -> bool:
     wanted = ",".join(expected)
     for name in actual:
         if name not in expected:
-            problems.append(Problem(path, 1, name, f"column '{name}' is not in the schema: remove it, or describe it in datapackage.json", "extra-column"))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    name,
+                    f"column '{name}' is not in the schema: remove it, or describe it in datapackage.json",
+                    "extra-column",
+                )
+            )
     for name in expected:
         if name not in actual:
-            problems.append(Problem(path, 1, name, f"column '{name}' is missing: the header must be {wanted}", "missing-column"))
+            problems.append(
+                Problem(path, 1, name, f"column '{name}' is missing: the header must be {wanted}", "missing-column")
+            )
     seen = set()
     for name in actual:
         if name in seen:
@@ -159,7 +207,15 @@ def _check_header(table: Table, schema: dict, problems: list[Problem]) -> bool:
     if sorted(actual) == sorted(expected) and len(seen) == len(actual):
         for position, (got, want) in enumerate(zip(actual, expected), start=1):
             if got != want:
-                problems.append(Problem(path, 1, got, f"column {position} is '{got}' but the schema puts '{want}' there: the header must be {wanted}", "column-order"))
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        got,
+                        f"column {position} is '{got}' but the schema puts '{want}' there: the header must be {wanted}",
+                        "column-order",
+                    )
+                )
                 break
     return True
 
@@ -191,7 +247,15 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
     try:
         frictionless_package = Package(descriptor, basepath=str(package.folder))
     except FrictionlessException as error:
-        problems.append(Problem(package.descriptor_path, None, None, f"not a valid data package descriptor: {error.error.note}", "descriptor-error"))
+        problems.append(
+            Problem(
+                package.descriptor_path,
+                None,
+                None,
+                f"not a valid data package descriptor: {error.error.note}",
+                "descriptor-error",
+            )
+        )
         return
     for resource in descriptor["resources"]:
         name = resource["name"]
@@ -240,8 +304,9 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
         field_name = ",".join(fields) or None
         target = fk["reference"]["resource"] if fk else "?"
         target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
-        message = messages.foreign_key(_cells(error, table, fields), target, target_path,
-                                       messages.key_fields(fk["reference"]) if fk else [])
+        message = messages.foreign_key(
+            _cells(error, table, fields), target, target_path, messages.key_fields(fk["reference"]) if fk else []
+        )
     elif kind == "blank-row":
         message = "blank row: remove it"
     elif kind in ("extra-cell", "missing-cell"):

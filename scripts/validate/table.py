@@ -54,7 +54,7 @@ def read_table(path: Path, header_only: bool = False) -> Table:
     except FileNotFoundError:
         raise TableError("file not found", code="missing-file") from None
     if raw.startswith(BOM):
-        raw = raw[len(BOM):]
+        raw = raw[len(BOM) :]
     if not raw or raw.isspace():
         raise TableError("file is empty: it needs at least the header row", line=1, code="empty-file")
     try:
@@ -63,8 +63,7 @@ def read_table(path: Path, header_only: bool = False) -> Table:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise TableError(
-            f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} cannot be decoded; "
-            "save the file as UTF-8",
+            f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} cannot be decoded; save the file as UTF-8",
             line=line,
             code="encoding-error",
         ) from None
