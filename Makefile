@@ -6,15 +6,20 @@ DEPS := $(VENV)/.installed
 NODE := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: site test validate serve preview bench lock clean ci linkcheck
+.PHONY: site test lint validate serve preview bench lock clean ci linkcheck
 
 ## site: install pinned dependencies into .venv, validate data/, build the site into output/
 site: $(DEPS) $(NODE)
 	$(BIN)/python -m scripts.build
 
-## test: run the whole test suite (needs Debian's chromium for the browser tests; .ci/run installs it)
-test: $(DEPS) $(NODE)
-	$(BIN)/python -m pytest
+## test: the lint gate, then the whole test suite on every core (needs Debian's chromium; .ci/run installs it)
+test: lint $(NODE)
+	$(BIN)/python -m pytest -n auto
+
+## lint: ruff check and ruff format --check (fix with: .venv/bin/ruff check --fix . && .venv/bin/ruff format .)
+lint: $(DEPS)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## validate: check every data package under data/ (errors as file:line:field: message)
 validate: $(DEPS)
@@ -23,7 +28,9 @@ validate: $(DEPS)
 ## ci: the GitHub workflow's checks, in its order (validate, test, build, link check), to reproduce a red run
 ci: $(DEPS) $(NODE)
 	$(BIN)/python -m scripts.validate --format github --json build-report.json
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n auto
 	$(BIN)/python -m scripts.build
 	$(BIN)/python -m scripts.linkcheck output
 

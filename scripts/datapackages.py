@@ -42,7 +42,7 @@ def number(cell: str) -> float | None:
 
 @dataclass
 class Resource:
-    package: "DataPackage"
+    package: DataPackage
     descriptor: dict
 
     @property

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 
-@lru_cache(maxsize=None)
+@cache
 def last_changed(path: Path) -> str | None:
     """The committer date (YYYY-MM-DD) of the last commit touching ``path``."""
     try:
@@ -17,6 +17,7 @@ def last_changed(path: Path) -> str | None:
             capture_output=True,
             text=True,
             timeout=30,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None

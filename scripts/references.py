@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 REFERENCE = re.compile(r"\{(?P<kind>[a-z]+) (?P<name>[A-Za-z0-9][A-Za-z0-9/_.\-]*)\}")
 
@@ -46,7 +46,7 @@ def line_of(source_text: str, needle: str) -> int | None:
 
 def find(html_text: str):
     """Each reference outside <code> and <pre>, as a match object."""
-    skip = re.compile(r"<(pre|code)\b.*?</\1>", re.S)
+    skip = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
     spans = [m.span() for m in skip.finditer(html_text)]
     for match in REFERENCE.finditer(html_text):
         if not any(start <= match.start() < end for start, end in spans):

@@ -12,6 +12,7 @@ import logging
 import re
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 import nh3
 from pelican.readers import MarkdownReader
@@ -99,7 +100,7 @@ def render(html: str, source_text: str, source_path: str, context: dict) -> str:
     html = sanitise(html)
     for token, rendered in tokens.items():
         if rendered.block:
-            html = re.sub(rf"<p>\s*{token}\s*</p>", lambda _: rendered.html, html)
+            html = re.sub(rf"<p>\s*{token}\s*</p>", lambda _, rendered=rendered: rendered.html, html)
         html = html.replace(token, rendered.html)
     return html
 
@@ -108,7 +109,7 @@ class SafeMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, with references resolved and raw HTML sanitised."""
 
     # the build context references resolve against (packages, site URL); set by the plugin
-    context: dict = {}
+    context: ClassVar[dict] = {}
 
     def read(self, source_path):
         content, metadata = super().read(source_path)

@@ -24,6 +24,7 @@ def index_site(site: Path) -> None:
             capture_output=True,
             text=True,
             timeout=300,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError) as error:
         raise SearchIndexError(f"search index failed: {error}") from error

@@ -28,7 +28,8 @@ def descriptor(package: str) -> dict:
 def run(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess:
     """Run a command with this interpreter's environment, as a maintainer would."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, **kwargs)
+    check = kwargs.pop("check", False)
+    return subprocess.run(args, cwd=cwd, check=check, capture_output=True, text=True, env=env, **kwargs)
 
 
 def python(*args: str, **kwargs) -> subprocess.CompletedProcess:

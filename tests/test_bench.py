@@ -13,7 +13,7 @@ from tests.conftest import DATA, ROOT
 
 def test_synthetic_inputs_are_valid_marked_and_kept_out_of_data(tmp_path):
     before = subprocess.run(
-        ["git", "status", "--porcelain", "--", "data", "content"], cwd=ROOT, capture_output=True, text=True
+        ["git", "status", "--porcelain", "--", "data", "content"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout
     inputs = write_site_inputs(tmp_path, authorities=3, years=2, providers=20, reports=2, transactions=500)
     settings = {**{n: SETTINGS[n].default for n in CLI_SETTINGS}, "gss_codes": inputs["gss_codes"]}
@@ -23,7 +23,7 @@ def test_synthetic_inputs_are_valid_marked_and_kept_out_of_data(tmp_path):
         assert MARK in json.loads(descriptor.read_text())["title"]
     assert "SYNTHETIC" in (inputs["content"] / "reports" / "synthetic-0000.md").read_text()
     after = subprocess.run(
-        ["git", "status", "--porcelain", "--", "data", "content"], cwd=ROOT, capture_output=True, text=True
+        ["git", "status", "--porcelain", "--", "data", "content"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout
     assert after == before
     assert not list(DATA.glob("transactions*"))

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from scripts.charts import render as chart_output, definitions as charts
+from scripts.charts import definitions as charts
+from scripts.charts import render as chart_output
 from scripts.charts.render import ChartSet, accessible_svg
 from scripts.datapackages import load_packages
 from scripts.references import ReferenceProblem

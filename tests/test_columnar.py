@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scripts.validate import columnar
 from scripts.settings import SETTINGS
-from scripts.validate.structure import check_rows, load_package
 from scripts.synthetic import authority_codes, write_gss_codes, write_transactions
+from scripts.validate import columnar
 from scripts.validate.command import CLI_SETTINGS, validate
+from scripts.validate.structure import check_rows, load_package
 from tests.conftest import FIXTURES
 
 DEFAULTS = {name: SETTINGS[name].default for name in CLI_SETTINGS}

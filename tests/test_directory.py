@@ -13,9 +13,8 @@ import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 
 from scripts.build import BuildError, build
-from scripts.directory.model import months_before, is_stale
+from scripts.directory.model import is_stale, months_before, paginate
 from scripts.directory.openreferral import NAMESPACE
-from scripts.directory.model import paginate
 from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, read_csv
 
 SCHEMA = json.loads((ROOT / "tests" / "schemas" / "openreferral-uk-3.schema.json").read_text(encoding="utf-8"))
@@ -25,14 +24,18 @@ PROVIDERS = DATA / "providers"
 # a stale drop-in (checked long ago, charges) and a closed centre.
 EXTRA = {
     "organization": [
-        "norwich-peer-network,Norwich Peer Network,,,Synthetic test provider.,https://example.org/,"
-        "hello@example.org,active,2026-11-01,norfolk-mps-2023",
+        (
+            "norwich-peer-network,Norwich Peer Network,,,Synthetic test provider.,https://example.org/,"
+            "hello@example.org,active,2026-11-01,norfolk-mps-2023"
+        ),
         "old-drop-in,Old Drop-in,,,Synthetic stale entry.,[x],[x],active,2024-01-15,norfolk-mps-2023",
         "closed-centre,Closed Centre,,,Synthetic closed entry.,[x],[x],closed,2026-11-01,norfolk-mps-2023",
     ],
     "service": [
-        "norwich-peer-group,norwich-peer-network,Peer group,Synthetic.,active,Adults in Norwich,"
-        "Self-referral by email,Free,https://example.org/peer,[x],norfolk-mps-2023",
+        (
+            "norwich-peer-group,norwich-peer-network,Peer group,Synthetic.,active,Adults in Norwich,"
+            "Self-referral by email,Free,https://example.org/peer,[x],norfolk-mps-2023"
+        ),
         "old-drop-in-centre,old-drop-in,Drop-in centre,Synthetic.,active,[x],[x],£2 a visit,[x],[x],norfolk-mps-2023",
         "closed-centre-day,closed-centre,Day centre,Synthetic.,defunct,[x],[x],[x],[x],[x],norfolk-mps-2023",
     ],
@@ -275,8 +278,10 @@ def test_a_stale_entry_shows_a_notice_and_warns(synthetic):
     assert "last checked on 2024-01-15, over 12 months ago" in notice.get_text(" ", strip=True)
     assert soup(site, "directory").select_one("#entry-old-drop-in-centre .stale-notice") is not None
     assert [w for w in warnings if "directory:" in w] == [
-        "directory: Old Drop-in (old-drop-in) was last checked on 2024-01-15, over 12 months before 2026-11-22; "
-        "check it and update last_checked in data/providers/organization.csv"
+        (
+            "directory: Old Drop-in (old-drop-in) was last checked on 2024-01-15, over 12 months before 2026-11-22; "
+            "check it and update last_checked in data/providers/organization.csv"
+        )
     ]
     assert soup(site, "directory/norwich-peer-network").select_one(".stale-notice") is None
 

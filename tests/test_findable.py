@@ -13,9 +13,9 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from scripts.build import build
-from scripts.datapackages import load_package
 from scripts.catalogue.metadata import spatial_coverage, temporal_coverage
 from scripts.catalogue.versions import releases
+from scripts.datapackages import load_package
 from tests.conftest import DATA, PACKAGES, descriptor, read_csv
 
 PUBLIC = "https://mh-day-opportunities.github.io"
@@ -61,7 +61,7 @@ def test_dataset_page_carries_schema_org_dataset(built_site, package):
     assert data["license"] == [licence["path"] for licence in meta["licenses"]]
     assert data["creator"]["name"] and data["url"] == f"{PUBLIC}/data/{package}/"
     changed = subprocess.run(
-        ["git", "log", "-1", "--format=%cs", "--", package], cwd=DATA, capture_output=True, text=True
+        ["git", "log", "-1", "--format=%cs", "--", package], cwd=DATA, capture_output=True, text=True, check=False
     ).stdout.strip()
     assert data["dateModified"] == changed
     assert data["temporalCoverage"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from scripts.validate.rules import RULES
 from scripts.settings import SETTINGS
+from scripts.validate.rules import RULES
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -14,7 +14,7 @@ MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 def first_commands(text: str) -> list[str]:
-    return re.findall(r"^\s*(make \w+)\s*$", text, re.M)
+    return re.findall(r"^\s*(make \w+)\s*$", text, re.MULTILINE)
 
 
 def test_readme_gives_make_site_and_make_test_first():
@@ -27,7 +27,7 @@ def test_ci_runs_the_readme_test_command_after_installing_chromium():
 
 
 def test_make_targets_the_readme_names_exist():
-    targets = set(re.findall(r"^([\w-]+):", MAKEFILE, re.M))
+    targets = set(re.findall(r"^([\w-]+):", MAKEFILE, re.MULTILINE))
     named = set(re.findall(r"`make ([\w-]+)`", README))
     assert named <= targets, named - targets
 

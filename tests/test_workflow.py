@@ -162,7 +162,7 @@ def commands(lines: list[str], python_prefix: str) -> list[str]:
 
 def test_make_ci_runs_the_workflow_checks_in_the_same_order():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = re.search(r"^ci:.*\n((?:\t.*\n)+)", makefile, re.M).group(1).splitlines()
+    recipe = re.search(r"^ci:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1).splitlines()
     workflow = [
         s["run"]
         for s in steps("build")
@@ -173,7 +173,7 @@ def test_make_ci_runs_the_workflow_checks_in_the_same_order():
         == commands(workflow, ".venv/bin/python")
         == [
             "python -m scripts.validate --format github --json build-report.json",
-            "python -m pytest",
+            "python -m pytest -n auto",
             "python -m scripts.build",
             "python -m scripts.linkcheck output",
         ]
@@ -182,6 +182,17 @@ def test_make_ci_runs_the_workflow_checks_in_the_same_order():
     assert [build_names.index(n) for n in ("Validate the data", "Test", "Build", "Check internal links")] == sorted(
         build_names.index(n) for n in ("Validate the data", "Test", "Build", "Check internal links")
     )
+
+
+def test_make_ci_and_the_workflow_run_the_lint_gate_before_the_tests():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^ci:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1)
+    lint = step_named("build", "Lint")["run"]
+    for command in ("ruff check .", "ruff format --check ."):
+        assert f"$(BIN)/{command}" in recipe and f".venv/bin/{command}" in lint
+    assert recipe.index("ruff check") < recipe.index("pytest")
+    names = [s.get("name") for s in steps("build")]
+    assert names.index("Lint") < names.index("Test")
 
 
 def test_the_validate_step_annotates_an_invalid_fixture_for_github():

@@ -7,7 +7,7 @@ makes its links absolute, since SITEURL is empty so that the site works on any h
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -21,7 +21,7 @@ REPORTS_FEED = "feeds/reports.atom.xml"
 
 
 def _date(day: str | None) -> datetime | None:
-    return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=timezone.utc) if day else None
+    return datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC) if day else None
 
 
 def change_summary(release: Release) -> str:
@@ -49,7 +49,7 @@ def data_feed(releases: list[tuple[str, Release]], site_url: str, sitename: str,
     )
     for title, release in sorted(releases, key=lambda p: (p[1].date or "", p[1].package), reverse=True):
         link = f"{site_url}/data/{release.package}/changelog/#v{release.version}"
-        date = _date(release.date) or datetime(1970, 1, 1, tzinfo=timezone.utc)
+        date = _date(release.date) or datetime(1970, 1, 1, tzinfo=UTC)
         feed.add_item(
             title=f"{title}, version {release.version}",
             link=link,
@@ -94,7 +94,7 @@ def html_pages(output: Path) -> list[str]:
         relative = path.relative_to(output).as_posix()
         if relative == "404.html" or relative.startswith("pagefind/"):
             continue
-        urls.append("/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
+        urls.append("/" + (relative.removesuffix("index.html")))
     return urls
 
 

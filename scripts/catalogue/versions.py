@@ -20,7 +20,6 @@ from pathlib import Path
 from scripts.datapackages import DataPackage, record_count
 from scripts.gitinfo import last_changed
 
-
 VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
 
 
@@ -55,7 +54,7 @@ def version_key(version: str) -> tuple:
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
     try:
-        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=30)
+        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return result if result.returncode == 0 else None

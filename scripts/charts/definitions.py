@@ -9,9 +9,9 @@ worked out from the data, never typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 import altair as alt
 import pandas as pd

@@ -46,7 +46,7 @@ def kilobytes(size: int) -> str:
 
 def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
     """vl-convert's SVG made fit to inline: role="img", <title> and <desc>, no inline styles (CSP)."""
-    svg = re.sub(r"<style\b.*?</style>", "", svg, flags=re.S)
+    svg = re.sub(r"<style\b.*?</style>", "", svg, flags=re.DOTALL)
 
     def presentation(match):  # style="a: b; c: d" -> a="b" c="d"
         pairs = [part.split(":", 1) for part in html.unescape(match[1]).split(";") if ":" in part]
@@ -57,7 +57,7 @@ def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
         )
 
     svg = re.sub(r'\sstyle="([^"]*)"', presentation, svg)
-    head, rest = re.match(r"(<svg\b[^>]*>)(.*)", svg, flags=re.S).groups()
+    head, rest = re.match(r"(<svg\b[^>]*>)(.*)", svg, flags=re.DOTALL).groups()
     head = re.sub(r'\s(?:class|role|aria-[a-z]+)="[^"]*"', "", head)
     # The <svg> is one image described by its title and desc; vega's inner roles would make it several.
     rest = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", rest)

@@ -11,8 +11,8 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import markdown as markdown_lib
@@ -79,7 +79,7 @@ class Service:
     areas: list[dict]
     terms: list[dict]
     source: dict
-    provider: "Provider | None" = None
+    provider: Provider | None = None
 
     @cached_property
     def values(self) -> dict[str, list[str]]:
@@ -140,7 +140,7 @@ class Provider:
     source: dict
     services: list[Service] = field(default_factory=list)
     stale: bool = False
-    prose: Markup = Markup("")
+    prose: Markup = field(default_factory=Markup)
     figures: list[dict] = field(default_factory=list)
 
     @property

@@ -5,21 +5,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from scripts import figures
-from scripts.catalogue import files as catalogue, feeds, metadata, versions
+from scripts.catalogue import feeds, metadata, versions
+from scripts.catalogue import files as catalogue
 from scripts.charts import render as chart_output
-from scripts.site import contact  # noqa: F401 (contact registers {contact ...})
 from scripts.datapackages import load_packages
-from scripts.site.directory_pages import directory_generator
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import ROOT
+from scripts.site import contact  # noqa: F401 (contact registers {contact ...})
+from scripts.site.directory_pages import directory_generator
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 
@@ -35,7 +36,7 @@ def attach_data(pelican) -> None:
     settings["DATA_PACKAGES"] = packages
     settings["HEADLINE_FIGURES"] = [figures.resolve(name, packages) for name in figures.HEADLINE]
     settings["DATA_LAST_CHANGED"] = last_changed(data_dir(settings))
-    settings["BUILT_ON"] = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    settings["BUILT_ON"] = datetime.now(UTC).strftime("%Y-%m-%d")
     SafeMarkdownReader.context = {"packages": packages, "siteurl": settings.get("SITEURL", ""), "settings": settings}
 
 

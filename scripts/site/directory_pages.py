@@ -16,8 +16,7 @@ from urllib.parse import quote
 
 from pelican.generators import Generator
 
-from scripts.directory import model
-from scripts.directory import openreferral
+from scripts.directory import model, openreferral
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import default
 

@@ -303,12 +303,14 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
             f"SELECT rowid + 2, {', '.join(c.raw for c in own)} FROM {table} AS own "
             f"WHERE NOT ({' AND '.join(f'{c.typed} IS NULL' for c in own)}) "
             f"AND NOT EXISTS (SELECT 1 FROM {reference} AS ref WHERE {matches})",
-            lambda ln, *cells: Problem(
-                where,
-                ln,
-                ",".join(fields),
-                messages.foreign_key(cells, target, target_path, target_fields),
-                "foreign-key",
+            lambda ln, *cells, fields=fields, target=target, target_path=target_path, target_fields=target_fields: (
+                Problem(
+                    where,
+                    ln,
+                    ",".join(fields),
+                    messages.foreign_key(cells, target, target_path, target_fields),
+                    "foreign-key",
+                )
             ),
         )
     return problems
@@ -341,8 +343,10 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
         if field == "financial_year":
             cell_tests.append(
                 (
-                    f"regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}') "
-                    f"AND (CAST(left({raw}, 4) AS INTEGER) + 1) % 100 <> CAST(right({raw}, 2) AS INTEGER)",
+                    (
+                        f"regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}') "
+                        f"AND (CAST(left({raw}, 4) AS INTEGER) + 1) % 100 <> CAST(right({raw}, 2) AS INTEGER)"
+                    ),
                     field,
                     lambda ln, cell, field=field: Problem(
                         path, ln, field, messages.financial_year(cell), "financial-year"
@@ -366,7 +370,7 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
                 (
                     f"TRY_CAST({raw} AS DOUBLE) > 0 AND TRY_CAST({raw} AS DOUBLE) < {threshold}",
                     field,
-                    lambda ln, cell, field=field: Problem(
+                    lambda ln, cell, field=field, threshold=threshold: Problem(
                         path, ln, field, messages.small_count(cell, threshold), "unsuppressed-count"
                     ),
                 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from scripts.validate import columnar, messages
@@ -66,7 +66,7 @@ def financial_years_run_on(package, settings):
                 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_codes(path: Path) -> frozenset[str]:
     with open(path, newline="", encoding="utf-8") as file:
         return frozenset(row["code"] for row in csv.DictReader(file))

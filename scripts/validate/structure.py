@@ -16,9 +16,23 @@ from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
 from scripts.validate.table import Table, TableError, read_table
 
-FIELD_TYPES = (
-    "string number integer boolean object array date time datetime year yearmonth duration geopoint geojson any"
-).split()
+FIELD_TYPES = [
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
+]
 SOURCES = "sources"
 
 
@@ -32,7 +46,7 @@ class LoadedPackage:
     tables: dict[str, Table] = field(default_factory=dict)  # resource name -> table
     broken: set[str] = field(default_factory=set)  # resources whose rows cannot be checked
     columnar: set[str] = field(default_factory=set)  # resources the columnar engine checks
-    engine: "columnar.ColumnarPackage | None" = None
+    engine: columnar.ColumnarPackage | None = None
 
     def resource(self, resource_name: str) -> dict:
         return next(r for r in self.descriptor["resources"] if r["name"] == resource_name)
@@ -268,7 +282,7 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
                 problems.append(_from_frictionless(error, table, resource["schema"], descriptor))
 
 
-_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _SAME_ROW = re.compile(r"row at position (\d+)")
 
 

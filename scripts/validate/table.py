@@ -53,8 +53,7 @@ def read_table(path: Path, header_only: bool = False) -> Table:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise TableError("file not found", code="missing-file") from None
-    if raw.startswith(BOM):
-        raw = raw[len(BOM) :]
+    raw = raw.removeprefix(BOM)
     if not raw or raw.isspace():
         raise TableError("file is empty: it needs at least the header row", line=1, code="empty-file")
     try:
