@@ -62,8 +62,3 @@ FEED_ALL_ATOM = "feeds/reports.atom.xml"
 FEED_DOMAIN = SITE_PUBLIC_URL
 DIRECT_TEMPLATES = DIRECT_TEMPLATES + ["search"]
 SEARCH_SAVE_AS = "search/index.html"
-
-# The directory lists this many entries a page: /directory/, /directory/page/2/, ... and the same for each
-# filter (/directory/support-type/time-bank/page/2/). With JavaScript the filters search every entry through
-# /directory/entries.json.
-DIRECTORY_PAGE_SIZE = 50

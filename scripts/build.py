@@ -15,63 +15,15 @@ import tempfile
 from pathlib import Path
 
 from scripts.search import SearchIndexError, index_site
-from scripts.settings import ROOT, default
-from scripts.validate.command import CLI_SETTINGS, package_folders, validate
-
-CONF = ROOT / "pelican.conf.py"
-
-
-class BuildError(Exception):
-    pass
-
-
-class _Collector(logging.Handler):
-    """Keeps every warning and error Pelican logs, so the build can refuse to publish."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        self.records.append(record)
+from scripts.settings import ROOT, default, site_overrides, validation_settings
+from scripts.site.run import BuildError, run_pelican
+from scripts.validate.command import package_folders, validate
 
 
 def validate_data(data_dir: Path, settings: dict | None = None) -> None:
-    result = validate(
-        package_folders([], data_dir), {**{name: default(name) for name in CLI_SETTINGS}, **(settings or {})}
-    )
+    result = validate(package_folders([], data_dir), validation_settings(settings))
     if not result.valid:
         raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
-
-
-def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.LogRecord]:
-    """Run Pelican into ``output``; return the warnings it logged, raise BuildError on errors."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    settings = read_settings(
-        str(CONF),
-        override={
-            "PATH": str(ROOT / "content"),
-            "THEME": str(ROOT / "theme"),
-            "OUTPUT_PATH": str(output),
-            "DELETE_OUTPUT_DIRECTORY": False,
-            **(overrides or {}),
-        },
-    )
-    collector = _Collector()
-    root_logger = logging.getLogger()
-    root_logger.addHandler(collector)
-    try:
-        Pelican(settings).run()
-    except Exception as error:  # Pelican raises plugin and writer errors as they are
-        raise BuildError(f"build failed: {error}") from error
-    finally:
-        root_logger.removeHandler(collector)
-    errors = [r for r in collector.records if r.levelno >= logging.ERROR]
-    if errors:
-        raise BuildError("\n".join(f"build failed: {r.getMessage()}" for r in errors))
-    return [r for r in collector.records if r.levelno == logging.WARNING]
 
 
 def build(
@@ -80,8 +32,10 @@ def build(
     """Validate, build into a temporary folder, then replace ``output`` in one rename."""
     output = output.resolve()
     validate_data(data_dir or default("data_dir"), validation)
+    # The site states what the data was checked against (the suppression threshold, the GSS codes).
+    overrides = {**site_overrides(validation_settings(validation)), **(overrides or {})}
     if data_dir is not None:
-        overrides = {"DATA_DIR": str(data_dir), **(overrides or {})}
+        overrides = {"DATA_DIR": str(data_dir), **overrides}
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     try:

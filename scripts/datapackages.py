@@ -14,12 +14,6 @@ from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
-SYMBOLS = {
-    "[c]": "confidential: suppressed so that no one can be identified",
-    "[x]": "not available",
-    "[z]": "not applicable",
-}
-
 
 def record_count(data: bytes) -> int:
     """Rows in a CSV file's bytes, not counting the header; by counting lines when no cell can span them."""

@@ -9,23 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scripts.datapackages import SYMBOLS, DataPackage, number
+from scripts.datapackages import DataPackage, number
+from scripts.formats import gbp_millions, percent, whole
+from scripts.references import Rendered
+from scripts.symbols import meaning
 
 
 class FigureError(LookupError):
     pass
-
-
-def gbp_millions(value: float) -> str:
-    return f"£{value / 1_000_000:,.1f}m"
-
-
-def whole(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def percent(value: float) -> str:
-    return f"{value:g}%"
 
 
 @dataclass(frozen=True)
@@ -121,7 +112,7 @@ def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
         raise FigureError(f"figure '{name}' matches {len(rows)} rows of {resource.filename}, not one")
     cell = rows[0][figure.field]
     value = number(cell)
-    text = figure.show(value) if value is not None else f"{cell} ({SYMBOLS.get(cell, 'missing')})"
+    text = figure.show(value) if value is not None else f"{cell} ({meaning(cell)})"
     return FigureValue(name, text, figure.label, figure.package, figure.resource, package.source_of(rows[0]))
 
 
@@ -129,25 +120,10 @@ def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
 HEADLINE = ("spend/norfolk-2022-23", "providers/norfolk-people-2022-23", "providers/norfolk-providers-2022-23")
 
 
-def figure_link(value: FigureValue, siteurl: str = "") -> str:
-    from html import escape
-
-    return (
-        f'<a class="figure" href="{siteurl}/data/{value.package}/#{value.resource}" '
-        f'title="{escape(value.label)}: see the data">{escape(value.text)}</a>'
-    )
-
-
-def _register_reference():
-    from scripts.references import Rendered, resolver
-
-    @resolver("figure")
-    def figure_reference(name: str, context: dict) -> Rendered:
-        try:
-            value = resolve(name, context["packages"])
-        except FigureError as error:
-            raise LookupError(str(error)) from None
-        return Rendered(figure_link(value, context.get("siteurl", "")))
-
-
-_register_reference()
+def reference(name: str, context) -> Rendered:
+    """``{figure NAME}``: the figure's value, linked to its dataset."""
+    try:
+        value = resolve(name, context.packages)
+    except FigureError as error:
+        raise LookupError(str(error)) from None
+    return Rendered(context.render("_figure.html", figure=value))

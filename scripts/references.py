@@ -1,7 +1,8 @@
 """``{kind name}`` references in Markdown: ``{figure spend/norfolk-2022-23}``, ``{chart ...}``.
 
-Each kind has a resolver, registered once in ``RESOLVERS``; a resolver turns a name into
-trusted HTML (inline, or a block that replaces its whole paragraph). An unknown kind or
+Each kind has a resolver, held by the build context (``context.resolvers``, wired in
+``scripts/site/__init__.py``); a resolver turns a name into trusted HTML (inline, or a block
+that replaces its whole paragraph). An unknown kind or
 name is a ``ReferenceProblem`` naming the file and line.
 """
 
@@ -27,16 +28,7 @@ class ReferenceProblem(Exception):
         self.path, self.line, self.message = path, line, message
 
 
-Resolver = Callable[[str, dict], Rendered]
-RESOLVERS: dict[str, Resolver] = {}
-
-
-def resolver(kind: str):
-    def register(function: Resolver) -> Resolver:
-        RESOLVERS[kind] = function
-        return function
-
-    return register
+Resolver = Callable[[str, object], Rendered]  # (name, build context) -> trusted HTML
 
 
 def line_of(source_text: str, needle: str) -> int | None:
@@ -53,17 +45,18 @@ def find(html_text: str):
             yield match
 
 
-def resolve_all(html_text: str, source_text: str, source_path: str, context: dict) -> dict[str, Rendered]:
+def resolve_all(html_text: str, source_text: str, source_path: str, context) -> dict[str, Rendered]:
     """reference text -> rendered HTML, or ReferenceProblem listing every bad one."""
     resolved, problems = {}, []
+    resolvers = context.resolvers
     for match in find(html_text):
         kind, name = match["kind"], html.unescape(match["name"])
         if match.group(0) in resolved:
             continue
         try:
-            if kind not in RESOLVERS:
-                raise LookupError(f"unknown reference kind '{kind}'; use one of: {', '.join(sorted(RESOLVERS))}")
-            resolved[match.group(0)] = RESOLVERS[kind](name, context)
+            if kind not in resolvers:
+                raise LookupError(f"unknown reference kind '{kind}'; use one of: {', '.join(sorted(resolvers))}")
+            resolved[match.group(0)] = resolvers[kind](name, context)
         except LookupError as error:
             problems.append(
                 ReferenceProblem(source_path, line_of(source_text, match.group(0)), str(error).strip("'\""))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scripts.settings import default
+from scripts.settings import default, validation_settings
 from scripts.validate.command import display, validate
 
 UPSTREAM = "x-upstream"
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     cli.add_argument("--summary", type=Path, help="also write the result as Markdown to PATH (for a pull request)")
     args = cli.parse_args(argv)
-    settings = {name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes")}
+    settings = validation_settings()
     outcomes = refresh(args.data_dir, settings)
     for outcome in outcomes:
         print(f"{outcome.upstream.target}: {outcome.status} ({outcome.upstream.url})")

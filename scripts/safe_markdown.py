@@ -3,19 +3,16 @@
 Authors may write a little HTML (a table, an abbreviation); scripts, event handlers,
 ``javascript:`` links, iframes, styles and forms never reach a page. References such as
 ``{figure ...}`` are swapped for tokens before cleaning and for our own trusted HTML after,
-so nothing an author writes can pass as trusted.
+so nothing an author writes can pass as trusted. The Pelican reader that uses this is
+``scripts/site/reader.py``.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
-from pathlib import Path
-from typing import ClassVar
 
 import nh3
-from pelican.readers import MarkdownReader
 
 from scripts import references
 
@@ -74,7 +71,6 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-logger = logging.getLogger(__name__)
 
 
 def sanitise(html: str) -> str:
@@ -88,7 +84,7 @@ def sanitise(html: str) -> str:
     )
 
 
-def render(html: str, source_text: str, source_path: str, context: dict) -> str:
+def render(html: str, source_text: str, source_path: str, context) -> str:
     """Clean the author's HTML, then put in the trusted HTML of each reference."""
     resolved = references.resolve_all(html, source_text, source_path, context)
     nonce = secrets.token_hex(8)
@@ -103,32 +99,3 @@ def render(html: str, source_text: str, source_path: str, context: dict) -> str:
             html = re.sub(rf"<p>\s*{token}\s*</p>", lambda _, rendered=rendered: rendered.html, html)
         html = html.replace(token, rendered.html)
     return html
-
-
-class SafeMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, with references resolved and raw HTML sanitised."""
-
-    # the build context references resolve against (packages, site URL); set by the plugin
-    context: ClassVar[dict] = {}
-
-    def read(self, source_path):
-        content, metadata = super().read(source_path)
-        source_text = Path(source_path).read_text(encoding="utf-8")
-        try:
-            content = render(content, source_text, _display(source_path), self.context)
-        except references.ReferenceProblem as problem:
-            # Pelican logs only "Could not process <file>"; say what and where first.
-            logger.error("%s", problem)
-            raise
-        if "summary" in metadata:
-            metadata["summary"] = sanitise(str(metadata["summary"]))
-        return content, metadata
-
-
-def _display(path) -> str:
-    from scripts.settings import ROOT
-
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)

@@ -1,11 +1,14 @@
-"""Project settings, declared once as data.
+"""Project settings, declared once as data: the one table every part of the build reads.
 
-The validator's command-line help, its defaults and the README's settings table are all
-read from ``SETTINGS``; a test checks the README names every one.
+Each setting has a default, a help text and the parts that use it. The validator's command-line
+options and help come from the settings used by ``validate``; the site reads a setting from
+Pelican's settings by its upper-case name (``DIRECTORY_PAGE_SIZE``), falling back to the default
+here. The README's settings table names every one; tests check both ways.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,11 @@ class Setting:
     name: str
     default: object
     help: str
+    used_by: tuple[str, ...]  # validate (also its command-line option), site, refresh, build, preview
+
+    @property
+    def site_name(self) -> str:
+        return self.name.upper()
 
 
 SETTINGS = {
@@ -26,26 +34,84 @@ SETTINGS = {
             "suppression_threshold",
             5,
             "Counts below this (and above 0) in a field marked disclosureControl must be published as [c].",
+            ("validate", "site"),
         ),
         Setting(
             "share_tolerance",
             0.5,
             "How far the shares of one group (a field marked sumsTo100Within) may stray from 100.",
+            ("validate",),
         ),
         Setting(
             "gss_codes",
             ROOT / "scripts" / "reference" / "gss-codes.csv",
             "CSV of known GSS codes (column code) that authority_code values must come from.",
+            ("validate", "site"),
         ),
         Setting(
             "columnar_threshold_bytes",
             1_000_000,
             "CSV files of this many bytes or more are checked by the columnar (DuckDB) engine instead of frictionless.",
+            ("validate",),
         ),
-        Setting("data_dir", ROOT / "data", "Folder holding one folder per data package."),
+        Setting("data_dir", ROOT / "data", "Folder holding one folder per data package.", ("build", "site")),
+        Setting(
+            "directory_page_size",
+            50,
+            "How many entries each page of /directory/ and of each filter lists.",
+            ("site",),
+        ),
+        Setting(
+            "directory_today",
+            None,
+            "The day (ISO date) the directory counts entries' age from; default: the day of the build.",
+            ("site",),
+        ),
+        Setting(
+            "directory_path",
+            None,
+            "Folder of optional provider prose, <organization id>.md; default: content/directory.",
+            ("site",),
+        ),
+        Setting(
+            "preview",
+            False,
+            "Set by make preview: write only the given Markdown pages into an existing build.",
+            ("preview", "site"),
+        ),
+        Setting(
+            "charts_from",
+            None,
+            "Set by make preview: a built site whose chart files are reused when their spec is unchanged.",
+            ("preview", "site"),
+        ),
     )
 }
+
+# The settings a validation run takes: its command-line options.
+VALIDATION_SETTINGS = tuple(name for name, s in SETTINGS.items() if "validate" in s.used_by)
 
 
 def default(name: str):
     return SETTINGS[name].default
+
+
+def value(name: str, given: Mapping | None = None):
+    """A setting's value from ``given`` (validator settings by name, Pelican's by NAME), else its default."""
+    setting = SETTINGS[name]
+    for key in (setting.name, setting.site_name):
+        if given is not None and given.get(key) is not None:
+            return given[key]
+    return setting.default
+
+
+def validation_settings(given: Mapping | None = None) -> dict:
+    """Every validation setting, from ``given`` where it says, else the default."""
+    return {name: value(name, given) for name in VALIDATION_SETTINGS}
+
+
+def site_overrides(validation: Mapping) -> dict:
+    """Validation settings as Pelican settings, so the pages say what the data was checked against."""
+    return {
+        SETTINGS[name].site_name: validation[name] for name in VALIDATION_SETTINGS if "site" in SETTINGS[name].used_by
+    }

@@ -14,8 +14,11 @@ from scripts.charts import definitions as charts
 from scripts.charts import render as chart_output
 from scripts.charts.render import ChartSet, accessible_svg
 from scripts.datapackages import load_packages
+from scripts.formats import file_size
 from scripts.references import ReferenceProblem
 from scripts.safe_markdown import render as render_markdown
+from scripts.site import RESOLVERS
+from scripts.site.context import BuildContext
 from tests.chart_fixtures import AUTHORITIES, YEARS, fixture_data
 from tests.conftest import DATA, ROOT
 
@@ -30,6 +33,11 @@ def shipped() -> ChartSet:
 @pytest.fixture(scope="module")
 def fixtures(tmp_path_factory) -> ChartSet:
     return ChartSet(load_packages(fixture_data(tmp_path_factory.mktemp("chart-fixtures"))))
+
+
+def build_context(chart_set: ChartSet) -> BuildContext:
+    """The context a build hands the reader, with this chart set and the plugin's resolvers."""
+    return BuildContext(settings={}, packages=chart_set.packages, charts=chart_set, resolvers=RESOLVERS)
 
 
 def svg_tree(svg: str) -> BeautifulSoup:
@@ -231,7 +239,7 @@ def test_unknown_chart_fails_with_file_and_line(shipped):
             "<p>Some text.</p>\n<p>{chart no-such-chart}</p>",
             source,
             "content/x.md",
-            {"packages": shipped.packages, "charts": shipped},
+            build_context(shipped),
         )
 
 
@@ -240,7 +248,7 @@ def test_a_chart_reference_becomes_the_trusted_block(shipped):
         "<p>{chart norfolk-people-by-locality}</p>",
         "{chart norfolk-people-by-locality}",
         "content/x.md",
-        {"packages": shipped.packages, "charts": shipped},
+        build_context(shipped),
     )
     page = BeautifulSoup(html, "lxml")
     assert page.select_one("figure#chart-norfolk-people-by-locality svg[role=img]")
@@ -267,7 +275,7 @@ def test_reports_place_their_charts_with_table_and_downloads(report, built_site)
         for kind in ("csv", "svg", "png"):
             size = (built_site / "charts" / f"{chart_id}.{kind}").stat().st_size
             text = links[f"/charts/{chart_id}.{kind}"]
-            assert text.endswith(f"({chart_output.kilobytes(size)} {kind.upper()})")
+            assert text.endswith(f"({file_size(size)} {kind.upper()})")
         assert links[f"/charts/{chart_id}.csv"].startswith("Download the data for this chart (")
         button = figure.select_one("button.chart-explore")
         assert button.has_attr("hidden") and button["data-spec"] == f"/charts/{chart_id}.vl.json"

@@ -39,6 +39,37 @@ def test_readme_names_every_setting_and_rule():
         assert rule.__doc__.splitlines()[0] in README, rule.__name__
 
 
+SCRIPTS = {path: path.read_text(encoding="utf-8") for path in (ROOT / "scripts").rglob("*.py")}
+
+
+def settings_table(readme: str) -> list[str]:
+    table = readme[readme.index("| setting | option or Pelican name |") :].split("\n\n", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", table, re.MULTILINE)
+
+
+def test_the_readme_settings_table_is_the_settings_table():
+    assert settings_table(README) == list(SETTINGS)
+
+
+def test_every_declared_setting_is_read_somewhere():
+    code = "\n".join(text for path, text in SCRIPTS.items() if path.name != "settings.py")
+    for setting in SETTINGS.values():
+        read = any(f'"{key}"' in code for key in (setting.name, setting.site_name))
+        assert read or ("validate" in setting.used_by and f'settings["{setting.name}"]' in code), setting.name
+
+
+def test_every_setting_the_code_reads_is_declared():
+    from pelican.settings import DEFAULT_CONFIG
+
+    conf = set(re.findall(r"^([A-Z_]+)\s*=", (ROOT / "pelican.conf.py").read_text(encoding="utf-8"), re.MULTILINE))
+    ours = {s.site_name for s in SETTINGS.values()} | {"BUILD"}
+    for path, text in SCRIPTS.items():
+        for name in re.findall(r'(?<![\w.])(?:value|default)\("(\w+)"', text):
+            assert name in SETTINGS, f"{path.name} reads undeclared setting {name}"
+        for name in re.findall(r'settings(?:\.get\(|\[)"([A-Z_]+)"', text):
+            assert name in DEFAULT_CONFIG or name in conf or name in ours, f"{path.name} reads undeclared {name}"
+
+
 def test_serve_listens_on_loopback_only():
     assert "--bind 127.0.0.1" in MAKEFILE
 

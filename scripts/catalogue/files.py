@@ -6,23 +6,18 @@ zip whose bytes depend only on its files (fixed timestamps), so rebuilding chang
 
 from __future__ import annotations
 
-import math
 import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.datapackages import SYMBOLS, DataPackage, Resource
+from scripts.datapackages import DataPackage, Resource
+from scripts.formats import file_size
 from scripts.gitinfo import last_changed
+from scripts.symbols import SYMBOLS
 
 PREVIEW_ROWS = 20
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def human_size(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{max(1, math.ceil(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -37,7 +32,8 @@ class Download:
         return f"Download {self.filename} ({self.size} {self.kind})"
 
 
-def constraints_text(spec: dict) -> str:
+def constraints_text(spec: dict, suppressed_counts: str) -> str:
+    """A field's constraints in words; ``suppressed_counts`` is the build's "1 to 4"."""
     c = spec.get("constraints", {})
     parts = []
     if c.get("required"):
@@ -53,7 +49,7 @@ def constraints_text(spec: dict) -> str:
     if spec.get("sumsTo100Within"):
         parts.append("shares add up to 100 within each " + " and ".join(spec["sumsTo100Within"]))
     if spec.get("disclosureControl"):
-        parts.append("counts from 1 to 4 published as [c]")
+        parts.append(f"counts from {suppressed_counts} published as [c]")
     return "; ".join(parts)
 
 
@@ -66,7 +62,7 @@ def resource_download(resource: Resource) -> Download:
         f"/data/{resource.package.name}/{resource.filename}",
         resource.filename,
         "CSV",
-        human_size(resource.path.stat().st_size),
+        file_size(resource.path.stat().st_size),
     )
 
 
@@ -79,7 +75,12 @@ def citation(package: DataPackage, site_url: str, publisher: str) -> str:
     )
 
 
-def package_view(package: DataPackage, site_url: str, publisher: str) -> dict:
+def package_view(
+    package: DataPackage,
+    site_url: str,
+    publisher: str,
+    suppressed_counts: str,
+) -> dict:
     """Everything the dataset page shows, worked out here so the template only lays it out."""
     resources = []
     for resource in package.resources.values():
@@ -88,7 +89,9 @@ def package_view(package: DataPackage, site_url: str, publisher: str) -> dict:
                 "name": resource.name,
                 "title": resource.descriptor.get("title", resource.name),
                 "description": resource.descriptor.get("description", ""),
-                "fields": [{**spec, "constraints_text": constraints_text(spec)} for spec in resource.fields],
+                "fields": [
+                    {**spec, "constraints_text": constraints_text(spec, suppressed_counts)} for spec in resource.fields
+                ],
                 "header": [spec["name"] for spec in resource.fields],
                 "preview": resource.head(PREVIEW_ROWS),
                 "row_count": resource.row_count,
@@ -112,7 +115,7 @@ def package_view(package: DataPackage, site_url: str, publisher: str) -> dict:
             f"/data/{package.name}/datapackage.json",
             "datapackage.json",
             "JSON",
-            human_size((package.folder / "datapackage.json").stat().st_size),
+            file_size((package.folder / "datapackage.json").stat().st_size),
         ),
         "symbols": SYMBOLS,
     }
@@ -132,4 +135,4 @@ def write_files(package: DataPackage, output: Path) -> Download:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zipped.writestr(info, (package.folder / name).read_bytes())
-    return Download(f"/data/{package.name}.zip", f"{package.name}.zip", "ZIP", human_size(archive.stat().st_size))
+    return Download(f"/data/{package.name}.zip", f"{package.name}.zip", "ZIP", file_size(archive.stat().st_size))

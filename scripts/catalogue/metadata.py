@@ -11,6 +11,7 @@ import json
 import re
 
 from scripts.datapackages import DataPackage
+from scripts.symbols import is_missing
 
 MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip"}
 DCAT_CONTEXT = {
@@ -65,7 +66,7 @@ def spatial_coverage(package: DataPackage) -> list[str]:
     for resource in package.data_resources:
         if any(spec["name"] == "authority_name" for spec in resource.fields):
             names.update(dict.fromkeys(resource.column("authority_name")))
-    return [n for n in names if n not in ("[x]", "[z]", "[c]", "")]
+    return [n for n in names if not is_missing(n)]
 
 
 def absolute(site_url: str, path: str) -> str:

@@ -17,7 +17,12 @@ import altair as alt
 import pandas as pd
 
 from scripts.datapackages import DataPackage, number
-from scripts.figures import gbp_millions
+from scripts.formats import gbp_millions
+from scripts.settings import default
+from scripts.symbols import SHORT, suppressed_range
+
+# The counts published as [c], in words, from the settings table ("1 to 4").
+SUPPRESSED = suppressed_range(default("suppression_threshold"))
 
 # Okabe-Ito colours with a contrast of at least 3:1 against white (WCAG 1.4.11).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
@@ -402,7 +407,7 @@ def providers_by_support_type(packages) -> Drawn:
     "survey-answers-by-question",
     ("survey",),
     "answer_count",
-    "How many people gave each answer to each survey question; counts of 1 to 4 are suppressed ([c])",
+    f"How many people gave each answer to each survey question; counts of {SUPPRESSED} are suppressed ([c])",
 )
 def survey_answers_by_question(packages) -> Drawn:
     package = packages["survey"]
@@ -424,7 +429,7 @@ def survey_answers_by_question(packages) -> Drawn:
     frame = pd.DataFrame(records, columns=["question", "answer", "count", "label"])
     base = alt.Chart().encode(y=alt.Y("answer:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
     bars = base.mark_bar(color=PALETTE[0]).encode(x=alt.X("count:Q", title="People"))
-    # A suppressed count is a word at zero, never a bar of zero: [c] means 1 to 4 people, not none.
+    # A suppressed count is a word at zero, never a bar of zero: [c] means a few people, not none.
     labels = (
         base.mark_text(align="left", dx=4, color=INK, fontSize=12)
         .encode(x=alt.X("plotted:Q"), text="label:N")
@@ -466,7 +471,7 @@ def survey_answers_by_question(packages) -> Drawn:
             )
             + (
                 f"{len(suppressed)} count{'s are' if len(suppressed) != 1 else ' is'} suppressed "
-                "([c], 1 to 4 people) and labelled, not drawn."
+                f"([c], {SUPPRESSED} people) and labelled, not drawn."
                 if suppressed
                 else ""
             )
@@ -478,7 +483,7 @@ def survey_answers_by_question(packages) -> Drawn:
         title=title,
         alt=alt_text.strip(),
         source=source_note(package, rows),
-        subtitle="Number of people giving each answer, by question; [c] marks a count of 1 to 4, suppressed",
+        subtitle=f"Number of people giving each answer, by question; [c] marks a count of {SUPPRESSED}, suppressed",
         table=[
             {"question": r["question"], "answer": r["answer"], "provider_id": r["provider_id"], "count": r["count"]}
             for r in shown
@@ -488,4 +493,4 @@ def survey_answers_by_question(packages) -> Drawn:
 
 
 def _symbol_word(symbol: str) -> str:
-    return {"[c]": "suppressed", "[x]": "not available", "[z]": "not applicable"}.get(symbol, "missing")
+    return SHORT.get(symbol, "missing")

@@ -21,8 +21,10 @@ from pathlib import Path
 import vl_convert
 
 from scripts.charts import definitions as charts
-from scripts.datapackages import SYMBOLS, DataPackage
+from scripts.datapackages import DataPackage
+from scripts.formats import file_size
 from scripts.settings import ROOT
+from scripts.symbols import SYMBOLS
 
 NODE_MODULES = ROOT / "node_modules"
 # What the explore control loads, in order: (package, built file). vega-embed bundles vega-interpreter,
@@ -38,10 +40,6 @@ EXPLORE_JS = "/theme/js/explore.js"
 # first rows of its data with the full CSV one click away.
 INLINE_SVG_LIMIT = 40 * 1024
 TABLE_ROW_LIMIT = 100
-
-
-def kilobytes(size: int) -> str:
-    return f"{max(1, -(-size // 1024)):,} KB"
 
 
 def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
@@ -164,9 +162,9 @@ class RenderedChart:
             + (f'<ul class="chart-symbols">{key}</ul>' if key else "")
             + f'<details class="chart-data"><summary>Show the data for this chart</summary>{self.table_html()}</details>'
             f'<ul class="downloads chart-downloads">'
-            f'<li><a href="{base}.csv" download>Download the data for this chart ({kilobytes(len(self.csv.encode()))} CSV)</a></li>'
-            f'<li><a href="{base}.svg" download>Download this chart as an image ({kilobytes(len(self.svg.encode()))} SVG)</a></li>'
-            f'<li><a href="{base}.png" download>Download this chart as an image ({kilobytes(len(self.png))} PNG)</a></li>'
+            f'<li><a href="{base}.csv" download>Download the data for this chart ({file_size(len(self.csv.encode()))} CSV)</a></li>'
+            f'<li><a href="{base}.svg" download>Download this chart as an image ({file_size(len(self.svg.encode()))} SVG)</a></li>'
+            f'<li><a href="{base}.png" download>Download this chart as an image ({file_size(len(self.png))} PNG)</a></li>'
             f"</ul>"
             f'<p><button type="button" class="chart-explore" hidden data-spec="{base}.vl.json" '
             f'data-vendor="{siteurl}/vendor/" aria-controls="chart-{id}-interactive">Explore this chart</button></p>'
@@ -246,42 +244,3 @@ def write_vendor(output: Path, node_modules: Path = NODE_MODULES) -> None:
     for package in VENDOR_LICENCES:
         version = json.loads((node_modules / package / "package.json").read_text(encoding="utf-8"))["version"]
         shutil.copyfile(node_modules / package / "LICENSE", vendor / f"{package}-{version}-LICENSE.txt")
-
-
-# --- Pelican wiring: connected in scripts/site/__init__.py's register() ---------------------------------
-
-
-def attach_charts(pelican) -> None:
-    """After the packages are loaded: one ChartSet for the build, for references and the generator."""
-    from scripts.safe_markdown import SafeMarkdownReader
-
-    previous = pelican.settings.get("CHARTS_FROM")
-    chart_set = ChartSet(pelican.settings["DATA_PACKAGES"], Path(previous) if previous else None)
-    if not pelican.settings.get("PREVIEW"):  # a preview renders only the charts its page places
-        chart_set.render_all()
-    pelican.settings["CHARTS"] = chart_set
-    SafeMarkdownReader.context["charts"] = chart_set
-
-
-def chart_generator(pelican):
-    from pelican.generators import Generator
-
-    class ChartFilesGenerator(Generator):
-        def generate_output(self, writer) -> None:
-            output = Path(self.output_path)
-            self.settings["CHARTS"].write(output)
-            write_vendor(output)
-
-    return ChartFilesGenerator
-
-
-def _register_reference():
-    from scripts.references import Rendered, resolver
-
-    @resolver("chart")
-    def chart_reference(name: str, context: dict) -> Rendered:
-        chart_set = context.get("charts") or ChartSet(context["packages"])
-        return Rendered(chart_set.block_html(name, context.get("siteurl", "")), block=True)
-
-
-_register_reference()

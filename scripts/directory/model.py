@@ -22,11 +22,11 @@ from scripts import safe_markdown
 from scripts.datapackages import DataPackage
 from scripts.references import ReferenceProblem
 from scripts.settings import ROOT
+from scripts.symbols import is_missing
 
 log = logging.getLogger(__name__)
 
 NOT_CONFIRMED = "Not yet confirmed from a source"
-MISSING = {"", "[c]", "[x]", "[z]"}
 STALE_AFTER_MONTHS = 12
 
 
@@ -51,7 +51,7 @@ RESERVED_IDS = {f.path for f in FACETS}
 
 def known(cell: str | None) -> str:
     """The cell, or '' for a GSS symbol or a blank."""
-    return "" if cell is None or cell.strip() in MISSING else cell.strip()
+    return "" if cell is None or is_missing(cell.strip()) else cell.strip()
 
 
 def slug(text: str) -> str:
@@ -349,7 +349,7 @@ def _filters(providers: list[Provider], terms) -> dict[str, list[FilterValue]]:
     return filters
 
 
-def attach_prose(directory: Directory, folder: Path, context: dict, markdown_settings: dict) -> None:
+def attach_prose(directory: Directory, folder: Path, context, markdown_settings: dict) -> None:
     """Add content/directory/<id>.md to the provider with that id; an unknown id is an error."""
     by_id = {p.id: p for p in directory.providers}
     for path in sorted(folder.glob("*.md")):

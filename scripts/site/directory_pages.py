@@ -1,10 +1,10 @@
 """Writes the directory: /directory/, a static page per filter value, a page per provider, the ORUK export.
 
-Settings: ``DIRECTORY_TODAY`` (an ISO date; default: the day of the build) decides which entries
-are over 12 months old; ``DIRECTORY_PATH`` (default: ``directory`` under ``PATH``) holds the
-optional prose files ``<organization id>.md``; ``DIRECTORY_PAGE_SIZE`` (default 50) is how many
-entries each page of /directory/ and of each filter lists (/directory/page/2/, ...). Every entry,
-compact, is also written to /directory/entries.json for the script's instant filters.
+Settings (declared in scripts/settings.py): ``directory_today`` decides which entries are over 12
+months old; ``directory_path`` holds the optional prose files ``<organization id>.md``;
+``directory_page_size`` is how many entries each page of /directory/ and of each filter lists
+(/directory/page/2/, ...); ``gss_codes`` names the authorities. Every entry, compact, is also
+written to /directory/entries.json for the script's instant filters.
 """
 
 from __future__ import annotations
@@ -12,45 +12,40 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 from pelican.generators import Generator
 
 from scripts.directory import model, openreferral
-from scripts.safe_markdown import SafeMarkdownReader
-from scripts.settings import default
+from scripts.settings import value
+from scripts.site import context
+from scripts.site.contact import issue_form_url
 
 
-def today(settings: dict) -> date:
-    value = settings.get("DIRECTORY_TODAY")
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(value) if value else date.today()
+def today(settings) -> date:
+    day = value("directory_today", settings)
+    if isinstance(day, date):
+        return day
+    return date.fromisoformat(day) if day else date.today()
 
 
-def authority_names() -> dict[str, str]:
-    with open(default("gss_codes"), newline="", encoding="utf-8-sig") as file:
+def authority_names(settings) -> dict[str, str]:
+    with open(value("gss_codes", settings), newline="", encoding="utf-8-sig") as file:
         return {row["code"]: row["name"] for row in csv.DictReader(file)}
 
 
-def change_link(settings: dict, provider: model.Provider) -> str:
-    form = settings.get("ISSUE_FORMS", {}).get("directory-change", "")
-    title = f"Directory change: {provider.name} ({provider.id})"
-    return f"{settings.get('REPOSITORY_URL', '')}/issues/new?template={quote(form)}&title={quote(title)}"
-
-
-DEFAULT_PAGE_SIZE = 50
+def change_link(settings, provider: model.Provider) -> str:
+    return issue_form_url(settings, "directory-change", f"Directory change: {provider.name} ({provider.id})")
 
 
 class DirectoryGenerator(Generator):
     def generate_output(self, writer) -> None:
-        packages = self.settings["DATA_PACKAGES"]
-        if "providers" not in packages:
+        build = context.of(self.settings)
+        if "providers" not in build.packages:
             return
         day = today(self.settings)
-        directory = model.load(packages["providers"], authority_names(), day)
-        prose = Path(self.settings.get("DIRECTORY_PATH") or Path(self.settings["PATH"]) / "directory")
-        model.attach_prose(directory, prose, SafeMarkdownReader.context, self.settings.get("MARKDOWN", {}))
+        directory = model.load(build.packages["providers"], authority_names(self.settings), day)
+        prose = Path(value("directory_path", self.settings) or Path(self.settings["PATH"]) / "directory")
+        model.attach_prose(directory, prose, build, self.settings.get("MARKDOWN", {}))
         model.warn_stale(directory, day)
         openreferral.write(directory, Path(self.output_path))
 
@@ -59,7 +54,7 @@ class DirectoryGenerator(Generator):
 
         common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid}
         index = self.get_template("directory")
-        size = int(self.settings.get("DIRECTORY_PAGE_SIZE", DEFAULT_PAGE_SIZE))
+        size = int(value("directory_page_size", self.settings))
         lists = [(None, "/directory/", directory.services)]
         lists += [(value, value.url, value.entries) for value in directory.filter_values()]
         for active, base, entries in lists:
@@ -89,7 +84,3 @@ class DirectoryGenerator(Generator):
                 page_name=f"directory/{provider.id}/index",
                 url=f"directory/{provider.id}/",
             )
-
-
-def directory_generator(pelican):
-    return DirectoryGenerator

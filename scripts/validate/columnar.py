@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from scripts.symbols import SYMBOLS
 from scripts.validate import messages
 from scripts.validate.problems import Problem
 
@@ -378,7 +379,7 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
         group = column.spec.get("sumsTo100Within")
         if group:
             keys = [_quote(k) for k in group]
-            symbols = ", ".join(_literal(s) for s in ("[c]", "[x]", "[z]"))
+            symbols = ", ".join(_literal(s) for s in SYMBOLS)
             for first, lines, total, *values in columnar.query(
                 f"SELECT min(rowid) + 2, string_agg(CAST(rowid + 2 AS VARCHAR), ', ' ORDER BY rowid), "
                 f"sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {raw} NOT IN ({symbols})), "

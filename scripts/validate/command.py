@@ -12,12 +12,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.settings import SETTINGS, default
+from scripts.settings import SETTINGS, VALIDATION_SETTINGS, default
 from scripts.validate.problems import Problem
 from scripts.validate.rules import check_rules
 from scripts.validate.structure import check_rows, load_package
 
-CLI_SETTINGS = ("suppression_threshold", "share_tolerance", "gss_codes", "columnar_threshold_bytes")
+# Every setting the validator uses is one of its command-line options.
+CLI_SETTINGS = VALIDATION_SETTINGS
 
 
 @dataclass

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+from scripts.symbols import SHORT, SYMBOLS
 from scripts.validate.problems import show
 
 GSS_FORM = re.compile(r"^E(06|07|08|09|10)\d{6}$")
-BLANK_NUMBER = "blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)"
+BLANK_NUMBER = "blank: write the number, or " + " or ".join(
+    ", ".join(f"{symbol} ({SHORT[symbol]})" for symbol in SYMBOLS).rsplit(", ", 1)
+)
 WANTED = {
     "number": "a number",
     "integer": "a whole number",

@@ -12,11 +12,11 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
+from scripts.symbols import SYMBOLS
 from scripts.validate import columnar, messages
 from scripts.validate.problems import Problem
 from scripts.validate.structure import LoadedPackage
 
-SYMBOLS = ("[c]", "[x]", "[z]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -1,0 +1,17 @@
+"""Writes the build's chart files (SVG, PNG, CSV, Vega-Lite) and the vendored explore libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from scripts.charts.render import write_vendor
+from scripts.site import context
+
+
+class ChartFilesGenerator(Generator):
+    def generate_output(self, writer) -> None:
+        output = Path(self.output_path)
+        context.of(self.settings).charts.write(output)
+        write_vendor(output)

@@ -1,0 +1,60 @@
+"""Writes /data/, /data/<package>/ with its changelog, the files researchers download, the
+catalogue and feeds, and (after the build) the sitemap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from scripts.catalogue import feeds, metadata, versions
+from scripts.catalogue import files as catalogue
+from scripts.site import context
+
+
+class DataPagesGenerator(Generator):
+    def generate_output(self, writer) -> None:
+        build = context.of(self.settings)
+        output = Path(self.output_path)
+        views = []
+        for package in build.packages.values():
+            zip_download = catalogue.write_files(package, output)
+            view = catalogue.package_view(
+                package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"], build.suppressed_counts
+            )
+            view["zip_download"] = zip_download
+            view["releases"] = versions.publish(package, output)
+            view["jsonld"] = metadata.dataset_jsonld_text(
+                view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"]
+            )
+            views.append(view)
+            writer.write_file(
+                f"data/{package.name}/changelog/index.html",
+                self.get_template("changelog"),
+                self.context,
+                dataset=view,
+                page_name=f"data/{package.name}/changelog/index",
+                url=f"data/{package.name}/changelog/",
+            )
+            writer.write_file(
+                f"data/{package.name}/index.html",
+                self.get_template("dataset"),
+                self.context,
+                dataset=view,
+                page_name=f"data/{package.name}/index",
+                url=f"data/{package.name}/",
+            )
+        writer.write_file(
+            "data/index.html",
+            self.get_template("data_index"),
+            self.context,
+            datasets=views,
+            page_name="data/index",
+            url="data/",
+        )
+        feeds.write_catalogue_and_feed(views, output, self.settings)
+
+
+def write_sitemap(pelican) -> None:
+    if not context.of(pelican.settings).preview:
+        feeds.write_sitemap(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])

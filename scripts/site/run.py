@@ -1,0 +1,55 @@
+"""Run Pelican once, with the project's configuration: the build and the preview both call this."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from scripts.settings import ROOT
+
+CONF = ROOT / "pelican.conf.py"
+
+
+class BuildError(Exception):
+    pass
+
+
+class _Collector(logging.Handler):
+    """Keeps every warning and error Pelican logs, so the build can refuse to publish."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.LogRecord]:
+    """Run Pelican into ``output``; return the warnings it logged, raise BuildError on errors."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        str(CONF),
+        override={
+            "PATH": str(ROOT / "content"),
+            "THEME": str(ROOT / "theme"),
+            "OUTPUT_PATH": str(output),
+            "DELETE_OUTPUT_DIRECTORY": False,
+            **(overrides or {}),
+        },
+    )
+    collector = _Collector()
+    root_logger = logging.getLogger()
+    root_logger.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    except Exception as error:  # Pelican raises plugin and writer errors as they are
+        raise BuildError(f"build failed: {error}") from error
+    finally:
+        root_logger.removeHandler(collector)
+    errors = [r for r in collector.records if r.levelno >= logging.ERROR]
+    if errors:
+        raise BuildError("\n".join(f"build failed: {r.getMessage()}" for r in errors))
+    return [r for r in collector.records if r.levelno == logging.WARNING]
