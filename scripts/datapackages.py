@@ -26,6 +26,12 @@ def record_count(data: bytes) -> int:
     return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
 
 
+def primary_key(schema: dict) -> list[str]:
+    """A schema's primary key as a list of field names, however the descriptor writes it."""
+    key = schema.get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
+
+
 def number(cell: str) -> float | None:
     """A cell as a number, or None for a symbol or blank."""
     try:
@@ -57,8 +63,7 @@ class Resource:
 
     @property
     def primary_key(self) -> list[str]:
-        key = self.descriptor["schema"].get("primaryKey", [])
-        return [key] if isinstance(key, str) else list(key)
+        return primary_key(self.descriptor["schema"])
 
     @cached_property
     def rows(self) -> list[dict]:

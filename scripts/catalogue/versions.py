@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.datapackages import DataPackage, record_count
+from scripts.datapackages import DataPackage, primary_key, record_count
 from scripts.gitinfo import last_changed
 
 VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
@@ -119,8 +119,7 @@ def releases(package: DataPackage) -> list[Release]:
 
 
 def _rows(release: Release, spec: dict) -> tuple[list[str], dict[tuple, dict]]:
-    key = spec["schema"].get("primaryKey", [])
-    key = [key] if isinstance(key, str) else list(key)
+    key = primary_key(spec["schema"])
     reader = csv.DictReader(io.StringIO(release.files[spec["path"]].decode("utf-8-sig"), newline=""))
     rows = list(reader)
     if not key:  # no primary key: a row is its whole content

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from scripts.datapackages import primary_key
 from scripts.symbols import SYMBOLS
 from scripts.validate import messages
 from scripts.validate.problems import Problem
@@ -256,8 +257,7 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
     problems.extend(_scan(columnar, name, cell_tests))
 
     columns = {c.name: c for c in columnar.columns(name)}
-    key = schema.get("primaryKey", [])
-    key = [key] if isinstance(key, str) else list(key)
+    key = primary_key(schema)
     if key:
         typed = [columns[k].typed for k in key]
         raw = ", ".join(columns[k].raw for k in key)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.datapackages import primary_key
 from scripts.validate import columnar, messages
 from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
@@ -305,8 +306,7 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
     elif kind == "unique-error":
         message = messages.unique(cell, previous_line)
     elif kind == "primary-key":
-        key = schema.get("primaryKey", [])
-        key = [key] if isinstance(key, str) else key
+        key = primary_key(schema)
         field_name = ",".join(key)
         if 'all "None"' in (error.note or ""):
             message = messages.empty_key(key)
