@@ -26,6 +26,12 @@ def record_count(data: bytes) -> int:
     return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
 
 
+def authority_names(gss_codes: Path) -> dict[str, str]:
+    """GSS code -> authority name, from the GSS reference file."""
+    with open(gss_codes, newline="", encoding="utf-8-sig") as file:
+        return {row["code"]: row["name"] for row in csv.DictReader(file)}
+
+
 def primary_key(schema: dict) -> list[str]:
     """A schema's primary key as a list of field names, however the descriptor writes it."""
     key = schema.get("primaryKey", [])

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scripts.charts import definitions as charts
 from scripts.charts import render as chart_output
 from scripts.charts.render import ChartSet, accessible_svg
-from scripts.datapackages import load_packages
-from scripts.formats import file_size
+from scripts.datapackages import load_packages, number
+from scripts.formats import file_size, gbp_millions
 from scripts.references import ReferenceProblem
 from scripts.safe_markdown import render as render_markdown
 from scripts.site import RESOLVERS
@@ -199,9 +201,53 @@ def test_spend_chart_stays_readable_at_150_authorities_by_10_years(fixtures):
     assert "1 figure is not published" in rendered.drawn.alt
 
 
-def test_spend_chart_with_one_row_states_the_figure(shipped):
+def test_the_shipped_spend_chart_headline_is_the_words_for_its_rows(shipped):
+    rows = shipped.packages["spend"].resources["spend"].rows
+    known = [r for r in rows if number(r["amount_gbp"]) is not None]
+    authorities = sorted({r["authority_name"] for r in rows})
+    title, alt = charts.spend_words(known, authorities, sorted({r["financial_year"] for r in rows}))
     drawn = shipped.render("spend-by-authority-and-year").drawn
-    assert drawn.title == "Norfolk spent £3.8m on mental health day services in 2022-23"
+    assert drawn.title == title and drawn.alt.startswith(alt)
+
+
+spend_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "authority_name": st.sampled_from(["Norfolk", "Liverpool", "Suffolk", "Leeds"]),
+            "financial_year": st.sampled_from(["2021-22", "2022-23", "2023-24"]),
+            "amount_gbp": st.integers(1, 50).map(lambda n: str(n * 100_000)),
+        }
+    ),
+    min_size=1,
+    max_size=8,
+    unique_by=lambda r: (r["authority_name"], r["financial_year"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(spend_rows)
+def test_spend_headline_compares_one_year_and_names_every_leader(rows):
+    authorities = sorted({r["authority_name"] for r in rows})
+    years = sorted({r["financial_year"] for r in rows})
+    title, alt = charts.spend_words(rows, authorities, years)
+    by_year = {}
+    for row in rows:
+        by_year.setdefault(row["financial_year"], []).append(row)
+    # the year compared: the one with most figures, the latest of those
+    year = max(by_year, key=lambda y: (len(by_year[y]), y))
+    assert title.count(" in 20") == 1 and f" in {year}" in title
+    compared = by_year[year]
+    top = max(float(r["amount_gbp"]) for r in compared)
+    leaders = {r["authority_name"] for r in compared if float(r["amount_gbp"]) == top}
+    assert all(name in title for name in leaders)
+    assert not [r for r in rows if r["authority_name"] in title and r["authority_name"] not in leaders]
+    assert gbp_millions(top) in title
+    if len(compared) == 1:
+        assert "the most" not in title
+    elif len(leaders) > 1:
+        assert title.endswith(" each")
+    for other_year in set(by_year) - {year}:
+        assert other_year not in title and other_year not in alt.split(f"In {year}:")[1]
 
 
 def _luminance(hex_colour: str) -> float:

@@ -1,7 +1,9 @@
 """Machine-readable catalogue metadata: schema.org Dataset JSON-LD per dataset page and a DCAT catalogue.
 
-Coverage is read from the data, never typed: time from ``financial_year`` (April to March),
-``month`` and, failing those, the sources' ``date_published``; places from ``authority_name``.
+Coverage is read from the data, never typed: time from every date, month, year and
+``financial_year`` field (April to March) of the data files, failing those the sources'
+``date_published``; places from every ``authority_code`` (service areas included), named from the
+GSS reference file.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import calendar
 import json
 import re
 
-from scripts.datapackages import DataPackage
+from scripts.datapackages import DataPackage, authority_names
+from scripts.settings import default
 from scripts.symbols import is_missing
 
 MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip"}
@@ -51,7 +54,7 @@ def temporal_coverage(package: DataPackage) -> str | None:
             if (s := _span(cell, f))
         ]
 
-    found = spans(package.data_resources, ("financial_year", "month"))
+    found = spans(package.data_resources, time_fields(package))
     if not found and "sources" in package.resources:
         found = spans([package.resources["sources"]], ("date_published",))
     if not found:
@@ -60,13 +63,32 @@ def temporal_coverage(package: DataPackage) -> str | None:
     return start if start == end else f"{start}/{end}"
 
 
-def spatial_coverage(package: DataPackage) -> list[str]:
-    """The authorities the package's rows name, in order of first appearance."""
-    names = {}
+# Dates about our own work, not about what the data describes.
+NOT_COVERAGE = {"last_checked", "date_accessed"}
+TIME_TYPES = {"date", "yearmonth", "year"}
+
+
+def time_fields(package: DataPackage) -> tuple[str, ...]:
+    """Every field of the data files that says when: by type, or by name for text-typed years."""
+    names = {
+        spec["name"]
+        for resource in package.data_resources
+        for spec in resource.fields
+        if spec["name"] not in NOT_COVERAGE
+        and (spec.get("type") in TIME_TYPES or spec["name"] in ("financial_year", "month"))
+    }
+    return tuple(sorted(names))
+
+
+def spatial_coverage(package: DataPackage, names: dict[str, str] | None = None) -> list[str]:
+    """The authorities the package's rows are about, in order of first appearance: every
+    ``authority_code`` in any file, named from ``names`` (the GSS reference), else the code."""
+    names = authority_names(default("gss_codes")) if names is None else names
+    codes: dict[str, None] = {}
     for resource in package.data_resources:
-        if any(spec["name"] == "authority_name" for spec in resource.fields):
-            names.update(dict.fromkeys(resource.column("authority_name")))
-    return [n for n in names if not is_missing(n)]
+        if any(spec["name"] == "authority_code" for spec in resource.fields):
+            codes.update(dict.fromkeys(resource.column("authority_code")))
+    return [names.get(code, code) for code in codes if not is_missing(code)]
 
 
 def absolute(site_url: str, path: str) -> str:

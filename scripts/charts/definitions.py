@@ -232,6 +232,33 @@ def norfolk_people_by_locality(packages) -> Drawn:
     )
 
 
+def spend_words(known: list[dict], authorities: list[str], years: list[str]) -> tuple[str, str]:
+    """The spend chart's headline and alt text: comparisons only within one year (the latest
+    with the most published figures), ties and single figures said as they are."""
+    grid = (
+        f"Bar chart in a grid of {len(authorities)} authorit{'y' if len(authorities) == 1 else 'ies'} "
+        f"by {len(years)} financial year{'s' if len(years) != 1 else ''}."
+    )
+    if not known:
+        return "Council spend on mental health day services", grid + " No figure is published."
+    by_year: dict[str, list[dict]] = {}
+    for row in known:
+        by_year.setdefault(row["financial_year"], []).append(row)
+    year = max(by_year, key=lambda y: (len(by_year[y]), y))
+    shown = sorted(by_year[year], key=lambda r: (-number(r["amount_gbp"]), r["authority_name"]))
+    top = number(shown[0]["amount_gbp"])
+    leaders = [r["authority_name"] for r in shown if number(r["amount_gbp"]) == top]
+    amount = gbp_millions(top)
+    if len(shown) == 1:
+        title = f"{leaders[0]} spent {amount} on mental health day services in {year}"
+    elif len(leaders) == 1:
+        title = f"{leaders[0]} spent the most on mental health day services in {year}: {amount}"
+    else:
+        title = f"{listing(leaders)} spent the most on mental health day services in {year}: {amount} each"
+    in_year = "; ".join(f"{r['authority_name']} {gbp_millions(number(r['amount_gbp']))}" for r in shown)
+    return title, f"{grid} In {year}: {in_year}."
+
+
 @chart(
     "spend-by-authority-and-year",
     ("spend",),
@@ -273,24 +300,7 @@ def spend_by_authority_and_year(packages) -> Drawn:
     faceted = layered.facet(
         column=alt.Column("financial_year:N", title="Financial year", sort=years), spacing=12
     ).resolve_scale(x="shared")
-    if known:
-        largest = max(known, key=lambda r: number(r["amount_gbp"]))
-        amount = gbp_millions(number(largest["amount_gbp"]))
-        if len(authorities) == 1 and len(years) == 1:
-            title = f"{largest['authority_name']} spent {amount} on mental health day services in {largest['financial_year']}"
-        else:
-            title = (
-                f"{largest['authority_name']} spent the most on mental health day services: "
-                f"{amount} in {largest['financial_year']}"
-            )
-        alt_text = (
-            f"Bar chart in a grid of {len(authorities)} authorit{'y' if len(authorities) == 1 else 'ies'} "
-            f"by {len(years)} financial year{'s' if len(years) != 1 else ''}. The largest spend shown is "
-            f"{largest['authority_name']}'s {amount} in {largest['financial_year']}."
-        )
-    else:
-        title = "Council spend on mental health day services"
-        alt_text = "Bar chart of council spend by financial year: no figure is published."
+    title, alt_text = spend_words(known, authorities, years)
     missing = len(rows) - len(known)
     if missing:
         alt_text += f" {missing} figure{'s are' if missing != 1 else ' is'} not published and shown as blank."
@@ -319,20 +329,17 @@ def spend_by_authority_and_year(packages) -> Drawn:
     )
 
 
-@chart(
-    "providers-by-support-type",
-    ("providers",),
-    "service_taxonomy",
-    "How many providers offer each type of support, by the area they serve",
-)
-def providers_by_support_type(packages) -> Drawn:
+def providers_by_support_type(packages, authority: str | None = None) -> Drawn:
+    """Providers offering each type of support, by area served; only areas of ``authority``
+    (a GSS code) when given, so a page about one council shows that council's providers."""
     package = packages["providers"]
     res = package.resources
     organisation_of = {s["id"]: s["organization_id"] for s in res["service"].rows}
     terms = {t["id"]: t for t in res["taxonomy_term"].rows if t["taxonomy"] == "support-type"}
     areas: dict[str, set[str]] = {}
     for row in res["service_area"].rows:
-        areas.setdefault(row["service_id"], set()).add(row["name"])
+        if authority is None or row["authority_code"] == authority:
+            areas.setdefault(row["service_id"], set()).add(row["name"])
     offered: dict[tuple[str, str], set[str]] = {}
     providers_in: dict[str, set[str]] = {}
     for service_id, organisation in organisation_of.items():
@@ -401,6 +408,20 @@ def providers_by_support_type(packages) -> Drawn:
             "providers_in_area": "Providers in the area",
         },
     )
+
+
+chart(
+    "providers-by-support-type",
+    ("providers",),
+    "service_taxonomy",
+    "How many providers offer each type of support, by the area they serve",
+)(providers_by_support_type)
+chart(
+    "liverpool-providers-by-support-type",
+    ("providers",),
+    "service_taxonomy",
+    "How many of Liverpool's providers offer each type of support",
+)(lambda packages: providers_by_support_type(packages, "E08000012"))
 
 
 @chart(

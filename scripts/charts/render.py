@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import altair as alt
 import vl_convert
 
 from scripts.charts import definitions as charts
@@ -77,7 +78,9 @@ class RenderedChart:
 
     @cached_property
     def spec(self) -> dict:
-        return self.drawn.chart.to_dict()
+        # Valid data of any length charts: Altair's 5,000-row guard is for notebooks, not for a build.
+        with alt.data_transformers.disable_max_rows():
+            return self.drawn.chart.to_dict()
 
     @cached_property
     def vega_lite_json(self) -> str:

@@ -9,12 +9,12 @@ written to /directory/entries.json for the script's instant filters.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
 from pelican.generators import Generator
 
+from scripts.datapackages import authority_names
 from scripts.directory import model, openreferral
 from scripts.settings import value
 from scripts.site import context
@@ -28,11 +28,6 @@ def today(settings) -> date:
     return date.fromisoformat(day) if day else date.today()
 
 
-def authority_names(settings) -> dict[str, str]:
-    with open(value("gss_codes", settings), newline="", encoding="utf-8-sig") as file:
-        return {row["code"]: row["name"] for row in csv.DictReader(file)}
-
-
 def change_link(settings, provider: model.Provider) -> str:
     return issue_form_url(settings, "directory-change", f"Directory change: {provider.name} ({provider.id})")
 
@@ -43,7 +38,7 @@ class DirectoryGenerator(Generator):
         if "providers" not in build.packages:
             return
         day = today(self.settings)
-        directory = model.load(build.packages["providers"], authority_names(self.settings), day)
+        directory = model.load(build.packages["providers"], authority_names(value("gss_codes", self.settings)), day)
         prose = Path(value("directory_path", self.settings) or Path(self.settings["PATH"]) / "directory")
         model.attach_prose(directory, prose, build, self.settings.get("MARKDOWN", {}))
         model.warn_stale(directory, day)
