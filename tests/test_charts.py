@@ -24,7 +24,12 @@ from scripts.site.context import BuildContext
 from tests.chart_fixtures import AUTHORITIES, YEARS, fixture_data
 from tests.conftest import DATA, ROOT
 
-SHIPPED_WITH_DATA = ["norfolk-people-by-locality", "providers-by-support-type", "spend-by-authority-and-year"]
+SHIPPED_WITH_DATA = [
+    "liverpool-providers-by-support-type",
+    "norfolk-people-by-locality",
+    "providers-by-support-type",
+    "spend-by-authority-and-year",
+]
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +308,7 @@ def test_a_chart_reference_becomes_the_trusted_block(shipped):
 
 REPORTS = {
     "norfolk-2023-market-position": ["spend-by-authority-and-year", "norfolk-people-by-locality"],
-    "liverpool-2019-survey": ["providers-by-support-type"],
+    "liverpool-2019-survey": ["liverpool-providers-by-support-type"],
 }
 
 

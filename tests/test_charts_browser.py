@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 PLACED = {
     "norfolk-people-by-locality": "/reports/norfolk-2023-market-position/",
     "spend-by-authority-and-year": "/reports/norfolk-2023-market-position/",
-    "providers-by-support-type": "/reports/liverpool-2019-survey/",
+    "liverpool-providers-by-support-type": "/reports/liverpool-2019-survey/",
 }
 
 

@@ -9,6 +9,8 @@ from pelican.generators import Generator
 
 from scripts.catalogue import feeds, metadata, versions
 from scripts.catalogue import files as catalogue
+from scripts.datapackages import authority_names
+from scripts.settings import value
 from scripts.site import context
 
 
@@ -17,12 +19,14 @@ class DataPagesGenerator(Generator):
         build = context.of(self.settings)
         output = Path(self.output_path)
         views = []
+        names = authority_names(value("gss_codes", self.settings))
         for package in build.packages.values():
             zip_download = catalogue.write_files(package, output)
             view = catalogue.package_view(
                 package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"], build.suppressed_counts
             )
             view["zip_download"] = zip_download
+            view["places"] = metadata.spatial_coverage(package, names)
             view["releases"] = versions.publish(package, output)
             view["jsonld"] = metadata.dataset_jsonld_text(
                 view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"]
