@@ -15,6 +15,7 @@ from scripts import summary
 from scripts.settings import default
 from scripts.validate.command import validate
 from tests.conftest import FIXTURES, ROOT, python, run
+from tests.overlay import materialise
 
 WORKFLOW_PATH = ROOT / ".github" / "workflows" / "build.yml"
 WORKFLOW = yaml.safe_load(WORKFLOW_PATH.read_text(encoding="utf-8"))
@@ -195,10 +196,11 @@ def test_make_ci_and_the_workflow_run_the_lint_gate_before_the_tests():
     assert names.index("Lint") < names.index("Test")
 
 
-def test_the_validate_step_annotates_an_invalid_fixture_for_github():
+def test_the_validate_step_annotates_an_invalid_fixture_for_github(tmp_path):
     command = step_named("build", "Validate the data")["run"].split()[1:]
     report_at = command.index("--json") + 1
-    result = python(*command[:report_at], "/dev/null", "tests/fixtures/invalid/below-minimum")
+    materialise("invalid/below-minimum", tmp_path, keep_path=True)
+    result = python(*command[:report_at], "/dev/null", "tests/fixtures/invalid/below-minimum", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "::error file=tests/fixtures/invalid/below-minimum/spend.csv,line=3,title=constraint-error in amount_gbp::"
@@ -211,7 +213,11 @@ def test_the_validate_step_annotates_an_invalid_fixture_for_github():
 REPORT = FIXTURES / "summary" / "validation-report.json"
 
 
-def test_the_summary_fixture_is_what_the_validator_reports():
+def test_the_summary_fixture_is_what_the_validator_reports(tmp_path, monkeypatch):
+    # The report names the fixtures by their paths in the repository: lay them out so, and read from there.
+    for name in ("invalid/several-errors", "valid/minimal"):
+        materialise(name, tmp_path, keep_path=True)
+    monkeypatch.chdir(tmp_path)
     folders = [Path("tests/fixtures/invalid/several-errors"), Path("tests/fixtures/valid/minimal")]
     settings = {name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes")}
     fresh = json.loads(json.dumps(validate(folders, settings).as_dict(), default=str))
