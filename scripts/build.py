@@ -17,6 +17,7 @@ from pathlib import Path
 from scripts.search import SearchIndexError, index_site
 from scripts.settings import ROOT, default
 from scripts.validate.command import CLI_SETTINGS, package_folders, validate
+from scripts.validate.content import check_dates
 
 CONF = ROOT / "pelican.conf.py"
 
@@ -36,12 +37,13 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def validate_data(data_dir: Path, settings: dict | None = None) -> None:
+def validate_data(data_dir: Path, settings: dict | None = None, content_dir: Path | None = None) -> None:
     result = validate(
         package_folders([], data_dir), {**{name: default(name) for name in CLI_SETTINGS}, **(settings or {})}
     )
-    if not result.valid:
-        raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
+    dates = check_dates(content_dir) if content_dir is not None else []
+    if not result.valid or dates:
+        raise BuildError("\n".join([p.text() for p in result.problems + dates] + [result.summary()]))
 
 
 def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.LogRecord]:
@@ -79,7 +81,8 @@ def build(
 ) -> list[logging.LogRecord]:
     """Validate, build into a temporary folder, then replace ``output`` in one rename."""
     output = output.resolve()
-    validate_data(data_dir or default("data_dir"), validation)
+    content = Path((overrides or {}).get("PATH", ROOT / "content"))
+    validate_data(data_dir or default("data_dir"), validation, content)
     if data_dir is not None:
         overrides = {"DATA_DIR": str(data_dir), **(overrides or {})}
     output.parent.mkdir(parents=True, exist_ok=True)

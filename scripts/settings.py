@@ -43,6 +43,26 @@ SETTINGS = {
             "CSV files of this many bytes or more are checked by the columnar (DuckDB) engine instead of frictionless.",
         ),
         Setting("data_dir", ROOT / "data", "Folder holding one folder per data package."),
+        Setting(
+            "max_cell_chars",
+            10_000,
+            "The longest a CSV cell may be, in characters; a longer one is an error naming its file, line and field.",
+        ),
+        Setting(
+            "max_description_chars",
+            5_000,
+            "The longest a title or description in a datapackage.json may be, in characters.",
+        ),
+        Setting(
+            "max_descriptor_bytes",
+            100_000,
+            "The largest a datapackage.json may be, in bytes (the page-weight budget of one page).",
+        ),
+        Setting(
+            "max_json_depth",
+            32,
+            "How deeply a datapackage.json may nest objects and lists; deeper is an error, not a crash.",
+        ),
     )
 }
 

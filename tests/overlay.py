@@ -3,7 +3,10 @@
 ``tests/fixtures/valid/minimal`` is the one complete base package. Every other folder under
 ``tests/fixtures/invalid/`` and ``tests/fixtures/valid/`` holds just the file(s) that differ
 from it, plus, where a fixture deletes a file of the base, a ``removed.txt`` naming those
-files one a line. ``materialise`` lays a fixture over a copy of the base in a folder of the
+files one a line. A fault in the descriptor is a ``datapackage.patch.json`` rather than a copy of
+the whole descriptor: a list of ``{"path": [...], "value": ...}`` (set, or append at the list's
+length) and ``{"path": [...], "delete": true}``, applied to the base descriptor, which is then
+written with two-space indents. ``materialise`` lays a fixture over a copy of the base in a folder of the
 caller's choosing (a test's ``tmp_path``), so the validator and the build always see a whole
 package, and a folder holds about 30 meaningful lines instead of 400 copied ones.
 
@@ -16,12 +19,14 @@ a root and run from it: ``materialise("invalid/below-minimum", root, keep_path=T
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASE = FIXTURES / "valid" / "minimal"
 REMOVED = "removed.txt"
+PATCH = "datapackage.patch.json"
 
 
 def fixture_names(kind: str) -> list[str]:
@@ -32,7 +37,22 @@ def fixture_names(kind: str) -> list[str]:
 def overlay_files(name: str) -> list[Path]:
     """The files a fixture changes or adds (``removed.txt`` excluded)."""
     folder = FIXTURES / name
-    return sorted(p for p in folder.iterdir() if p.name != REMOVED)
+    return sorted(p for p in folder.iterdir() if p.name not in (REMOVED, PATCH))
+
+
+def patch(descriptor: dict, operations: list[dict]) -> dict:
+    for operation in operations:
+        *parents, last = operation["path"]
+        holder = descriptor
+        for key in parents:
+            holder = holder[key]
+        if operation.get("delete"):
+            del holder[last]
+        elif isinstance(holder, list) and last == len(holder):
+            holder.append(operation["value"])
+        else:
+            holder[last] = operation["value"]
+    return descriptor
 
 
 def materialise(name: str, root: Path, keep_path: bool = False) -> Path:
@@ -47,6 +67,11 @@ def materialise(name: str, root: Path, keep_path: bool = False) -> Path:
     if source != BASE:
         for path in overlay_files(name):
             shutil.copy2(path, target / path.name, follow_symlinks=False)
+        if (source / PATCH).exists():
+            descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+            operations = json.loads((source / PATCH).read_text(encoding="utf-8"))
+            text = json.dumps(patch(descriptor, operations), indent=2, ensure_ascii=False)
+            (target / "datapackage.json").write_text(text + "\n", encoding="utf-8")
         removed = source / REMOVED
         if removed.exists():
             for line in removed.read_text(encoding="utf-8").split():

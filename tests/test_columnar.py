@@ -16,8 +16,14 @@ from tests.overlay import fixture_names, materialise
 
 DEFAULTS = {name: SETTINGS[name].default for name in CLI_SETTINGS}
 CORPUS = fixture_names("invalid") + fixture_names("valid")
-# Files the columnar engine must hand back to frictionless: their records span lines.
-DECLINED = {("wrong-type-after-multiline-cell", "service"), ("wrong-type-after-multiline-cell", "answer_count")}
+# Files the columnar engine must hand back to frictionless: their records span lines, or they hold links.
+DECLINED = {
+    ("wrong-type-after-multiline-cell", "service"),
+    ("wrong-type-after-multiline-cell", "answer_count"),
+    ("unclosed-quote", "organization"),
+    ("unclosed-quote", "service"),  # its foreign key reads organization.csv
+    ("link-not-a-web-address", "sources"),
+}
 
 
 def both(folder: Path, **settings):

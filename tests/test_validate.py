@@ -17,6 +17,15 @@ INVALID = "tests/fixtures/invalid"
 
 # fixture folder -> what the validator reports, flattened to (file, line, field, code, message)
 EXPECTED = {
+    "absolute-path": [
+        (
+            "datapackage.json",
+            43,
+            None,
+            "descriptor-error",
+            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+        ),
+    ],
     "bad-enum": [
         ("organization.csv", 3, "status", "constraint-error", "'open' is not one of: active, renamed, closed"),
     ],
@@ -44,6 +53,15 @@ EXPECTED = {
     "broken-foreign-key": [
         ("service.csv", 3, "organization_id", "foreign-key", "'gamma' is not an id in organization.csv"),
     ],
+    "carriage-return-in-line": [
+        (
+            "spend.csv",
+            3,
+            "amount_gbp",
+            "control-character",
+            "a carriage return inside a line at column 32: remove it (it is invisible in most editors)",
+        ),
+    ],
     "columns-out-of-order": [
         (
             "service.csv",
@@ -51,6 +69,15 @@ EXPECTED = {
             "organization_id",
             "column-order",
             "column 1 is 'organization_id' but the schema puts 'id' there: the header must be id,organization_id,name,source_id",
+        ),
+    ],
+    "control-character": [
+        (
+            "spend.csv",
+            3,
+            "authority_name",
+            "control-character",
+            "the control character U+0000 at column 16: remove it (it is invisible in most editors)",
         ),
     ],
     "duplicate-primary-key": [
@@ -83,6 +110,15 @@ EXPECTED = {
             "'2023-25' is not a financial year: after 2023 comes 2024 (2023-24)",
         ),
     ],
+    "foreign-key-to-another-package": [
+        (
+            "datapackage.json",
+            227,
+            None,
+            "descriptor-error",
+            "resource 'service': a foreign key may refer only to this package (nothing is fetched)",
+        ),
+    ],
     "formula-injection": [
         (
             "organization.csv",
@@ -90,6 +126,27 @@ EXPECTED = {
             "name",
             "formula-injection",
             "'=HYPERLINK(\"http://example.com\")' starts with '=', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit",
+        ),
+    ],
+    "impossible-month": [
+        ("locality_share.csv", 4, "month", "date-error", "'2023-13' is not a month in the form YYYY-MM"),
+    ],
+    "licence-not-a-web-address": [
+        (
+            "datapackage.json",
+            7,
+            None,
+            "descriptor-error",
+            "licenses[0].path: 'javascript:alert(document.cookie)' has 'javascript:': a link must start with https://, http:// or mailto:",
+        ),
+    ],
+    "link-not-a-web-address": [
+        (
+            "sources.csv",
+            2,
+            "url",
+            "link-error",
+            "'javascript:alert(1)' has 'javascript:': a link must start with https://, http:// or mailto:",
         ),
     ],
     "malformed-json-descriptor": [
@@ -110,6 +167,15 @@ EXPECTED = {
     "missing-required-value": [
         ("organization.csv", 3, "name", "constraint-error", "a value is required"),
     ],
+    "nested-json": [
+        (
+            "datapackage.json",
+            None,
+            None,
+            "too-deep",
+            "nests objects and lists more than 32 deep (setting max_json_depth)",
+        ),
+    ],
     "non-utf-8-file": [
         (
             "organization.csv",
@@ -117,6 +183,70 @@ EXPECTED = {
             None,
             "encoding-error",
             "not UTF-8: byte 0xe9 at column 9 cannot be decoded; save the file as UTF-8",
+        ),
+    ],
+    "package-name-is-a-path": [
+        (
+            "datapackage.json",
+            2,
+            None,
+            "descriptor-error",
+            "package name '../../data/spend' must be lower-case letters, digits and hyphens, starting with a letter or digit (it becomes a folder and a web address)",
+        ),
+    ],
+    "path-as-a-list": [
+        (
+            "datapackage.json",
+            43,
+            None,
+            "descriptor-error",
+            "resource 'spend': path must be one file name as text, not a list",
+        ),
+    ],
+    "path-outside-package": [
+        (
+            "datapackage.json",
+            43,
+            None,
+            "descriptor-error",
+            "resource 'spend': path '../spend.csv' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+        ),
+    ],
+    "remote-dialect": [
+        (
+            "datapackage.json",
+            108,
+            None,
+            "descriptor-error",
+            "resource 'spend': dialect must be written out in the descriptor as an object, not text (nothing is fetched or read from elsewhere)",
+        ),
+    ],
+    "remote-profile": [
+        (
+            "datapackage.json",
+            381,
+            None,
+            "descriptor-error",
+            "profile 'https://example.com/profile.json' is not allowed: use one of data-package, data-resource, tabular-data-package, tabular-data-resource (nothing is fetched from the network)",
+        ),
+    ],
+    "remote-schema": [
+        ("datapackage.json", 46, None, "descriptor-error", "resource 'spend' needs schema.fields"),
+        (
+            "datapackage.json",
+            46,
+            None,
+            "descriptor-error",
+            "resource 'spend': schema must be written out in the descriptor as an object, not text (nothing is fetched or read from elsewhere)",
+        ),
+    ],
+    "resource-name-not-a-slug": [
+        (
+            "datapackage.json",
+            42,
+            None,
+            "descriptor-error",
+            "resource name 'Spend Data' must be lower-case letters, digits, hyphens and underscores, starting with a letter or digit (it becomes a folder and a web address)",
         ),
     ],
     "resource-without-source": [
@@ -154,6 +284,29 @@ EXPECTED = {
             "shares-sum",
             "shares for authority_code=E10000020, month=2023-01 add up to 99, not 100 (±0.5); rows on lines 2, 3",
         ),
+    ],
+    "shares-over-100-with-suppressed": [
+        (
+            "locality_share.csv",
+            2,
+            "share_percent",
+            "shares-sum",
+            "the published shares for authority_code=E10000020, month=2023-01 already add up to 110, over 100 (±0.5), before the ones shown as [c], [x] or [z]; rows on lines 2, 3, 4",
+        ),
+    ],
+    "unclosed-quote": [
+        (
+            "organization.csv",
+            2,
+            "name",
+            "multiline-cell",
+            'a quoted cell runs over 3 lines, from line 2, but this field does not allow text over several lines: close the quote on that line (or, for text that is meant to span lines, mark the field "multiline": true in datapackage.json)',
+        ),
+        ("organization.csv", 2, "source_id", "constraint-error", "a value is required"),
+        ("organization.csv", 2, "source_id", "missing-cell", "this row has fewer cells than the header has columns"),
+        ("organization.csv", 2, "status", "constraint-error", "a value is required"),
+        ("organization.csv", 2, "status", "missing-cell", "this row has fewer cells than the header has columns"),
+        ("service.csv", 3, "organization_id", "foreign-key", "'beta' is not an id in organization.csv"),
     ],
     "unknown-field-type": [
         (
