@@ -148,12 +148,12 @@ class Shapes:
                 continue
             value = holder[key]
             if not isinstance(value, str):
-                self.add(where + (key,), f"{key} must be text, not {type(value).__name__}", holder.get("name"))
+                self.add(where + (key,), f"{key} must be text, not {_kind(value)}", key)
             elif limit is not None and len(value) > limit:
                 self.add(
                     where + (key,),
                     f"{key} is {len(value):,} characters: the most allowed is {limit:,} (setting max_description_chars)",
-                    holder.get("name") if isinstance(holder.get("name"), str) else None,
+                    key,
                 )
 
     def resource(self, where: tuple, resource: dict) -> None:
