@@ -32,7 +32,9 @@ def test_home_page_is_built_in_british_english(site):
 
 
 def test_no_staging_folders_are_left_behind(site):
-    assert sorted(p.name for p in site.parent.iterdir()) == ["output"]
+    published = site.readlink().name
+    assert sorted(p.name for p in site.parent.iterdir()) == sorted([".output.lock", published, "output"])
+    assert site.is_symlink() and published.startswith(".output-v")
 
 
 def _previous_site(tmp_path):

@@ -467,7 +467,7 @@ def test_json_report_lists_packages_resources_rows_and_problems(tmp_path, capsys
         {"name": "spend", "path": "data/spend/spend.csv", "rows": 1, "valid": True},
         {"name": "sources", "path": "data/spend/sources.csv", "rows": 1, "valid": True},
     ]
-    assert by_name["minimal"]["valid"] is False
+    assert by_name["several-errors"]["valid"] is False
     assert [p["code"] for p in report["problems"]] == [
         "unsuppressed-count",
         "formula-injection",

@@ -112,7 +112,12 @@ def test_pages_artifact_is_the_last_thing_built_and_never_on_pull_requests():
 
 def test_pull_requests_get_a_preview_artifact_and_a_summary_but_no_deploy():
     preview = next(s for s in steps("build") if s.get("uses", "").startswith("actions/upload-artifact"))
-    assert preview["if"] == "github.event_name == 'pull_request'" and preview["with"]["path"] == "output"
+    assert preview["if"] == "github.event_name == 'pull_request'"
+    # output is a link to the published version (scripts/build.py): both uploads take the resolved folder.
+    resolve = step_named("build", "Resolve the built site")
+    assert resolve["id"] == "site" and "readlink -f output" in resolve["run"]
+    upload = next(s for s in steps("build") if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert preview["with"]["path"] == upload["with"]["path"] == "${{ steps.site.outputs.path }}"
     base = step_named("build", "Build the base commit, to compare pages")
     assert "git worktree add" in base["run"] and "pull_request.base.sha" in base["env"]["BASE_SHA"]
     summarise = step_named("build", "Summarise data and changed pages")
