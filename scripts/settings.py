@@ -59,6 +59,27 @@ SETTINGS = {
             "The largest a datapackage.json may be, in bytes (the page-weight budget of one page).",
         ),
         Setting(
+            "refresh_max_bytes",
+            50_000_000,
+            "The largest upstream file the refresh downloads, in bytes; a larger one is refused.",
+        ),
+        Setting(
+            "refresh_deadline_seconds",
+            300,
+            "The longest the refresh spends downloading one upstream file, in seconds, however slowly it arrives.",
+        ),
+        Setting(
+            "refresh_max_row_drop",
+            0.5,
+            "The largest share of a file's rows (0 to 1) an upstream file may drop; one that drops more is refused.",
+        ),
+        Setting(
+            "refresh_allow_hosts",
+            (),
+            "For the tests' local server only: addresses (such as 127.0.0.1) the refresh may fetch from although "
+            "they are not public. Empty everywhere else; the workflow never sets it.",
+        ),
+        Setting(
             "max_json_depth",
             32,
             "How deeply a datapackage.json may nest objects and lists; deeper is an error, not a crash.",

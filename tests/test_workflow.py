@@ -323,3 +323,9 @@ def test_pull_request_template_and_contributing_guide_exist():
     for heading in ("add a dataset row", "add a provider", "add a report"):
         assert f"## Worked example: {heading}" in guide
     assert "{figure " in guide
+
+
+def test_the_refresh_in_the_workflow_fetches_from_public_hosts_only():
+    # --allow-host (refresh_allow_hosts) exists for the tests' local server; the workflow never uses it.
+    assert "allow-host" not in WORKFLOW_PATH.read_text(encoding="utf-8")
+    assert default("refresh_allow_hosts") == ()
