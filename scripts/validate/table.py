@@ -103,13 +103,17 @@ def _control_error(text: str, offset: int) -> TableError:
     char = text[offset]
     line = text.count("\n", 0, offset) + 1
     start = text.rfind("\n", 0, offset) + 1
-    header = next(csv.reader([text[: text.find("\n")] if "\n" in text else text]), [])
     field = None
     if line > 1:
-        prefix = text[start:offset]
-        column = next(csv.reader([prefix.replace("\r", " ")]), [""]) if prefix else [""]
+        try:
+            first = text[: text.find("\n")] if "\n" in text else text
+            header = next(csv.reader([CONTROL.sub(" ", first)]), [])
+            prefix = CONTROL.sub(" ", text[start:offset])
+            column = next(csv.reader([prefix]), [""]) if prefix else [""]
+        except csv.Error:
+            header, column = [], []
         index = len(column) - 1
-        field = header[index] if index < len(header) else None
+        field = header[index] if 0 <= index < len(header) else None
     name = "a carriage return inside a line" if char == "\r" else f"the control character U+{ord(char):04X}"
     return TableError(
         f"{name} at column {offset - start + 1}: remove it (it is invisible in most editors)",
