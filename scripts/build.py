@@ -1,58 +1,162 @@
 """Build the site: ``python -m scripts.build [--output output]``.
 
-Validates the data, runs Pelican into a temporary folder beside the output, and only when
-every step has passed swaps it in for the old output. A failed build leaves the previous
-site exactly as it was.
+Validates the data, runs Pelican into a new folder beside the output (``.output-<time>-<pid>``),
+and only when every step has passed renames it to a version (``.output-v<time>``) and points
+``output`` at it. ``output`` is a
+symbolic link, replaced in one ``rename``: at every instant it is the old complete site or the
+new one, whatever kills the build. A lock beside it keeps two builds from swapping at once, and
+each swap removes the versions no longer published and the leftovers of killed builds.
+
+For the fault-injection tests, ``BUILD_FAULT=<point>`` in the environment ends the process at
+that named point (``os._exit``), as a kill would; unset, as in every real build, it does
+nothing. The points are listed in ``FAULT_POINTS``.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
+import errno
+import fcntl
 import logging
+import os
 import shutil
 import sys
-import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from scripts.search import SearchIndexError, index_site
 from scripts.settings import ROOT, default, site_overrides, validation_settings
 from scripts.site.run import BuildError, run_pelican
 from scripts.validate.command import package_folders, validate
+from scripts.validate.content import check_dates
+
+FAULT = "BUILD_FAULT"
+FAULT_POINTS = ("validated", "built", "indexed", "linked", "swapped", "cleaned")
 
 
-def validate_data(data_dir: Path, settings: dict | None = None) -> None:
+def validate_data(data_dir: Path, settings: dict | None = None, content_dir: Path | None = None) -> None:
     result = validate(package_folders([], data_dir), validation_settings(settings))
-    if not result.valid:
-        raise BuildError("\n".join([p.text() for p in result.problems] + [result.summary()]))
+    dates = check_dates(content_dir) if content_dir is not None else []
+    if not result.valid or dates:
+        raise BuildError("\n".join([p.text() for p in result.problems + dates] + [result.summary()]))
+
+
+def fault(point: str) -> None:
+    """End the process here if the fault-injection tests asked for it (see the module docstring)."""
+    if os.environ.get(FAULT) == point:
+        os._exit(70)
 
 
 def build(
     output: Path, overrides: dict | None = None, data_dir: Path | None = None, validation: dict | None = None
 ) -> list[logging.LogRecord]:
-    """Validate, build into a temporary folder, then replace ``output`` in one rename."""
-    output = output.resolve()
-    validate_data(data_dir or default("data_dir"), validation)
+    """Validate, build into a new versioned folder, then point ``output`` at it in one rename."""
+    output = Path(os.path.abspath(output))
+    content = Path((overrides or {}).get("PATH", ROOT / "content"))
+    validate_data(data_dir or default("data_dir"), validation, content)
+    fault("validated")
     # The site states what the data was checked against (the suppression threshold, the GSS codes).
     overrides = {**site_overrides(validation_settings(validation)), **(overrides or {})}
     if data_dir is not None:
         overrides = {"DATA_DIR": str(data_dir), **overrides}
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+    staging = output.with_name(f".{output.name}-{time.time_ns()}-{os.getpid()}")
+    staging.mkdir()
     try:
         warnings = run_pelican(staging, overrides)
+        fault("built")
         try:
             index_site(staging)
         except SearchIndexError as error:
             raise BuildError(str(error)) from error
-        old = output.with_name(f".{output.name}-previous")
-        shutil.rmtree(old, ignore_errors=True)
-        if output.exists():
-            output.rename(old)
-        staging.rename(output)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
+        fault("indexed")
+        publish(staging, output)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
     return warnings
+
+
+@contextmanager
+def publishing_lock(output: Path):
+    """One swap at a time per output: an exclusive lock on a file beside it, held until the swap is done."""
+    with open(output.with_name(f".{output.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Point ``output`` at the folder ``staging`` beside it atomically, then remove what is no longer published.
+
+    Under the lock the staging folder (``.output-<time>-<pid>``) becomes a version
+    (``.output-v<time>``); only versions are ever published, so any version not published is
+    finished with and removed, while another build's staging folder is kept while it runs.
+    """
+    with publishing_lock(output):
+        version = output.with_name(f".{output.name}-v{time.time_ns()}")
+        staging.rename(version)
+        link = output.with_name(f".{output.name}-link-{os.getpid()}")
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(version.name)  # relative: the pair can be moved together
+        fault("linked")
+        if output.is_dir() and not output.is_symlink():
+            # An output folder from before the builds used links: exchange it for the link in one step.
+            _exchange(link, output)
+            link.rename(output.with_name(f".{output.name}-v0-replaced-{time.time_ns()}"))
+        else:
+            os.replace(link, output)
+        fault("swapped")
+        remove_leftovers(output)
+        fault("cleaned")
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove every ``.output-*`` folder and link but the version published and other builds' work in progress."""
+    published = os.readlink(output) if output.is_symlink() else None
+    prefix = f".{output.name}-"
+    for path in output.parent.glob(f"{prefix}*"):
+        suffix = path.name[len(prefix) :]
+        if path.name == published or (not suffix.startswith("v") and _running(suffix)):
+            continue
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(suffix: str) -> bool:
+    """Whether the build that made ``.output-<time>-<pid>`` (or ``-link-<pid>``) is another process still alive."""
+    parts = suffix.split("-")
+    pid = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    if pid is None or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two names in one step (Linux renameat2 RENAME_EXCHANGE)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    at_fdcwd = -100
+    if renameat2 is None or renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno() if renameat2 is not None else errno.ENOSYS
+        raise OSError(code, f"cannot exchange {b} for the new site: {os.strerror(code)}; remove {b} and build again")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +172,11 @@ def main(argv: list[str] | None = None) -> int:
         warnings = build(args.output, overrides, args.data.resolve() if args.data else None, validation)
     except BuildError as error:
         print(error, file=sys.stderr)
+        print(f"Nothing was published: {args.output} is unchanged.", file=sys.stderr)
+        return 1
+    except OSError as error:  # a read-only or full disk, a folder we may not write: one line, no traceback
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"cannot write the site: {error.strerror or error}{where}", file=sys.stderr)
         print(f"Nothing was published: {args.output} is unchanged.", file=sys.stderr)
         return 1
     for record in warnings:

@@ -8,25 +8,51 @@ Each upstream file is downloaded and checked with the validator, in a copy of it
 Only when every file is valid are the ones that differ written into data/; if any file is
 invalid or cannot be fetched, its errors are printed, nothing changes and the exit code is 1.
 The workflow then opens a pull request with the change: new data is reviewed, never pushed.
+
+An upstream cannot hurt: downloads are http(s) only, from public addresses only (redirects
+included, and the address actually connected to is checked too), within a size cap and a
+deadline for the whole download, and a body shorter than its Content-Length is refused. A
+file that would drop more than a set share of the rows it replaces is refused. Every target
+lies inside data/, and the files are written beside their targets first, then renamed: all
+of them or none. Upstream text is escaped wherever it is shown (the log, the job summary).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import http.client
+import io
+import ipaddress
 import json
+import os
+import re
+import secrets
 import shutil
+import socket
 import sys
 import tempfile
+import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from scripts.settings import default, validation_settings
+from scripts.settings import SETTINGS, default, validation_settings, value
+from scripts.summary import markdown_code
 from scripts.validate.command import display, validate
 
 UPSTREAM = "x-upstream"
-TIMEOUT_SECONDS = 60
+TIMEOUT_SECONDS = 60  # for any one read; the whole download has refresh_deadline_seconds
+CHUNK = 64 * 1024
+REFRESH_SETTINGS = tuple(name for name, s in SETTINGS.items() if "refresh" in s.used_by)
+
+
+class Refused(ValueError):
+    """An upstream the refresh will not take, with the reason."""
+
+
 USER_AGENT = "mh-day-opportunities-data refresh (+https://github.com/mh-day-opportunities/open-data)"
 
 
@@ -55,19 +81,133 @@ def upstreams(data_dir: Path) -> list[Upstream]:
     for descriptor_path in sorted(data_dir.glob("*/datapackage.json")):
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
         for resource in descriptor.get("resources", []):
-            if UPSTREAM in resource:
-                url = (resource[UPSTREAM] or {}).get("url", "")
-                found.append(Upstream(display(descriptor_path.parent), resource["name"], resource["path"], url))
+            if isinstance(resource, dict) and UPSTREAM in resource:
+                spec = resource[UPSTREAM] if isinstance(resource[UPSTREAM], dict) else {}
+                url = spec.get("url", "") if isinstance(spec.get("url", ""), str) else ""
+                path = resource.get("path") if isinstance(resource.get("path"), str) else ""
+                name = str(resource.get("name"))
+                found.append(Upstream(display(descriptor_path.parent), name, path, url))
     return found
 
 
-def download(url: str) -> bytes:
-    scheme = urlsplit(url).scheme
-    if scheme not in ("http", "https"):
-        raise ValueError(f"{UPSTREAM} url must be http or https, not {url!r}")
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-        return response.read()
+def inside(data_dir: Path, target: Path) -> bool:
+    """Whether ``target`` is a file path inside ``data_dir``, symlinks resolved."""
+    try:
+        resolved = target.resolve()
+        return resolved != data_dir.resolve() and resolved.is_relative_to(data_dir.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def check_address(address: str, allowed: tuple | list = ()) -> None:
+    """Refuse an address that is not public (loopback, private, link-local...) unless listed in ``allowed``."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if address in allowed or str(ip) in allowed:
+        return
+    if not ip.is_global:
+        raise Refused(f"{address} is not a public address: the refresh fetches only from public hosts")
+
+
+def check_url(url: str, allowed: tuple | list = ()) -> None:
+    """http(s) with a host whose every address is public."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise Refused(f"{UPSTREAM} url must be http or https, not {url!r}")
+    if not parts.hostname:
+        raise Refused(f"{url!r} names no host")
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 80)}
+    except socket.gaierror as error:
+        raise Refused(f"{parts.hostname}: cannot be resolved ({error.strerror})") from None
+    for address in sorted(addresses):
+        check_address(address, allowed)
+
+
+def _opener(allowed):
+    """An opener whose redirects and connections are checked as ``check_url`` and ``check_address`` say."""
+
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        def http_error_302(self, req, fp, code, msg, headers):
+            location = headers.get("location") or headers.get("uri")
+            if location:
+                check_url(urljoin(req.full_url, location.strip()), allowed)
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            check_url(newurl, allowed)
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    class PeerChecked:
+        def connect(self):
+            super().connect()
+            check_address(self.sock.getpeername()[0], allowed)
+
+    class HTTP(PeerChecked, http.client.HTTPConnection):
+        pass
+
+    class HTTPS(PeerChecked, http.client.HTTPSConnection):
+        pass
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(HTTP, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(HTTPS, req)
+
+    return urllib.request.build_opener(Redirects, HTTPHandler, HTTPSHandler)
+
+
+def download(url: str, settings: dict | None = None) -> bytes:
+    """The body at ``url``, within the size cap and the deadline, from public hosts only; else ``Refused``."""
+    settings = {name: value(name, settings) for name in REFRESH_SETTINGS}
+    allowed, cap = tuple(settings["refresh_allow_hosts"]), settings["refresh_max_bytes"]
+    deadline = time.monotonic() + settings["refresh_deadline_seconds"]
+    check_url(url, allowed)
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+    timeout = min(TIMEOUT_SECONDS, settings["refresh_deadline_seconds"])
+    with _opener(allowed).open(request, timeout=timeout) as response:
+        declared = response.headers.get("Content-Length")
+        if declared is not None and (not declared.strip().isdigit() or int(declared) > cap):
+            raise Refused(f"Content-Length {declared!r} is over the {cap:,}-byte cap (setting refresh_max_bytes)")
+        sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
+        body = bytearray()
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Refused(
+                    f"the download took longer than {settings['refresh_deadline_seconds']} s "
+                    "(setting refresh_deadline_seconds)"
+                )
+            if sock is not None:
+                sock.settimeout(min(remaining, TIMEOUT_SECONDS))
+            try:
+                chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
+            except http.client.IncompleteRead as error:
+                body.extend(error.partial)
+                chunk = b""
+            except TimeoutError:
+                raise Refused(
+                    f"the download took longer than {settings['refresh_deadline_seconds']} s "
+                    "(setting refresh_deadline_seconds)"
+                ) from None
+            if not chunk:
+                break
+            body.extend(chunk)
+            if len(body) > cap:
+                raise Refused(f"the file is over the {cap:,}-byte cap (setting refresh_max_bytes)")
+        if declared is not None and len(body) != int(declared):
+            raise Refused(f"the body is {len(body):,} bytes but its Content-Length says {int(declared):,}: cut short")
+        return bytes(body)
+
+
+def rows_in(content: bytes) -> int:
+    """Records in a CSV file after its header (the validator has already read it)."""
+    text = content.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1, 0)
 
 
 def check_package(folder: Path, fetched: dict[Upstream, bytes], settings: dict) -> dict[Upstream, list[str]]:
@@ -94,30 +234,83 @@ def check_package(folder: Path, fetched: dict[Upstream, bytes], settings: dict) 
     return errors
 
 
-def refresh(data_dir: Path, settings: dict, fetch=download) -> list[Outcome]:
+def refresh(data_dir: Path, settings: dict, fetch=None) -> list[Outcome]:
     """Fetch and check every upstream; write the changed files only if all of them are valid."""
+    settings = {**validation_settings(settings), **{name: value(name, settings) for name in REFRESH_SETTINGS}}
+    fetch = fetch or (lambda url: download(url, settings))
     outcomes: list[Outcome] = []
     packages: dict[Path, dict[Upstream, bytes]] = {}
     for upstream in upstreams(data_dir):
+        if not upstream.file or not inside(data_dir, upstream.target):
+            where = f"{upstream.folder}: resource {upstream.resource!r}"
+            outcomes.append(
+                Outcome(upstream, "invalid", [f"{where}: path {upstream.file!r} is not a file inside data/"])
+            )
+            continue
         try:
             content = fetch(upstream.url)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, http.client.HTTPException) as error:
             outcomes.append(Outcome(upstream, "unreachable", [f"{upstream.url}: could not download: {error}"]))
             continue
         packages.setdefault(upstream.folder, {})[upstream] = content
     for folder, fetched in packages.items():
         for upstream, errors in check_package(folder, fetched, settings).items():
             content = fetched[upstream]
+            if not errors and upstream.target.exists():
+                before, after = rows_in(upstream.target.read_bytes()), rows_in(content)
+                limit = settings["refresh_max_row_drop"]
+                if before and (before - after) / before > limit:
+                    message = (
+                        f"{upstream.url}: would drop {before - after} of the {before} rows of {upstream.target} "
+                        f"({(before - after) / before:.0%}), more than the {limit:.0%} allowed "
+                        "(setting refresh_max_row_drop): check the upstream file"
+                    )
+                    errors = [message]
             if errors:
                 outcomes.append(Outcome(upstream, "invalid", errors))
             else:
                 same = upstream.target.exists() and upstream.target.read_bytes() == content
                 outcomes.append(Outcome(upstream, "unchanged" if same else "changed", content=content))
     if all(o.status in ("unchanged", "changed") for o in outcomes):
-        for outcome in outcomes:
-            if outcome.status == "changed":
-                outcome.upstream.target.write_bytes(outcome.content)
+        write_all({o.upstream.target: o.content for o in outcomes if o.status == "changed"}, data_dir)
     return outcomes
+
+
+def write_all(files: dict[Path, bytes], data_dir: Path) -> None:
+    """Write every file or none: each beside its target first, then all renamed, undone if one rename fails."""
+    for target in files:
+        if not inside(data_dir, target):
+            raise Refused(f"{target} is not inside {data_dir}")
+    token = secrets.token_hex(4)
+    staged: dict[Path, Path] = {}
+    backups: dict[Path, Path] = {}
+    try:
+        for target, content in files.items():
+            temporary = target.with_name(f".{target.name}.refresh-{token}")
+            with open(temporary, "wb") as file:
+                file.write(content)
+                file.flush()
+                os.fsync(file.fileno())
+            staged[target] = temporary
+        for target in staged:
+            if target.exists():
+                backups[target] = target.with_name(f".{target.name}.before-{token}")
+                os.link(target, backups[target])
+        done = []
+        try:
+            for target, temporary in staged.items():
+                os.replace(temporary, target)
+                done.append(target)
+        except OSError:
+            for target in done:  # put back what was already replaced
+                if target in backups:
+                    os.replace(backups[target], target)
+                else:
+                    target.unlink(missing_ok=True)
+            raise
+    finally:
+        for path in [*staged.values(), *backups.values()]:
+            path.unlink(missing_ok=True)
 
 
 def failed(outcomes: list[Outcome]) -> bool:
@@ -136,15 +329,29 @@ def verdict(outcomes: list[Outcome]) -> str:
 
 
 def markdown(outcomes: list[Outcome]) -> str:
+    """The job summary: every piece of upstream text in a code span, so it cannot become Markdown or HTML."""
     lines = ["## Upstream refresh", "", verdict(outcomes), ""]
     if outcomes:
         lines += ["| file | upstream | result |", "| --- | --- | --- |"]
-        lines += [f"| `{o.upstream.target}` | {o.upstream.url} | {o.status} |" for o in outcomes]
+        lines += [
+            f"| {markdown_code(o.upstream.target, table=True)} | {markdown_code(o.upstream.url, table=True)} "
+            f"| {o.status} |"
+            for o in outcomes
+        ]
         errors = [e for o in outcomes for e in o.errors]
         if errors:
-            lines += ["", "Errors:", ""] + [f"- `{e}`" for e in errors]
+            lines += ["", "Errors:", ""] + [f"- {markdown_code(e)}" for e in errors]
         lines.append("")
     return "\n".join(lines)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def log_safe(text: object) -> str:
+    """One line of log text: control characters shown as escapes, and no ``::`` to start a workflow command."""
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return shown.replace("::", ":\u200b:")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,14 +360,28 @@ def main(argv: list[str] | None = None) -> int:
         "--data-dir", type=Path, default=default("data_dir"), help="where the packages are (default: data/)"
     )
     cli.add_argument("--summary", type=Path, help="also write the result as Markdown to PATH (for a pull request)")
+    cli.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="for the tests' local server only: an address to fetch from although it is not public (never in the workflow)",
+    )
     args = cli.parse_args(argv)
-    settings = validation_settings()
+    settings = {**validation_settings(), **{name: default(name) for name in REFRESH_SETTINGS}}
+    settings["refresh_allow_hosts"] = tuple(settings["refresh_allow_hosts"]) + tuple(args.allow_host)
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    stop = secrets.token_hex(16)
+    if in_actions:
+        print(f"::stop-commands::{stop}")  # nothing printed below can run as a workflow command
     outcomes = refresh(args.data_dir, settings)
     for outcome in outcomes:
-        print(f"{outcome.upstream.target}: {outcome.status} ({outcome.upstream.url})")
+        print(log_safe(f"{outcome.upstream.target}: {outcome.status} ({outcome.upstream.url})"))
         for error in outcome.errors:
-            print(f"  {error}")
+            print(f"  {log_safe(error)}")
     print(verdict(outcomes))
+    if in_actions:
+        print(f"::{stop}::")
     if args.summary:
         args.summary.write_text(markdown(outcomes), encoding="utf-8")
     return 1 if failed(outcomes) else 0

@@ -85,6 +85,55 @@ SETTINGS = {
             "Set by make preview: a built site whose chart files are reused when their spec is unchanged.",
             ("preview", "site"),
         ),
+        Setting(
+            "max_cell_chars",
+            10_000,
+            "The longest a CSV cell may be, in characters; a longer one is an error naming its file, line and field.",
+            ("validate",),
+        ),
+        Setting(
+            "max_description_chars",
+            5_000,
+            "The longest a title or description in a datapackage.json may be, in characters.",
+            ("validate",),
+        ),
+        Setting(
+            "max_descriptor_bytes",
+            100_000,
+            "The largest a datapackage.json may be, in bytes (the page-weight budget of one page).",
+            ("validate",),
+        ),
+        Setting(
+            "refresh_max_bytes",
+            50_000_000,
+            "The largest upstream file the refresh downloads, in bytes; a larger one is refused.",
+            ("refresh",),
+        ),
+        Setting(
+            "refresh_deadline_seconds",
+            300,
+            "The longest the refresh spends downloading one upstream file, in seconds, however slowly it arrives.",
+            ("refresh",),
+        ),
+        Setting(
+            "refresh_max_row_drop",
+            0.5,
+            "The largest share of a file's rows (0 to 1) an upstream file may drop; one that drops more is refused.",
+            ("refresh",),
+        ),
+        Setting(
+            "refresh_allow_hosts",
+            (),
+            "For the tests' local server only: addresses (such as 127.0.0.1) the refresh may fetch from although "
+            "they are not public. Empty everywhere else; the workflow never sets it.",
+            ("refresh",),
+        ),
+        Setting(
+            "max_json_depth",
+            32,
+            "How deeply a datapackage.json may nest objects and lists; deeper is an error, not a crash.",
+            ("validate",),
+        ),
     )
 }
 

@@ -11,13 +11,38 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|!~&])")
+
+
+def _one_line(text: object) -> str:
+    return _CONTROL.sub(" ", str(text))
+
+
+def markdown_text(text: object) -> str:
+    """Text from data or upstream as plain Markdown text: every character that could start markup escaped."""
+    return _MARKDOWN.sub(r"\\\1", _one_line(text))
+
+
+def markdown_code(text: object, table: bool = False) -> str:
+    """Text as an inline code span, fenced with more backticks than it holds; ``|`` escaped in a table cell."""
+    shown = _one_line(text)
+    longest = max((len(run) for run in re.findall(r"`+", shown)), default=0)
+    fence = "`" * (longest + 1)
+    if shown.startswith("`") or shown.endswith("`"):
+        shown = f" {shown} "
+    if table:
+        shown = shown.replace("|", "\\|")
+    return f"{fence}{shown}{fence}"
+
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)
 
 
 def validation_tables(report: dict) -> list[str]:
@@ -26,7 +51,7 @@ def validation_tables(report: dict) -> list[str]:
     for package in report.get("packages", []):
         verdict = "valid" if package.get("valid") else "errors"
         lines += [
-            f"### `{package['name']}` ({verdict})",
+            f"### {markdown_code(package['name'])} ({verdict})",
             "",
             "| resource | file | rows | valid |",
             "| --- | --- | ---: | --- |",
@@ -38,12 +63,13 @@ def validation_tables(report: dict) -> list[str]:
             else:
                 verdict = f"no: {len(errors)} error{'s' * (len(errors) != 1)}" if errors else "no"
             lines.append(
-                f"| {_cell(resource['name'])} | `{_cell(resource['path'])}` | {resource['rows']} | {verdict} |"
+                f"| {_cell(resource['name'])} | {markdown_code(resource['path'], table=True)} "
+                f"| {resource['rows']} | {verdict} |"
             )
         own = [p for p in problems if p["path"].startswith(package["path"].rstrip("/") + "/")]
         if own:
             lines += ["", "Errors:", ""]
-            lines += [f"- `{_cell(_where(p))}`: {_cell(p['message'])}" for p in own]
+            lines += [f"- {markdown_code(_where(p))}: {_cell(p['message'])}" for p in own]
         lines.append("")
     return lines
 

@@ -8,7 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from scripts.build import BuildError, build
-from tests.conftest import FIXTURES, ROOT, python
+from tests.conftest import ROOT, python
+from tests.overlay import materialise
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,9 @@ def test_home_page_is_built_in_british_english(site):
 
 
 def test_no_staging_folders_are_left_behind(site):
-    assert sorted(p.name for p in site.parent.iterdir()) == ["output"]
+    published = site.readlink().name
+    assert sorted(p.name for p in site.parent.iterdir()) == sorted([".output.lock", published, "output"])
+    assert site.is_symlink() and published.startswith(".output-v")
 
 
 def _previous_site(tmp_path):
@@ -55,7 +58,8 @@ def test_a_build_that_fails_half_way_leaves_the_previous_output(tmp_path):
 def test_invalid_data_stops_the_build_before_anything_is_written(tmp_path):
     output = _previous_site(tmp_path)
     data = tmp_path / "data"
-    shutil.copytree(FIXTURES / "invalid" / "below-minimum", data / "spend")
+    data.mkdir()
+    materialise("invalid/below-minimum", tmp_path).rename(data / "spend")
     with pytest.raises(BuildError, match=r"spend\.csv:3:amount_gbp: -5 is below the minimum 0"):
         build(output, data_dir=data)
     assert (output / "index.html").read_text() == "the last good site"

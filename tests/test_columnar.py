@@ -12,12 +12,18 @@ from scripts.synthetic import authority_codes, write_gss_codes, write_transactio
 from scripts.validate import columnar
 from scripts.validate.command import CLI_SETTINGS, validate
 from scripts.validate.structure import check_rows, load_package
-from tests.conftest import FIXTURES
+from tests.overlay import fixture_names, materialise
 
 DEFAULTS = {name: SETTINGS[name].default for name in CLI_SETTINGS}
-CORPUS = sorted([*(FIXTURES / "invalid").iterdir(), *(FIXTURES / "valid").iterdir()])
-# Files the columnar engine must hand back to frictionless: their records span lines.
-DECLINED = {("wrong-type-after-multiline-cell", "service"), ("wrong-type-after-multiline-cell", "answer_count")}
+CORPUS = fixture_names("invalid") + fixture_names("valid")
+# Files the columnar engine must hand back to frictionless: their records span lines, or they hold links.
+DECLINED = {
+    ("wrong-type-after-multiline-cell", "service"),
+    ("wrong-type-after-multiline-cell", "answer_count"),
+    ("unclosed-quote", "organization"),
+    ("unclosed-quote", "service"),  # its foreign key reads organization.csv
+    ("link-not-a-web-address", "sources"),
+}
 
 
 def both(folder: Path, **settings):
@@ -26,15 +32,15 @@ def both(folder: Path, **settings):
     return [p.text() for p in by_frictionless.problems], [p.text() for p in by_columns.problems]
 
 
-@pytest.mark.parametrize("folder", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_the_fault_corpus_gives_the_same_problems_in_both_engines(folder):
-    frictionless_problems, columnar_problems = both(folder)
+@pytest.mark.parametrize("name", CORPUS)
+def test_the_fault_corpus_gives_the_same_problems_in_both_engines(name, tmp_path):
+    frictionless_problems, columnar_problems = both(materialise(name, tmp_path))
     assert columnar_problems == frictionless_problems
 
 
-def test_the_columnar_engine_really_checks_the_corpus():
+def test_the_columnar_engine_really_checks_the_corpus(tmp_path):
     checked, declined = set(), set()
-    for folder in CORPUS:
+    for folder in (materialise(name, tmp_path) for name in CORPUS):
         package = load_package(folder, [], columnar_threshold=0)
         if package is None:
             continue

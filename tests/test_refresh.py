@@ -45,7 +45,9 @@ def data_dir(tmp_path: Path, upstream: dict[str, str]) -> Path:
 
 
 def run_refresh(data: Path, tmp_path: Path, capsys) -> tuple[int, list[str], str]:
-    code = refresh.main(["--data-dir", str(data), "--summary", str(tmp_path / "summary.md")])
+    code = refresh.main(
+        ["--data-dir", str(data), "--summary", str(tmp_path / "summary.md"), "--allow-host", "127.0.0.1"]
+    )
     return code, capsys.readouterr().out.splitlines(), (tmp_path / "summary.md").read_text(encoding="utf-8")
 
 
@@ -55,7 +57,7 @@ def test_valid_unchanged_upstream_changes_nothing(tmp_path, upstream_url, capsys
     assert code == 0
     assert out[-1] == "Checked 1 upstream file: all valid, none changed."
     assert (data / "minimal" / "spend.csv").read_bytes() == SPEND
-    assert f"| {upstream_url}/unchanged.csv | unchanged |" in summary
+    assert f"| `{upstream_url}/unchanged.csv` | unchanged |" in summary
 
 
 def test_valid_changed_upstream_is_written_into_the_data(tmp_path, upstream_url, capsys):

@@ -8,72 +8,357 @@ from pathlib import Path
 
 import pytest
 
+from scripts.settings import default
 from scripts.validate import command as validate
 from tests.conftest import FIXTURES, PACKAGES, python, run
+from tests.overlay import BASE, fixture_names, materialise, overlay_files
 
 INVALID = "tests/fixtures/invalid"
 
-# fixture folder -> the exact lines the validator prints before its summary
+# fixture folder -> what the validator reports, flattened to (file, line, field, code, message)
 EXPECTED = {
-    "wrong-type": ["spend.csv:3:amount_gbp: 'lots' is not a number"],
-    "below-minimum": ["spend.csv:3:amount_gbp: -5 is below the minimum 0"],
-    "bad-enum": ["organization.csv:3:status: 'open' is not one of: active, renamed, closed"],
+    "absolute-path": [
+        (
+            "datapackage.json",
+            43,
+            None,
+            "descriptor-error",
+            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+        ),
+    ],
+    "bad-enum": [
+        ("organization.csv", 3, "status", "constraint-error", "'open' is not one of: active, renamed, closed"),
+    ],
     "bad-year": [
-        "spend.csv:3:financial_year: '2022/23' does not match the pattern ^[0-9]{4}-[0-9]{2}$ (for example 2022-23)"
+        (
+            "spend.csv",
+            3,
+            "financial_year",
+            "constraint-error",
+            "'2022/23' does not match the pattern ^[0-9]{4}-[0-9]{2}$ (for example 2022-23)",
+        ),
     ],
-    "financial-year-not-consecutive": [
-        "spend.csv:4:financial_year: '2023-25' is not a financial year: after 2023 comes 2024 (2023-24)"
-    ],
-    "missing-required-value": ["organization.csv:3:name: a value is required"],
-    "duplicate-primary-key": [
-        "spend.csv:4:authority_code,financial_year: duplicate key (E08000012, 2022-23): the same authority_code and financial_year as line 3"
-    ],
-    "broken-foreign-key": ["service.csv:3:organization_id: 'gamma' is not an id in organization.csv"],
-    "unknown-source": ["organization.csv:3:source_id: unknown source 'made-up': it is not a source_id in sources.csv"],
-    "shares-not-summing-to-100": [
-        "locality_share.csv:2:share_percent: shares for authority_code=E10000020, month=2023-01 add up to 99, not 100 (±0.5); rows on lines 2, 3"
-    ],
-    "unsuppressed-small-count": [
-        "answer_count.csv:3:count: 3 must be published as [c]: counts from 1 to 4 are suppressed"
-    ],
-    "formula-injection": [
-        """organization.csv:3:name: '=HYPERLINK("http://example.com")' starts with '=', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit"""
-    ],
-    "extra-column": [
-        "spend.csv:1:notes: column 'notes' is not in the schema: remove it, or describe it in datapackage.json"
-    ],
-    "missing-column": [
-        "spend.csv:1:authority_name: column 'authority_name' is missing: the header must be authority_code,authority_name,financial_year,amount_gbp,source_id"
-    ],
-    "columns-out-of-order": [
-        "service.csv:1:organization_id: column 1 is 'organization_id' but the schema puts 'id' there: the header must be id,organization_id,name,source_id"
-    ],
-    "non-utf-8-file": [
-        "organization.csv:3: not UTF-8: byte 0xe9 at column 9 cannot be decoded; save the file as UTF-8"
-    ],
-    "empty-file": ["service.csv:1: file is empty: it needs at least the header row"],
-    "malformed-json-descriptor": ["datapackage.json:3: not valid JSON: Expecting ',' delimiter (column 3)"],
-    "missing-csv": ["datapackage.json:176: resource 'service' names service.csv, which does not exist"],
-    "unknown-field-type": [
-        "datapackage.json:71:amount_gbp: resource 'spend': unknown field type 'money'; use one of string, number, integer, boolean, object, array, date, time, datetime, year, yearmonth, duration, geopoint, geojson, any"
-    ],
-    "unknown-gss-code": [
-        "spend.csv:2:authority_code: 'E10000099' is not a known GSS code: check it against ONS, then add it to scripts/reference/gss-codes.csv"
+    "below-minimum": [
+        ("spend.csv", 3, "amount_gbp", "constraint-error", "-5 is below the minimum 0"),
     ],
     "blank-number": [
-        "spend.csv:3:amount_gbp: blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)"
+        (
+            "spend.csv",
+            3,
+            "amount_gbp",
+            "blank-number",
+            "blank: write the number, or [c] (suppressed), [x] (not available) or [z] (not applicable)",
+        ),
     ],
-    "wrong-type-after-multiline-cell": ["answer_count.csv:4:count: 'many' is not a whole number"],
+    "broken-foreign-key": [
+        ("service.csv", 3, "organization_id", "foreign-key", "'gamma' is not an id in organization.csv"),
+    ],
+    "carriage-return-in-line": [
+        (
+            "spend.csv",
+            3,
+            "amount_gbp",
+            "control-character",
+            "a carriage return inside a line at column 32: remove it (it is invisible in most editors)",
+        ),
+    ],
+    "columns-out-of-order": [
+        (
+            "service.csv",
+            1,
+            "organization_id",
+            "column-order",
+            "column 1 is 'organization_id' but the schema puts 'id' there: the header must be id,organization_id,name,source_id",
+        ),
+    ],
+    "control-character": [
+        (
+            "spend.csv",
+            3,
+            "authority_name",
+            "control-character",
+            "the control character U+0000 at column 16: remove it (it is invisible in most editors)",
+        ),
+    ],
+    "duplicate-primary-key": [
+        (
+            "spend.csv",
+            4,
+            "authority_code,financial_year",
+            "primary-key",
+            "duplicate key (E08000012, 2022-23): the same authority_code and financial_year as line 3",
+        ),
+    ],
+    "empty-file": [
+        ("service.csv", 1, None, "empty-file", "file is empty: it needs at least the header row"),
+    ],
+    "extra-column": [
+        (
+            "spend.csv",
+            1,
+            "notes",
+            "extra-column",
+            "column 'notes' is not in the schema: remove it, or describe it in datapackage.json",
+        ),
+    ],
+    "financial-year-not-consecutive": [
+        (
+            "spend.csv",
+            4,
+            "financial_year",
+            "financial-year",
+            "'2023-25' is not a financial year: after 2023 comes 2024 (2023-24)",
+        ),
+    ],
+    "foreign-key-to-another-package": [
+        (
+            "datapackage.json",
+            227,
+            None,
+            "descriptor-error",
+            "resource 'service': a foreign key may refer only to this package (nothing is fetched)",
+        ),
+    ],
+    "formula-injection": [
+        (
+            "organization.csv",
+            3,
+            "name",
+            "formula-injection",
+            "'=HYPERLINK(\"http://example.com\")' starts with '=', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit",
+        ),
+    ],
+    "impossible-month": [
+        ("locality_share.csv", 4, "month", "date-error", "'2023-13' is not a month in the form YYYY-MM"),
+    ],
+    "licence-not-a-web-address": [
+        (
+            "datapackage.json",
+            7,
+            None,
+            "descriptor-error",
+            "licenses[0].path: 'javascript:alert(document.cookie)' has 'javascript:': a link must start with https://, http:// or mailto:",
+        ),
+    ],
+    "link-not-a-web-address": [
+        (
+            "sources.csv",
+            2,
+            "url",
+            "link-error",
+            "'javascript:alert(1)' has 'javascript:': a link must start with https://, http:// or mailto:",
+        ),
+    ],
+    "malformed-json-descriptor": [
+        ("datapackage.json", 3, None, "descriptor-error", "not valid JSON: Expecting ',' delimiter (column 3)"),
+    ],
+    "missing-column": [
+        (
+            "spend.csv",
+            1,
+            "authority_name",
+            "missing-column",
+            "column 'authority_name' is missing: the header must be authority_code,authority_name,financial_year,amount_gbp,source_id",
+        ),
+    ],
+    "missing-csv": [
+        ("datapackage.json", 176, None, "missing-file", "resource 'service' names service.csv, which does not exist"),
+    ],
+    "missing-required-value": [
+        ("organization.csv", 3, "name", "constraint-error", "a value is required"),
+    ],
+    "nested-json": [
+        (
+            "datapackage.json",
+            None,
+            None,
+            "too-deep",
+            "nests objects and lists more than 32 deep (setting max_json_depth)",
+        ),
+    ],
+    "non-utf-8-file": [
+        (
+            "organization.csv",
+            3,
+            None,
+            "encoding-error",
+            "not UTF-8: byte 0xe9 at column 9 cannot be decoded; save the file as UTF-8",
+        ),
+    ],
+    "package-name-is-a-path": [
+        (
+            "datapackage.json",
+            2,
+            None,
+            "descriptor-error",
+            "package name '../../data/spend' must be lower-case letters, digits and hyphens, starting with a letter or digit (it becomes a folder and a web address)",
+        ),
+    ],
+    "path-as-a-list": [
+        (
+            "datapackage.json",
+            43,
+            None,
+            "descriptor-error",
+            "resource 'spend': path must be one file name as text, not a list",
+        ),
+    ],
+    "path-outside-package": [
+        (
+            "datapackage.json",
+            43,
+            None,
+            "descriptor-error",
+            "resource 'spend': path '../spend.csv' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+        ),
+    ],
+    "remote-dialect": [
+        (
+            "datapackage.json",
+            108,
+            None,
+            "descriptor-error",
+            "resource 'spend': dialect must be written out in the descriptor as an object, not text (nothing is fetched or read from elsewhere)",
+        ),
+    ],
+    "remote-profile": [
+        (
+            "datapackage.json",
+            381,
+            None,
+            "descriptor-error",
+            "profile 'https://example.com/profile.json' is not allowed: use one of data-package, data-resource, tabular-data-package, tabular-data-resource (nothing is fetched from the network)",
+        ),
+    ],
+    "remote-schema": [
+        ("datapackage.json", 46, None, "descriptor-error", "resource 'spend' needs schema.fields"),
+        (
+            "datapackage.json",
+            46,
+            None,
+            "descriptor-error",
+            "resource 'spend': schema must be written out in the descriptor as an object, not text (nothing is fetched or read from elsewhere)",
+        ),
+    ],
+    "resource-name-not-a-slug": [
+        (
+            "datapackage.json",
+            42,
+            None,
+            "descriptor-error",
+            "resource name 'Spend Data' must be lower-case letters, digits, hyphens and underscores, starting with a letter or digit (it becomes a folder and a web address)",
+        ),
+    ],
     "resource-without-source": [
-        "datapackage.json:114: resource 'organization' must cite a source: a source_id field with a foreign key to the sources resource"
+        (
+            "datapackage.json",
+            114,
+            None,
+            "descriptor-error",
+            "resource 'organization' must cite a source: a source_id field with a foreign key to the sources resource",
+        ),
     ],
     "several-errors": [
-        "answer_count.csv:3:count: 2 must be published as [c]: counts from 1 to 4 are suppressed",
-        "organization.csv:2:name: '@Alpha Trust' starts with '@', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit",
-        "organization.csv:3:status: 'open' is not one of: active, renamed, closed",
-        "spend.csv:3:amount_gbp: -5 is below the minimum 0",
+        (
+            "answer_count.csv",
+            3,
+            "count",
+            "unsuppressed-count",
+            "2 must be published as [c]: counts from 1 to 4 are suppressed",
+        ),
+        (
+            "organization.csv",
+            2,
+            "name",
+            "formula-injection",
+            "'@Alpha Trust' starts with '@', which a spreadsheet would run as a formula: reword the cell so it starts with a letter or digit",
+        ),
+        ("organization.csv", 3, "status", "constraint-error", "'open' is not one of: active, renamed, closed"),
+        ("spend.csv", 3, "amount_gbp", "constraint-error", "-5 is below the minimum 0"),
+    ],
+    "shares-not-summing-to-100": [
+        (
+            "locality_share.csv",
+            2,
+            "share_percent",
+            "shares-sum",
+            "shares for authority_code=E10000020, month=2023-01 add up to 99, not 100 (±0.5); rows on lines 2, 3",
+        ),
+    ],
+    "shares-over-100-with-suppressed": [
+        (
+            "locality_share.csv",
+            2,
+            "share_percent",
+            "shares-sum",
+            "the published shares for authority_code=E10000020, month=2023-01 already add up to 110, over 100 (±0.5), before the ones shown as [c], [x] or [z]; rows on lines 2, 3, 4",
+        ),
+    ],
+    "unclosed-quote": [
+        (
+            "organization.csv",
+            2,
+            "name",
+            "multiline-cell",
+            'a quoted cell runs over 3 lines, from line 2, but this field does not allow text over several lines: close the quote on that line (or, for text that is meant to span lines, mark the field "multiline": true in datapackage.json)',
+        ),
+        ("organization.csv", 2, "source_id", "constraint-error", "a value is required"),
+        ("organization.csv", 2, "source_id", "missing-cell", "this row has fewer cells than the header has columns"),
+        ("organization.csv", 2, "status", "constraint-error", "a value is required"),
+        ("organization.csv", 2, "status", "missing-cell", "this row has fewer cells than the header has columns"),
+        ("service.csv", 3, "organization_id", "foreign-key", "'beta' is not an id in organization.csv"),
+    ],
+    "unknown-field-type": [
+        (
+            "datapackage.json",
+            71,
+            "amount_gbp",
+            "descriptor-error",
+            "resource 'spend': unknown field type 'money'; use one of string, number, integer, boolean, object, array, date, time, datetime, year, yearmonth, duration, geopoint, geojson, any",
+        ),
+    ],
+    "unknown-gss-code": [
+        (
+            "spend.csv",
+            2,
+            "authority_code",
+            "unknown-gss-code",
+            "'E10000099' is not a known GSS code: check it against ONS, then add it to scripts/reference/gss-codes.csv",
+        ),
+    ],
+    "unknown-source": [
+        (
+            "organization.csv",
+            3,
+            "source_id",
+            "foreign-key",
+            "unknown source 'made-up': it is not a source_id in sources.csv",
+        ),
+    ],
+    "unsuppressed-small-count": [
+        (
+            "answer_count.csv",
+            3,
+            "count",
+            "unsuppressed-count",
+            "3 must be published as [c]: counts from 1 to 4 are suppressed",
+        ),
+    ],
+    "wrong-type": [
+        ("spend.csv", 3, "amount_gbp", "type-error", "'lots' is not a number"),
+    ],
+    "wrong-type-after-multiline-cell": [
+        ("answer_count.csv", 4, "count", "type-error", "'many' is not a whole number"),
     ],
 }
+
+
+def flatten(result, folder: Path) -> list[tuple]:
+    """A result's problems as (file relative to the package, line, field, code, message)."""
+    return [
+        (Path(p.path).resolve().relative_to(folder.resolve()).as_posix(), p.line, p.field, p.code, p.message)
+        for p in result.problems
+    ]
 
 
 def test_every_invalid_fixture_has_an_expectation():
@@ -82,21 +367,33 @@ def test_every_invalid_fixture_has_an_expectation():
     assert len(folders) >= 18
 
 
+def test_invalid_fixtures_hold_only_what_differs_from_the_base():
+    for name in fixture_names("invalid") + fixture_names("valid"):
+        for path in overlay_files(name) if name != "valid/minimal" else []:
+            base = BASE / path.name
+            assert not (base.exists() and base.read_bytes() == path.read_bytes()), f"{path} is a copy of the base"
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_invalid_fixture_reports_file_line_field_and_message(name, capsys):
-    code = validate.main([f"{INVALID}/{name}"])
+def test_invalid_fixture_reports_file_line_field_and_message(name, tmp_path, capsys):
+    folder = materialise(f"invalid/{name}", tmp_path)
+    code = validate.main([str(folder)])
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert lines[:-1] == [f"{INVALID}/{name}/{line}" for line in EXPECTED[name]]
+    result = validate.validate([folder], {n: default(n) for n in validate.CLI_SETTINGS})
+    assert flatten(result, folder) == EXPECTED[name]
+    assert len(lines) == len(EXPECTED[name]) + 1
+    for line, (file, number, field, _, message) in zip(lines, EXPECTED[name]):
+        where = ":".join(str(part) for part in (file, number, field) if part is not None)
+        assert line.endswith(f"{where}: {message}")
     errors = len(EXPECTED[name])
-    assert lines[-1].endswith(
-        f": {errors} error{'s' * (errors > 1)} in {len({e.split(':')[0] for e in EXPECTED[name]})} file{'s' * (len({e.split(':')[0] for e in EXPECTED[name]}) > 1)}."
-    )
+    files = len({e[0] for e in EXPECTED[name]})
+    assert lines[-1].endswith(f": {errors} error{'s' * (errors > 1)} in {files} file{'s' * (files > 1)}.")
 
 
 @pytest.mark.parametrize("name", ["minimal", "csv-with-bom", "header-only"])
-def test_valid_fixture_passes(name, capsys):
-    assert validate.main([f"tests/fixtures/valid/{name}"]) == 0
+def test_valid_fixture_passes(name, tmp_path, capsys):
+    assert validate.main([str(materialise(f"valid/{name}", tmp_path))]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("Checked 1 package (6 resources, ") and line.endswith("): all valid.")
 
@@ -116,15 +413,25 @@ def test_shipped_data_passes_upstream_frictionless_cli(package):
     assert "INVALID" not in result.stdout
 
 
-def test_broken_descriptor_is_a_message_not_a_traceback():
-    result = python("-m", "scripts.validate", f"{INVALID}/malformed-json-descriptor", f"{INVALID}/unknown-field-type")
+def test_broken_descriptor_is_a_message_not_a_traceback(tmp_path):
+    for name in ("malformed-json-descriptor", "unknown-field-type"):
+        materialise(f"invalid/{name}", tmp_path, keep_path=True)
+    result = python(
+        "-m",
+        "scripts.validate",
+        f"{INVALID}/malformed-json-descriptor",
+        f"{INVALID}/unknown-field-type",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines()[-1] == "Checked 2 packages (0 resources, 0 rows): 2 errors in 2 files."
 
 
-def test_github_format_prints_annotations():
+def test_github_format_prints_annotations(tmp_path):
+    for name in ("below-minimum", "malformed-json-descriptor"):
+        materialise(f"invalid/{name}", tmp_path, keep_path=True)
     result = python(
         "-m",
         "scripts.validate",
@@ -132,6 +439,7 @@ def test_github_format_prints_annotations():
         "github",
         f"{INVALID}/below-minimum",
         f"{INVALID}/malformed-json-descriptor",
+        cwd=tmp_path,
     )
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
@@ -149,7 +457,8 @@ def test_github_annotation_escapes_newlines_and_commas():
 
 def test_json_report_lists_packages_resources_rows_and_problems(tmp_path, capsys):
     report_path = tmp_path / "report.json"
-    assert validate.main(["--json", str(report_path), f"{INVALID}/several-errors", "data/spend"]) == 1
+    several = materialise("invalid/several-errors", tmp_path)
+    assert validate.main(["--json", str(report_path), str(several), "data/spend"]) == 1
     report = json.loads(report_path.read_text())
     assert report["valid"] is False
     by_name = {p["name"]: p for p in report["packages"]}
@@ -158,7 +467,7 @@ def test_json_report_lists_packages_resources_rows_and_problems(tmp_path, capsys
         {"name": "spend", "path": "data/spend/spend.csv", "rows": 1, "valid": True},
         {"name": "sources", "path": "data/spend/sources.csv", "rows": 1, "valid": True},
     ]
-    assert by_name["minimal"]["valid"] is False
+    assert by_name["several-errors"]["valid"] is False
     assert [p["code"] for p in report["problems"]] == [
         "unsuppressed-count",
         "formula-injection",
@@ -166,7 +475,7 @@ def test_json_report_lists_packages_resources_rows_and_problems(tmp_path, capsys
         "constraint-error",
     ]
     assert report["problems"][-1] == {
-        "path": f"{INVALID}/several-errors/spend.csv",
+        "path": f"{several}/spend.csv",
         "line": 3,
         "field": "amount_gbp",
         "message": "-5 is below the minimum 0",
@@ -175,21 +484,24 @@ def test_json_report_lists_packages_resources_rows_and_problems(tmp_path, capsys
     }
 
 
-def test_suppression_threshold_is_a_setting(capsys):
+def test_suppression_threshold_is_a_setting(tmp_path, capsys):
     # With a threshold of 3, a count of 3 may be published; 2 must still be suppressed.
-    assert validate.main(["--suppression-threshold", "3", f"{INVALID}/unsuppressed-small-count"]) == 0
-    assert validate.main(["--suppression-threshold", "3", f"{INVALID}/several-errors"]) == 1
+    small = materialise("invalid/unsuppressed-small-count", tmp_path)
+    assert validate.main(["--suppression-threshold", "3", str(small)]) == 0
+    assert validate.main(["--suppression-threshold", "3", str(materialise("invalid/several-errors", tmp_path))]) == 1
     assert "counts from 1 to 2 are suppressed" in capsys.readouterr().out
 
 
-def test_share_tolerance_is_a_setting():
-    assert validate.main(["--share-tolerance", "1", f"{INVALID}/shares-not-summing-to-100"]) == 0
+def test_share_tolerance_is_a_setting(tmp_path):
+    folder = materialise("invalid/shares-not-summing-to-100", tmp_path)
+    assert validate.main(["--share-tolerance", "1", str(folder)]) == 0
 
 
 def test_gss_reference_file_is_a_setting(tmp_path):
     codes = tmp_path / "codes.csv"
     codes.write_text("code,name\nE10000099,Test county\nE08000012,Liverpool\nE10000020,Norfolk\n")
-    assert validate.main(["--gss-codes", str(codes), f"{INVALID}/unknown-gss-code"]) == 0
+    folder = materialise("invalid/unknown-gss-code", tmp_path)
+    assert validate.main(["--gss-codes", str(codes), str(folder)]) == 0
 
 
 def test_line_numbers_follow_the_editor_when_a_cell_spans_lines(tmp_path, capsys):

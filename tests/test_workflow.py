@@ -15,6 +15,7 @@ from scripts import summary
 from scripts.settings import default
 from scripts.validate.command import validate
 from tests.conftest import FIXTURES, ROOT, python, run
+from tests.overlay import materialise
 
 WORKFLOW_PATH = ROOT / ".github" / "workflows" / "build.yml"
 WORKFLOW = yaml.safe_load(WORKFLOW_PATH.read_text(encoding="utf-8"))
@@ -111,7 +112,12 @@ def test_pages_artifact_is_the_last_thing_built_and_never_on_pull_requests():
 
 def test_pull_requests_get_a_preview_artifact_and_a_summary_but_no_deploy():
     preview = next(s for s in steps("build") if s.get("uses", "").startswith("actions/upload-artifact"))
-    assert preview["if"] == "github.event_name == 'pull_request'" and preview["with"]["path"] == "output"
+    assert preview["if"] == "github.event_name == 'pull_request'"
+    # output is a link to the published version (scripts/build.py): both uploads take the resolved folder.
+    resolve = step_named("build", "Resolve the built site")
+    assert resolve["id"] == "site" and "readlink -f output" in resolve["run"]
+    upload = next(s for s in steps("build") if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert preview["with"]["path"] == upload["with"]["path"] == "${{ steps.site.outputs.path }}"
     base = step_named("build", "Build the base commit, to compare pages")
     assert "git worktree add" in base["run"] and "pull_request.base.sha" in base["env"]["BASE_SHA"]
     summarise = step_named("build", "Summarise data and changed pages")
@@ -195,10 +201,11 @@ def test_make_ci_and_the_workflow_run_the_lint_gate_before_the_tests():
     assert names.index("Lint") < names.index("Test")
 
 
-def test_the_validate_step_annotates_an_invalid_fixture_for_github():
+def test_the_validate_step_annotates_an_invalid_fixture_for_github(tmp_path):
     command = step_named("build", "Validate the data")["run"].split()[1:]
     report_at = command.index("--json") + 1
-    result = python(*command[:report_at], "/dev/null", "tests/fixtures/invalid/below-minimum")
+    materialise("invalid/below-minimum", tmp_path, keep_path=True)
+    result = python(*command[:report_at], "/dev/null", "tests/fixtures/invalid/below-minimum", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "::error file=tests/fixtures/invalid/below-minimum/spend.csv,line=3,title=constraint-error in amount_gbp::"
@@ -211,7 +218,11 @@ def test_the_validate_step_annotates_an_invalid_fixture_for_github():
 REPORT = FIXTURES / "summary" / "validation-report.json"
 
 
-def test_the_summary_fixture_is_what_the_validator_reports():
+def test_the_summary_fixture_is_what_the_validator_reports(tmp_path, monkeypatch):
+    # The report names the fixtures by their paths in the repository: lay them out so, and read from there.
+    for name in ("invalid/several-errors", "valid/minimal"):
+        materialise(name, tmp_path, keep_path=True)
+    monkeypatch.chdir(tmp_path)
     folders = [Path("tests/fixtures/invalid/several-errors"), Path("tests/fixtures/valid/minimal")]
     settings = {name: default(name) for name in ("suppression_threshold", "share_tolerance", "gss_codes")}
     fresh = json.loads(json.dumps(validate(folders, settings).as_dict(), default=str))
@@ -312,3 +323,9 @@ def test_pull_request_template_and_contributing_guide_exist():
     for heading in ("add a dataset row", "add a provider", "add a report"):
         assert f"## Worked example: {heading}" in guide
     assert "{figure " in guide
+
+
+def test_the_refresh_in_the_workflow_fetches_from_public_hosts_only():
+    # --allow-host (refresh_allow_hosts) exists for the tests' local server; the workflow never uses it.
+    assert "allow-host" not in WORKFLOW_PATH.read_text(encoding="utf-8")
+    assert default("refresh_allow_hosts") == ()

@@ -35,9 +35,13 @@ class Declined(Exception):
 
 
 def supports(schema: dict) -> bool:
+    from scripts.validate.rules import is_link
+
     for spec in schema["fields"]:
         if spec.get("type", "string") not in TYPES or spec.get("format", "default") != "default":
             return False
+        if spec.get("type", "string") == "string" and is_link(spec):
+            return False  # links are checked in Python (rules.py) only
         if "missingValues" in spec or set(spec.get("constraints", {})) - CONSTRAINTS:
             return False
         if spec.get("type") == "string" and spec.get("bareNumber") is not None:
@@ -319,12 +323,44 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
 
 def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Problem]:
     """The project rules of scripts/validate/rules.py, over whole columns."""
+    from scripts.validate.rules import DATE_FIELD, date_problem
+
     table = columnar.loaded[name]
     path = str(columnar.package.folder / columnar.package.resource(name)["path"])
     problems: list[Problem] = []
     cell_tests = []
+    longest = columnar.package.settings.get("max_cell_chars")
     for column in columnar.columns(name):
         raw, field, kind = column.raw, column.name, column.kind
+        if longest is not None:
+            cell_tests.append(
+                (
+                    f"length({raw}) > {int(longest)}",
+                    field,
+                    lambda ln, cell, field=field: Problem(
+                        path, ln, field, messages.too_long(len(cell), longest), "cell-too-large"
+                    ),
+                )
+            )
+        if kind == "string" and DATE_FIELD.match(field):
+            month_only = field == "month"
+            real = [
+                f"(regexp_full_match({raw}, '[12]\\d{{3}}-\\d{{2}}') AND TRY_CAST({raw} || '-01' AS DATE) IS NOT NULL)"
+            ]
+            if not month_only:
+                real += [
+                    f"regexp_full_match({raw}, '[12]\\d{{3}}')",
+                    f"(regexp_full_match({raw}, '[12]\\d{{3}}-\\d{{2}}-\\d{{2}}') AND TRY_CAST({raw} AS DATE) IS NOT NULL)",
+                ]
+            cell_tests.append(
+                (
+                    f"NOT {column.missing} AND NOT ({' OR '.join(real)})",
+                    field,
+                    lambda ln, cell, field=field, month_only=month_only: Problem(
+                        path, ln, field, date_problem(cell, month_only), "date-error"
+                    ),
+                )
+            )
         if kind == "string":
             cell_tests.append(
                 (
@@ -380,23 +416,22 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
         if group:
             keys = [_quote(k) for k in group]
             symbols = ", ".join(_literal(s) for s in SYMBOLS)
-            for first, lines, total, *values in columnar.query(
+            for first, lines, hidden, total, *values in columnar.query(
                 f"SELECT min(rowid) + 2, string_agg(CAST(rowid + 2 AS VARCHAR), ', ' ORDER BY rowid), "
+                f"count(*) FILTER (WHERE {raw} IN ({symbols})), "
                 f"sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {raw} NOT IN ({symbols})), "
                 f"{', '.join(f'coalesce({k}, {_literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
                 f"HAVING count(*) FILTER (WHERE {raw} IS NULL OR ({raw} NOT IN ({symbols}) AND TRY_CAST({raw} AS DOUBLE) IS NULL)) = 0 "
                 f"AND count(*) FILTER (WHERE {raw} NOT IN ({symbols})) > 0"
             ):
-                if abs(total - 100) > settings["share_tolerance"]:
-                    values = ["" if v == chr(0) else v for v in values]
-                    problems.append(
-                        Problem(
-                            path,
-                            first,
-                            field,
-                            messages.shares(group, values, total, settings["share_tolerance"], lines),
-                            "shares-sum",
-                        )
-                    )
+                tolerance = settings["share_tolerance"]
+                values = ["" if v == chr(0) else v for v in values]
+                if hidden and total > 100 + tolerance:
+                    message = messages.shares_over(group, values, total, tolerance, lines)
+                elif not hidden and abs(total - 100) > tolerance:
+                    message = messages.shares(group, values, total, tolerance, lines)
+                else:
+                    continue
+                problems.append(Problem(path, first, field, message, "shares-sum"))
     problems.extend(_scan(columnar, name, cell_tests))
     return problems

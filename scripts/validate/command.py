@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.settings import SETTINGS, VALIDATION_SETTINGS, default
+from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
 from scripts.validate.rules import check_rules
 from scripts.validate.structure import check_rows, load_package
@@ -74,12 +75,40 @@ def package_folders(paths: list[str], data_dir: Path) -> list[Path]:
 def validate(folders: list[Path], settings: dict) -> Result:
     settings = {**settings, "gss_codes_display": str(display(Path(settings["gss_codes"])))}
     result = Result()
+    named: dict[str, Path] = {}
     for folder in folders:
         problems: list[Problem] = []
-        package = load_package(folder, problems, settings.get("columnar_threshold_bytes"))
+        package = None
+        try:
+            package = load_package(folder, problems, settings.get("columnar_threshold_bytes"), settings)
+            if package is not None:
+                check_rows(package, problems)
+                problems.extend(check_rules(package, settings))
+        except Exception as error:  # noqa: BLE001 - whatever the input, a message and never a traceback
+            package = None
+            problems.append(
+                Problem(
+                    str(folder / "datapackage.json"),
+                    None,
+                    None,
+                    f"could not be checked ({type(error).__name__}: {str(error)[:200]}): "
+                    "this input is refused; please report it so the validator can name the fault",
+                    "unchecked",
+                )
+            )
         if package is not None:
-            check_rows(package, problems)
-            problems.extend(check_rules(package, settings))
+            name = package.descriptor.get("name")
+            if name in named and named[name] != folder:
+                problems.append(
+                    Problem(
+                        package.descriptor_path,
+                        line_of(locate_name(folder), ("name",)),
+                        None,
+                        f"package name '{name}' is already used by {named[name]}: every package needs its own name",
+                        "duplicate-package",
+                    )
+                )
+            named.setdefault(name, folder)
         result.problems.extend(problems)
         bad_files = {p.path for p in problems}
         resources = []
@@ -105,6 +134,10 @@ def validate(folders: list[Path], settings: dict) -> Result:
         )
     result.problems.sort(key=Problem.sort_key)
     return result
+
+
+def locate_name(folder: Path) -> dict:
+    return locate((folder / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -88,5 +88,17 @@ def shares(group: list[str], values, total: float, tolerance: float, lines: str)
     return f"shares for {where} add up to {total:g}, not 100 (±{tolerance:g}); rows on lines {lines}"
 
 
+def shares_over(group: list[str], values, total: float, tolerance: float, lines: str) -> str:
+    where = ", ".join(f"{k}={v}" for k, v in zip(group, values))
+    return (
+        f"the published shares for {where} already add up to {total:g}, over 100 (±{tolerance:g}), "
+        f"before the ones shown as [c], [x] or [z]; rows on lines {lines}"
+    )
+
+
 def small_count(cell, threshold: int) -> str:
     return f"{show(cell)} must be published as [c]: counts from 1 to {threshold - 1} are suppressed"
+
+
+def too_long(size: int, longest: int) -> str:
+    return f"the cell is {size:,} characters: the most allowed is {longest:,} (setting max_cell_chars)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 
@@ -18,12 +19,13 @@ class Problem:
         return (self.path, self.line or 0, self.field or "", self.message)
 
     def text(self) -> str:
+        """One line, whatever the data held: control characters and line ends shown as escapes."""
         where = self.path
         if self.line is not None:
             where += f":{self.line}"
         if self.field:
             where += f":{self.field}"
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
 
     def github(self) -> str:
         props = [f"file={_escape_property(self.path)}"]
@@ -37,6 +39,15 @@ class Problem:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    return _CONTROL.sub(
+        lambda m: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(m.group(), f"\\x{ord(m.group()):02x}"), text
+    )
 
 
 # GitHub's workflow-command escaping (toolkit/packages/core/src/command.ts).

@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 from scripts.symbols import SYMBOLS
 from scripts.validate import columnar, messages
-from scripts.validate.problems import Problem
+from scripts.validate.problems import Problem, show
+from scripts.validate.shapes import url_problem
 from scripts.validate.structure import LoadedPackage
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -100,9 +102,19 @@ def shares_sum_to_100(package, settings):
         for key, members in groups.items():
             values = [_number(cell) for _, cell in members if cell not in SYMBOLS]
             if not values or None in values:
-                continue  # a group with suppressed or malformed shares cannot be summed; types are checked elsewhere
+                continue  # a group with malformed shares cannot be summed; types are checked elsewhere
             total = sum(values)
-            if abs(total - 100) > tolerance:
+            if len(values) < len(members):
+                # [c], [x] or [z] hide a share: the known ones cannot be said to add up, only to overshoot.
+                if total > 100 + tolerance:
+                    yield Problem(
+                        str(table.path),
+                        members[0][0],
+                        spec["name"],
+                        messages.shares_over(spec["sumsTo100Within"], key, total, tolerance, _lines(members)),
+                        "shares-sum",
+                    )
+            elif abs(total - 100) > tolerance:
                 lines = ", ".join(str(line) for line, _ in members)
                 yield Problem(
                     str(table.path),
@@ -111,6 +123,64 @@ def shares_sum_to_100(package, settings):
                     messages.shares(spec["sumsTo100Within"], key, total, tolerance, lines),
                     "shares-sum",
                 )
+
+
+def _lines(members) -> str:
+    return ", ".join(str(line) for line, _ in members)
+
+
+DATE_FIELD = re.compile(r"^(date|date_\w+|\w+_date|last_checked|month)$")
+PARTIAL_DATE = re.compile(r"([12][0-9]{3})(-([0-9]{2})(-([0-9]{2}))?)?")
+
+
+def date_problem(cell: str, month_only: bool = False) -> str | None:
+    """Why ``cell`` is not a real date (YYYY-MM-DD) or a documented partial one (YYYY-MM, YYYY); None if it is."""
+    match = PARTIAL_DATE.fullmatch(cell)
+    if match and month_only and (not match.group(3) or match.group(5)):
+        match = None
+    if match:
+        year, month, day = int(match.group(1)), match.group(3), match.group(5)
+        try:
+            date(year, int(month or 1), int(day or 1))
+            return None
+        except ValueError:
+            pass
+    wanted = "a month in the form YYYY-MM" if month_only else "a real date: YYYY-MM-DD, or YYYY-MM or YYYY"
+    return f"{show(cell)} is not {wanted}"
+
+
+def dates_are_real(package, settings):
+    """Every date-like text field (named date, date_*, *_date, last_checked or month) holds a real date or a partial one (YYYY-MM, YYYY)."""
+    for table, spec in _fields(package, lambda f: f.get("type", "string") == "string" and DATE_FIELD.match(f["name"])):
+        skip = _missing(package, table, spec)
+        for line, record in table.records():
+            cell = record.get(spec["name"], "")
+            problem = None if cell in skip else date_problem(cell, month_only=spec["name"] == "month")
+            if problem:
+                yield Problem(str(table.path), line, spec["name"], problem, "date-error")
+
+
+def links_are_web_or_mail(package, settings):
+    """Every link (a field of format uri, or named url, website or *_url) is an http, https or mailto address."""
+    for table, spec in _fields(package, is_link):
+        skip = _missing(package, table, spec)
+        for line, record in table.records():
+            cell = record.get(spec["name"], "")
+            problem = None if cell in skip else url_problem(cell)
+            if problem:
+                yield Problem(str(table.path), line, spec["name"], problem, "link-error")
+
+
+def is_link(spec: dict) -> bool:
+    return spec.get("format") == "uri" or bool(LINK_FIELD.match(spec["name"]))
+
+
+LINK_FIELD = re.compile(r"^(url|website|\w+_url)$")
+
+
+def _missing(package, table, spec) -> set[str]:
+    name = next(n for n, t in package.tables.items() if t is table)
+    return set(spec.get("missingValues", package.schema(name).get("missingValues", [""])))
 
 
 def small_counts_suppressed(package, settings):
@@ -136,6 +206,8 @@ RULES = (
     authority_codes_known,
     shares_sum_to_100,
     small_counts_suppressed,
+    dates_are_real,
+    links_are_web_or_mail,
 )
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.datapackages import primary_key
+from scripts.settings import default
 from scripts.validate import columnar, messages
 from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
+from scripts.validate.shapes import MULTILINE, Shapes, depth, raw_depth
 from scripts.validate.table import Table, TableError, read_table
 
 FIELD_TYPES = [
@@ -48,6 +50,7 @@ class LoadedPackage:
     broken: set[str] = field(default_factory=set)  # resources whose rows cannot be checked
     columnar: set[str] = field(default_factory=set)  # resources the columnar engine checks
     engine: columnar.ColumnarPackage | None = None
+    settings: dict = field(default_factory=dict)
 
     def resource(self, resource_name: str) -> dict:
         return next(r for r in self.descriptor["resources"] if r["name"] == resource_name)
@@ -56,14 +59,38 @@ class LoadedPackage:
         return self.resource(resource_name)["schema"]
 
 
-def load_package(folder: Path, problems: list[Problem], columnar_threshold: int | None = None) -> LoadedPackage | None:
+def limit(settings: dict | None, name: str):
+    """A size limit from the settings given, or its default."""
+    return (settings or {}).get(name, default(name))
+
+
+def load_package(
+    folder: Path, problems: list[Problem], columnar_threshold: int | None = None, settings: dict | None = None
+) -> LoadedPackage | None:
     """Check the descriptor and read every file it names; None if the descriptor is unusable.
 
     Files of ``columnar_threshold`` bytes or more whose schema the columnar engine supports
     are read only as far as their header: their rows are checked in DuckDB.
     """
+    settings = {
+        name: limit(settings, name)
+        for name in ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")
+    }
     descriptor_path = str(folder / "datapackage.json")
     try:
+        size = (folder / "datapackage.json").stat().st_size
+        if size > settings["max_descriptor_bytes"]:
+            problems.append(
+                Problem(
+                    descriptor_path,
+                    None,
+                    None,
+                    f"is {size:,} bytes: the most allowed is {settings['max_descriptor_bytes']:,} "
+                    "(setting max_descriptor_bytes)",
+                    "too-large",
+                )
+            )
+            return None
         text = (folder / "datapackage.json").read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
         problems.append(
@@ -84,6 +111,17 @@ def load_package(folder: Path, problems: list[Problem], columnar_threshold: int 
             Problem(descriptor_path, None, None, "not UTF-8: save the descriptor as UTF-8", "encoding-error")
         )
         return None
+    if raw_depth(text) > settings["max_json_depth"]:
+        problems.append(
+            Problem(
+                descriptor_path,
+                None,
+                None,
+                f"nests objects and lists more than {settings['max_json_depth']} deep (setting max_json_depth)",
+                "too-deep",
+            )
+        )
+        return None
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
@@ -101,9 +139,14 @@ def load_package(folder: Path, problems: list[Problem], columnar_threshold: int 
 
     from frictionless import Package  # imported here: large files may never need it
 
+    if depth(descriptor, settings["max_json_depth"]) > settings["max_json_depth"]:  # belt and braces
+        problems.append(Problem(descriptor_path, None, None, "nests too deep", "too-deep"))
+        return None
     positions = locate(text)
     before = len(problems)
     _check_descriptor(descriptor, descriptor_path, positions, problems)
+    for where, message, field_name in Shapes(descriptor, folder, settings).check():
+        problems.append(Problem(descriptor_path, line_of(positions, where), field_name, message, "descriptor-error"))
     if len(problems) > before:
         return None
     report = Package.validate_descriptor(descriptor)
@@ -116,7 +159,7 @@ def load_package(folder: Path, problems: list[Problem], columnar_threshold: int 
             )
         return None
 
-    package = LoadedPackage(folder, descriptor, descriptor_path)
+    package = LoadedPackage(folder, descriptor, descriptor_path, settings=settings)
     for index, resource in enumerate(descriptor["resources"]):
         csv_path = folder / resource["path"]
         large = (
@@ -140,14 +183,42 @@ def load_package(folder: Path, problems: list[Problem], columnar_threshold: int 
                     )
                 )
             else:
-                problems.append(Problem(str(csv_path), error.line, None, error.message, error.code))
+                problems.append(Problem(str(csv_path), error.line, error.field, error.message, error.code))
             continue
         package.tables[resource["name"]] = table
         if _check_header(table, resource["schema"], problems):
             package.broken.add(resource["name"])
         elif large:
             package.columnar.add(resource["name"])
+        else:
+            problems.extend(check_cells(table, resource["schema"], settings))
     return package
+
+
+def check_cells(table: Table, schema: dict, settings: dict) -> list[Problem]:
+    """Cells that span lines where the field does not allow it, and cells over the size limit."""
+    found = []
+    specs = {spec["name"]: spec for spec in schema["fields"]}
+    longest = settings["max_cell_chars"]
+    path = str(table.path)
+    for line, record in table.records():
+        for name, cell in record.items():
+            if ("\n" in cell or "\r" in cell) and not specs.get(name, {}).get(MULTILINE):
+                spans = len(cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+                found.append(
+                    Problem(
+                        path,
+                        line,
+                        name,
+                        f"a quoted cell runs over {spans} lines, from line {line}, but this field does not allow "
+                        "text over several lines: close the quote on that line (or, for text that is meant to "
+                        f'span lines, mark the field "{MULTILINE}": true in datapackage.json)',
+                        "multiline-cell",
+                    )
+                )
+            if len(cell) > longest:
+                found.append(Problem(path, line, name, messages.too_long(len(cell), longest), "cell-too-large"))
+    return found
 
 
 def _check_descriptor(descriptor, path: str, positions, problems: list[Problem]) -> None:
@@ -176,12 +247,16 @@ def _check_descriptor(descriptor, path: str, positions, problems: list[Problem])
                     f"resource '{resource['name']}': unknown field type '{kind}'; use one of {', '.join(FIELD_TYPES)}",
                     spec.get("name") if isinstance(spec, dict) else None,
                 )
-        if resource["name"] == SOURCES:
+        if resource["name"] == SOURCES or not isinstance(resource["name"], str):
             continue
-        field_names = {f.get("name") for f in fields if isinstance(f, dict)}
+        field_names = {f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
+        keys = resource["schema"].get("foreignKeys", [])
         cites = any(
-            fk.get("fields") in (["source_id"], "source_id") and fk.get("reference", {}).get("resource") == SOURCES
-            for fk in resource["schema"].get("foreignKeys", [])
+            isinstance(fk, dict)
+            and isinstance(fk.get("reference"), dict)
+            and fk.get("fields") in (["source_id"], "source_id")
+            and fk["reference"].get("resource") == SOURCES
+            for fk in (keys if isinstance(keys, list) else [])
         )
         if "source_id" not in field_names or not cites or SOURCES not in names:
             add(
@@ -245,7 +320,14 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
             found = columnar.check_rows(package.engine, name)
         except columnar.Declined:
             package.columnar.discard(name)
-            package.tables[name] = read_table(package.tables[name].path)
+            try:
+                package.tables[name] = read_table(package.tables[name].path)
+            except TableError as error:
+                package.broken.add(name)
+                path = str(package.tables[name].path)
+                problems.append(Problem(path, error.line, error.field, error.message, error.code))
+                continue
+            problems.extend(check_cells(package.tables[name], package.schema(name), package.settings))
             continue
         (package.tables[name].counted,) = package.engine.query(f"SELECT count(*) FROM {package.engine.loaded[name]}")[0]
         problems.extend(found)
@@ -300,6 +382,10 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
     if kind == "type-error":
         message = messages.type_error(cell, spec)
     elif kind == "constraint-error":
+        index = row - 2 if row else -1
+        short = 0 <= index < len(table.rows) and field_name in table.header
+        if short and table.header.index(field_name) >= len(table.rows[index]):
+            cell = None  # the row is short: frictionless shows the absent cell as "None"
         match = _CONSTRAINT.search(error.note)
         name, limit = match.groups() if match else ("", "")
         message = messages.constraint(name, limit, cell, spec) or error.note

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
+# Control characters no published cell may hold: C0 but tab and line ends, DEL, C1, and a carriage
+# return that does not end a line (the csv reader would end a record there, unseen in an editor).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 
 class TableError(Exception):
-    def __init__(self, message: str, line: int | None = None, code: str = "file-error"):
+    def __init__(self, message: str, line: int | None = None, code: str = "file-error", field: str | None = None):
         super().__init__(message)
-        self.message, self.line, self.code = message, line, code
+        self.message, self.line, self.code, self.field = message, line, code, field
 
 
 @dataclass
@@ -66,6 +70,9 @@ def read_table(path: Path, header_only: bool = False) -> Table:
             line=line,
             code="encoding-error",
         ) from None
+    control = CONTROL.search(text)
+    if control:
+        raise _control_error(text, control.start())
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -81,4 +88,36 @@ def read_table(path: Path, header_only: bool = False) -> Table:
             previous_end = reader.line_num
     except csv.Error as error:
         raise TableError(f"not a readable CSV file: {error}", line=reader.line_num, code="csv-error") from None
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if '"' not in text and len(table.rows) + 1 != physical:
+        raise TableError(
+            f"{len(table.rows)} records but {physical - 1} lines after the header: the file's line ends are damaged",
+            line=1,
+            code="record-count",
+        )
     return table
+
+
+def _control_error(text: str, offset: int) -> TableError:
+    """The first control character: its line, and the field its line's cell falls in."""
+    char = text[offset]
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    field = None
+    if line > 1:
+        try:
+            first = text[: text.find("\n")] if "\n" in text else text
+            header = next(csv.reader([CONTROL.sub(" ", first)]), [])
+            prefix = CONTROL.sub(" ", text[start:offset])
+            column = next(csv.reader([prefix]), [""]) if prefix else [""]
+        except csv.Error:
+            header, column = [], []
+        index = len(column) - 1
+        field = header[index] if 0 <= index < len(header) else None
+    name = "a carriage return inside a line" if char == "\r" else f"the control character U+{ord(char):04X}"
+    return TableError(
+        f"{name} at column {offset - start + 1}: remove it (it is invisible in most editors)",
+        line=line,
+        code="control-character",
+        field=field,
+    )
