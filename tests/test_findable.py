@@ -6,8 +6,10 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
+import frictionless
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -72,6 +74,28 @@ def test_dataset_page_carries_schema_org_dataset(built_site, package):
         assert site_file(built_site, download["contentUrl"]).is_file()
     assert files["datapackage.json"]["encodingFormat"] == "application/json"
     assert {files[r["path"]]["encodingFormat"] for r in meta["resources"]} == {"text/csv"}
+    # Each file's own licence: the resource's, or the package's single one.
+    for resource in meta["resources"]:
+        expected = (resource.get("licenses") or meta["licenses"])[0]["path"]
+        assert files[resource["path"]]["license"] == expected, resource["path"]
+    # Findable and citable: the version's stable address, the catalogue, every field, the sources, the date.
+    assert data["identifier"] == f"{PUBLIC}/data/{package}/{meta['version']}/"
+    assert site_file(built_site, data["identifier"] + "index.html").is_file()
+    assert data["includedInDataCatalog"] == {
+        "@type": "DataCatalog",
+        "name": "Mental health day opportunities: open data",
+        "url": f"{PUBLIC}/data/",
+    }
+    fields = [(r["name"], f) for r in meta["resources"] if r["name"] != "sources" for f in r["schema"]["fields"]]
+    variables = data["variableMeasured"]
+    assert [v["propertyID"] for v in variables] == [f"{r}.{f['name']}" for r, f in fields]
+    for variable, (_, spec) in zip(variables, fields, strict=True):
+        assert variable["@type"] == "PropertyValue" and variable["name"] == spec["title"]
+        assert variable.get("unitText") == spec.get("unit")
+    sources = read_csv(DATA / package / "sources.csv")
+    assert [c["url"] for c in data["citation"]] == [s["url"] for s in sources]
+    assert all(c["@type"] == "CreativeWork" and c["name"] for c in data["citation"])
+    assert data["datePublished"] == changed  # an untagged current version: the last commit touching it
 
 
 def test_coverage_is_read_from_the_data():
@@ -105,14 +129,31 @@ def test_dcat_catalogue_lists_every_package_with_downloads_that_exist(built_site
         meta = descriptor(package)
         assert dataset["@type"] == "dcat:Dataset"
         assert dataset["dct:title"] == meta["title"] and dataset["dct:description"] == meta["description"]
-        assert [lic["@id"] for lic in dataset["dct:license"]] == [lic["path"] for lic in meta["licenses"]]
         assert dataset["dct:publisher"]["foaf:name"]
         media = set()
+        licences = {}
         for distribution in dataset["dcat:distribution"]:
             assert distribution["@type"] == "dcat:Distribution"
             assert site_file(built_site, distribution["dcat:downloadURL"]["@id"]).is_file()
-            media.add(distribution["dcat:mediaType"])
-        assert media == {"text/csv", "application/json", "application/zip"}
+            media.add(distribution["dcat:mediaType"]["@id"])
+            assert distribution["dct:license"]["@type"] == "dct:LicenseDocument"  # one licence, typed
+            licences[distribution["dct:title"]] = distribution["dct:license"]["@id"]
+        iana = "http://www.iana.org/assignments/media-types/"
+        assert media == {iana + "text/csv", iana + "application/json", iana + "application/zip"}
+        for resource in meta["resources"]:
+            assert licences[resource["path"]] == (resource.get("licenses") or meta["licenses"])[0]["path"]
+        per_file = {(r.get("licenses") or meta["licenses"])[0]["path"] for r in meta["resources"]}
+        # Files under different licences: the zip's licence is the page's statement of each file's licence.
+        whole = f"{PUBLIC}/data/{package}/#licence" if len(per_file) > 1 else next(iter(per_file))
+        assert licences[f"{package}.zip"] == licences["datapackage.json"] == whole
+    # The providers' council figures are OGL, our restatements CC BY: each file states its own.
+    providers = {d["dct:title"]: d["dct:license"]["@id"] for d in datasets["providers"]["dcat:distribution"]}
+    assert (
+        providers["market_snapshot.csv"] == "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    )
+    assert providers["service.csv"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert providers["providers.zip"] == f"{PUBLIC}/data/providers/#licence"
+    assert soup(built_site, "data/providers/index.html").select_one("#licence")
 
 
 def test_every_page_has_description_and_open_graph(built_site):
@@ -330,3 +371,98 @@ def test_build_writes_every_version_and_a_changelog(released_repo, tmp_path):
     spend_entries = [e for e in feed.iter(f"{ATOM}entry") if "/data/spend/" in e.find(f"{ATOM}link").get("href")]
     assert len(spend_entries) == 2
     assert "sources: 2 rows added, 1 row removed" in spend_entries[0].find(f"{ATOM}summary").text
+
+
+# --- Archives that open as data packages -----------------------------------------------------------
+
+
+def site_zips(site: Path) -> list[Path]:
+    return sorted(site.glob("data/*.zip")) + sorted(site.glob("data/*/*/*.zip"))
+
+
+def test_every_zip_opens_and_validates_as_a_data_package(built_site):
+    zips = site_zips(built_site)
+    assert sorted(z.name for z in zips) == sorted(
+        [f"{p}.zip" for p in PACKAGES] + [f"{p}-{descriptor(p)['version']}.zip" for p in PACKAGES]
+    )
+    for archive in zips:
+        package = archive.name.split(".zip")[0].split("-")[0]
+        meta = descriptor(package)
+        with zipfile.ZipFile(archive) as zipped:
+            # datapackage.json at the root, the CSVs beside it: no sub-folder.
+            assert zipped.namelist() == ["datapackage.json"] + [r["path"] for r in meta["resources"]], archive
+        opened = frictionless.Package(str(archive))
+        assert [r.name for r in opened.resources] == [r["name"] for r in meta["resources"]], archive
+        report = frictionless.validate(str(archive))
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+        rows = {task.name: task.stats.get("rows", 0) for task in report.tasks}
+        assert rows == {r["name"]: len(read_csv(DATA / package / r["path"])) for r in meta["resources"]}, archive
+
+
+def test_zips_hold_the_published_bytes_and_are_reproducible(built_site, tmp_path):
+    from scripts.catalogue.files import write_zip
+
+    for package in PACKAGES:
+        with zipfile.ZipFile(built_site / "data" / f"{package}.zip") as zipped:
+            for name in zipped.namelist():
+                assert zipped.read(name) == (DATA / package / name).read_bytes()
+        files = {name: (DATA / package / name).read_bytes() for name in zipped.namelist()}
+        write_zip(files, tmp_path / "again.zip")
+        assert (tmp_path / "again.zip").read_bytes() == (built_site / "data" / f"{package}.zip").read_bytes()
+        version = descriptor(package)["version"]
+        released = built_site / "data" / package / version / f"{package}-{version}.zip"
+        assert released.read_bytes() == (built_site / "data" / f"{package}.zip").read_bytes()
+
+
+# --- The catalogue is findable -----------------------------------------------------------------------
+
+
+def test_data_page_links_to_the_catalogue_and_feeds_in_words(built_site):
+    page = soup(built_site, "data/index.html")
+    links = {a["href"]: a.get_text(" ", strip=True) for a in page.select("main a[href]")}
+    assert "catalogue" in links["/catalog.jsonld"].lower() and "DCAT-AP" in links["/catalog.jsonld"]
+    assert "Atom feed" in links["/feeds/data.atom.xml"] and "Atom feed" in links["/feeds/reports.atom.xml"]
+    alternate = page.select_one("link[rel=alternate][type='application/ld+json']")
+    assert alternate["href"] == "/catalog.jsonld"
+    json.loads((built_site / "catalog.jsonld").read_text(encoding="utf-8"))
+
+
+# --- A data dictionary people can read ---------------------------------------------------------------
+
+
+def test_dictionary_names_wrap_only_at_underscores_and_constraints_are_in_words(built_site):
+    for package in PACKAGES:
+        page = soup(built_site, f"data/{package}/index.html")
+        raw = (built_site / "data" / package / "index.html").read_text(encoding="utf-8")
+        for resource in descriptor(package)["resources"]:
+            rows = page.select(f"section[aria-labelledby='{resource['name']}'] table.dictionary tbody tr")
+            assert len(rows) == len(resource["schema"]["fields"])
+            for row, spec in zip(rows, resource["schema"]["fields"], strict=True):
+                name = spec["name"]
+                assert row.th.code.get_text() == name
+                assert f"<code>{'_<wbr>'.join(name.split('_'))}</code>" in raw
+                pattern = spec.get("constraints", {}).get("pattern")
+                cell = row.select("td")[-1]
+                details = cell.select_one("details")
+                if pattern:
+                    # The exact pattern only inside the <details>; the words outside it never show a regex.
+                    assert details.select_one("code.pattern").get_text() == pattern
+                    details.extract()
+                    assert pattern not in cell.get_text() and "^" not in cell.get_text()
+                else:
+                    assert details is None
+    spend = soup(built_site, "data/spend/index.html")
+    code_row = next(tr for tr in spend.select("table.dictionary tr") if tr.th.get_text() == "authority_code")
+    assert "A GSS code for a council: E06…, E07…, E08…, E09… or E10… and six digits." in code_row.get_text()
+
+
+def test_every_pattern_in_the_data_has_words():
+    from scripts.catalogue.files import PATTERN_WORDS
+
+    patterns = {
+        f.get("constraints", {}).get("pattern")
+        for p in PACKAGES
+        for r in descriptor(p)["resources"]
+        for f in r["schema"]["fields"]
+    } - {None}
+    assert patterns <= set(PATTERN_WORDS), patterns - set(PATTERN_WORDS)
