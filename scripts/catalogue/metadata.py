@@ -286,7 +286,7 @@ def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str
         page = absolute(site_url, f"/data/{package.name}/")
         descriptions = _descriptions(view)
         dataset = {
-            "@id": page,
+            "@id": page + "#dataset",  # the dataset, not its landing page (a foaf:Document)
             "@type": "dcat:Dataset",
             "dct:identifier": package.name,
             "dct:title": package.title,
@@ -345,6 +345,11 @@ def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str
         "dct:language": {"@id": f"{EU}language/ENG", "@type": "dct:LinguisticSystem"},
         "dct:license": _licence_document(CATALOGUE_LICENCE),
         "foaf:homepage": {"@id": absolute(site_url, "/"), "@type": "foaf:Document"},
+        "dcat:themeTaxonomy": {
+            "@id": f"{EU}data-theme",
+            "@type": "skos:ConceptScheme",
+            "dct:title": "Data theme",
+        },
         "dcat:dataset": datasets,
     }
     modified = [v["last_updated"] for v in views if v.get("last_updated")]
