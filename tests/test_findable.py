@@ -371,6 +371,22 @@ def test_build_writes_every_version_and_a_changelog(released_repo, tmp_path):
     spend_entries = [e for e in feed.iter(f"{ATOM}entry") if "/data/spend/" in e.find(f"{ATOM}link").get("href")]
     assert len(spend_entries) == 2
     assert "sources: 2 rows added, 1 row removed" in spend_entries[0].find(f"{ATOM}summary").text
+    # Each version: its own page, zip and citation, and the dataset page cites the current one.
+    for version, date in (("1.1.0", "2024-06-01"), ("1.0.0", "2024-01-15")):
+        folder = site / "data" / "spend" / version
+        text = f"({date[:4]}). Council spend on mental-health day opportunities, version {version} [data set]. "
+        text += f"{PUBLIC}/data/spend/{version}/"
+        assert text in soup(site, f"data/spend/{version}/index.html").select_one("textarea.citation").get_text()
+        assert text in changelog.find(id=f"v{version}").get_text()
+        assert f"version = {{{version}}}" in (folder / "citation.bib").read_text()
+        assert f"DA  - {date.replace('-', '/')}" in (folder / "citation.ris").read_text()
+        with zipfile.ZipFile(folder / f"spend-{version}.zip") as zipped:
+            assert zipped.read("spend.csv") == (folder / "spend.csv").read_bytes()
+        assert frictionless.Package(str(folder / f"spend-{version}.zip")).version == version
+    assert "version 1.1.0 [data set]" in page.select_one("textarea.citation").get_text()
+    assert json.loads(page.select_one('script[type="application/ld+json"]').string)["identifier"] == (
+        f"{PUBLIC}/data/spend/1.1.0/"
+    )
 
 
 # --- Archives that open as data packages -----------------------------------------------------------
