@@ -49,7 +49,7 @@ class Download:
 PATTERN_WORDS = {
     "^E(06|07|08|09|10)[0-9]{6}$": "a GSS code for a council: E06…, E07…, E08…, E09… or E10… and six digits",
     "^[a-z0-9]+(-[a-z0-9]+)*$": "lower-case letters and digits, with single hyphens between words",
-    "^[0-9]{4}-[0-9]{2}$": "four digits, a hyphen and two digits, such as a financial year written 2022-23",
+    "^[0-9]{4}-[0-9]{2}$": "four digits, a hyphen and two digits",
     "^[0-9]{4}-(0[1-9]|1[0-2])$": "a year and a month number from 01 to 12, such as 2023-03",
     "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "a year (2019), a year and month (2019-09) or a full date (2019-09-05)",
 }
