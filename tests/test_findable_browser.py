@@ -24,6 +24,13 @@ BROKEN_NAMES = """() => {
   return broken;
 }"""
 
+# A name on more than one line at all (allowed on a phone, after an underscore; not on a desktop).
+WRAPPED_NAMES = """() => [...document.querySelectorAll('table.dictionary th code')].filter(code => {
+  const range = document.createRange();
+  range.selectNodeContents(code);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+}).map(code => code.textContent)"""
+
 
 @pytest.mark.parametrize("width", [1280, 320])
 def test_dictionary_column_names_never_break_mid_word(chromium, open_page, width):
@@ -33,6 +40,8 @@ def test_dictionary_column_names_never_break_mid_word(chromium, open_page, width
             page = open_page(path, context=context)
             assert page.page.locator("table.dictionary th code").count() > 0
             assert page.page.evaluate(BROKEN_NAMES) == [], (path, width)
+            if width >= 1024:
+                assert page.page.evaluate(WRAPPED_NAMES) == [], (path, width)
     finally:
         context.close()
 
@@ -44,6 +53,7 @@ def test_the_mid_word_check_catches_a_break(open_page):
         """() => document.querySelectorAll('table.dictionary tbody th').forEach(th => {
             th.style.width = '1ch'; th.style.maxWidth = '1ch';
             th.querySelector('code').style.wordBreak = 'break-all';
+            th.querySelector('code').style.whiteSpace = 'normal';
         })"""
     )
     assert page.page.evaluate(BROKEN_NAMES)
