@@ -482,3 +482,19 @@ def test_every_pattern_in_the_data_has_words():
         for f in r["schema"]["fields"]
     } - {None}
     assert patterns <= set(PATTERN_WORDS), patterns - set(PATTERN_WORDS)
+
+
+def test_a_package_with_two_licences_must_state_each_files_licence(tmp_path):
+    from scripts.build import BuildError
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    meta = json.loads((data / "providers" / "datapackage.json").read_text(encoding="utf-8"))
+    del meta["resources"][5]["licenses"]  # market_snapshot: OGL figures, now without a licence of their own
+    (data / "providers" / "datapackage.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        build(tmp_path / "out", overrides={"DATA_DIR": str(data)}, data_dir=data)
+    message = str(raised.value)
+    assert "providers/datapackage.json: resource market_snapshot: 2 licences apply" in message
+    assert "market_snapshot.csv" in message and "Traceback" not in message
+    assert not (tmp_path / "out").exists()
