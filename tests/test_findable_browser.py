@@ -64,3 +64,16 @@ def test_version_changelog_and_data_pages_pass_axe(open_page, path):
     page = open_page(path)
     assert page.console_errors == [] and page.off_host() == []
     assert axe_violations(page.page) == []
+
+
+@pytest.mark.parametrize("path", ["/data/", "/data/providers/", "/data/spend/1.0.0/", "/data/spend/changelog/"])
+def test_data_pages_fit_a_phone(chromium, open_page, path):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
+    try:
+        page = open_page(path, context=context)
+        overflow = page.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, "the page scrolls sideways at 320 px"
+    finally:
+        context.close()
