@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
+import frictionless
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -15,8 +19,8 @@ from lxml import etree
 from scripts.build import build
 from scripts.catalogue.metadata import spatial_coverage, temporal_coverage
 from scripts.catalogue.versions import releases
-from scripts.datapackages import load_package
-from tests.conftest import DATA, PACKAGES, descriptor, read_csv
+from scripts.datapackages import authority_names, load_package
+from tests.conftest import DATA, PACKAGES, ROOT, descriptor, read_csv
 
 PUBLIC = "https://mh-day-opportunities.github.io"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -72,26 +76,62 @@ def test_dataset_page_carries_schema_org_dataset(built_site, package):
         assert site_file(built_site, download["contentUrl"]).is_file()
     assert files["datapackage.json"]["encodingFormat"] == "application/json"
     assert {files[r["path"]]["encodingFormat"] for r in meta["resources"]} == {"text/csv"}
+    # Each file's own licence: the resource's, or the package's single one.
+    for resource in meta["resources"]:
+        expected = (resource.get("licenses") or meta["licenses"])[0]["path"]
+        assert files[resource["path"]]["license"] == expected, resource["path"]
+    # Findable and citable: the version's stable address, the catalogue, every field, the sources, the date.
+    assert data["identifier"] == f"{PUBLIC}/data/{package}/{meta['version']}/"
+    assert site_file(built_site, data["identifier"] + "index.html").is_file()
+    assert data["includedInDataCatalog"] == {
+        "@type": "DataCatalog",
+        "name": "Mental health day opportunities: open data",
+        "url": f"{PUBLIC}/data/",
+    }
+    fields = [(r["name"], f) for r in meta["resources"] if r["name"] != "sources" for f in r["schema"]["fields"]]
+    variables = data["variableMeasured"]
+    assert [v["propertyID"] for v in variables] == [f"{r}.{f['name']}" for r, f in fields]
+    for variable, (_, spec) in zip(variables, fields, strict=True):
+        assert variable["@type"] == "PropertyValue" and variable["name"] == spec["title"]
+        assert variable.get("unitText") == spec.get("unit")
+    sources = read_csv(DATA / package / "sources.csv")
+    assert [c["url"] for c in data["citation"]] == [s["url"] for s in sources]
+    assert all(c["@type"] == "CreativeWork" and c["name"] for c in data["citation"])
+    assert data["datePublished"] == changed  # an untagged current version: the last commit touching it
 
 
-def test_coverage_is_read_from_the_data():
-    spend = load_package(DATA / "spend")
-    assert temporal_coverage(spend) == "2022-04-01/2023-03-31"  # financial year 2022-23
-    assert spatial_coverage(spend) == ["Norfolk"]
-    # The survey has no time field of its own: its sources' publication dates give its coverage.
-    survey = load_package(DATA / "survey")
-    published = sorted(r["date_published"] for r in survey.resources["sources"].rows)
-    assert temporal_coverage(survey) in (published[0], f"{published[0]}/{published[-1]}")
-    assert spatial_coverage(survey) == []
+@pytest.mark.parametrize("package", PACKAGES)
+def test_coverage_is_read_from_what_the_data_means(package):
+    loaded = load_package(DATA / package)
+    names = authority_names(ROOT / "scripts" / "reference" / "gss-codes.csv")
+    codes = []
+    for resource in sorted((DATA / package).glob("*.csv")):
+        codes += [row["authority_code"] for row in read_csv(resource) if row.get("authority_code")]
+    assert set(spatial_coverage(loaded)) == {names[code] for code in codes}
+    spans = [
+        (f"{row['financial_year'][:4]}-04-01", f"{int(row['financial_year'][:4]) + 1}-03-31")
+        for resource in (DATA / package).glob("*.csv")
+        if resource.name != "sources.csv"
+        for row in read_csv(resource)
+        if re.fullmatch(r"\d{4}-\d{2}", row.get("financial_year", ""))
+    ]
+    coverage = temporal_coverage(loaded)
+    if spans and coverage:
+        start, _, end = coverage.partition("/")
+        assert start <= min(s for s, _ in spans) and (end or start) >= max(e for _, e in spans)
 
 
 def test_coverage_follows_a_change_in_the_data(tmp_path):
     shutil.copytree(DATA / "spend", tmp_path / "spend")
-    csv = tmp_path / "spend" / "spend.csv"
-    csv.write_text(csv.read_text().replace("Norfolk,2022-23", "Suffolk,2019-20"))
+    path = tmp_path / "spend" / "spend.csv"
+    first = dict(read_csv(path)[0], authority_code="E08000012", authority_name="Liverpool", financial_year="2019-20")
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(first), lineterminator="\n")
+        writer.writeheader()
+        writer.writerow(first)
     package = load_package(tmp_path / "spend")
     assert temporal_coverage(package) == "2019-04-01/2020-03-31"
-    assert spatial_coverage(package) == ["Suffolk"]
+    assert spatial_coverage(package) == ["Liverpool"]
 
 
 def test_dcat_catalogue_lists_every_package_with_downloads_that_exist(built_site):
@@ -105,14 +145,31 @@ def test_dcat_catalogue_lists_every_package_with_downloads_that_exist(built_site
         meta = descriptor(package)
         assert dataset["@type"] == "dcat:Dataset"
         assert dataset["dct:title"] == meta["title"] and dataset["dct:description"] == meta["description"]
-        assert [lic["@id"] for lic in dataset["dct:license"]] == [lic["path"] for lic in meta["licenses"]]
         assert dataset["dct:publisher"]["foaf:name"]
         media = set()
+        licences = {}
         for distribution in dataset["dcat:distribution"]:
             assert distribution["@type"] == "dcat:Distribution"
             assert site_file(built_site, distribution["dcat:downloadURL"]["@id"]).is_file()
-            media.add(distribution["dcat:mediaType"])
-        assert media == {"text/csv", "application/json", "application/zip"}
+            media.add(distribution["dcat:mediaType"]["@id"])
+            assert distribution["dct:license"]["@type"] == "dct:LicenseDocument"  # one licence, typed
+            licences[distribution["dct:title"]] = distribution["dct:license"]["@id"]
+        iana = "http://www.iana.org/assignments/media-types/"
+        assert media == {iana + "text/csv", iana + "application/json", iana + "application/zip"}
+        for resource in meta["resources"]:
+            assert licences[resource["path"]] == (resource.get("licenses") or meta["licenses"])[0]["path"]
+        per_file = {(r.get("licenses") or meta["licenses"])[0]["path"] for r in meta["resources"]}
+        # Files under different licences: the zip's licence is the page's statement of each file's licence.
+        whole = f"{PUBLIC}/data/{package}/#licence" if len(per_file) > 1 else next(iter(per_file))
+        assert licences[f"{package}.zip"] == licences["datapackage.json"] == whole
+    # The providers' council figures are OGL, our restatements CC BY: each file states its own.
+    providers = {d["dct:title"]: d["dct:license"]["@id"] for d in datasets["providers"]["dcat:distribution"]}
+    assert (
+        providers["market_snapshot.csv"] == "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    )
+    assert providers["service.csv"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert providers["providers.zip"] == f"{PUBLIC}/data/providers/#licence"
+    assert soup(built_site, "data/providers/index.html").select_one("#licence")
 
 
 def test_every_page_has_description_and_open_graph(built_site):
@@ -330,3 +387,130 @@ def test_build_writes_every_version_and_a_changelog(released_repo, tmp_path):
     spend_entries = [e for e in feed.iter(f"{ATOM}entry") if "/data/spend/" in e.find(f"{ATOM}link").get("href")]
     assert len(spend_entries) == 2
     assert "sources: 2 rows added, 1 row removed" in spend_entries[0].find(f"{ATOM}summary").text
+    # Each version: its own page, zip and citation, and the dataset page cites the current one.
+    for version, date in (("1.1.0", "2024-06-01"), ("1.0.0", "2024-01-15")):
+        folder = site / "data" / "spend" / version
+        text = f"({date[:4]}). Council spend on mental-health day opportunities, version {version} [data set]. "
+        text += f"{PUBLIC}/data/spend/{version}/"
+        assert text in soup(site, f"data/spend/{version}/index.html").select_one("textarea.citation").get_text()
+        assert text in changelog.find(id=f"v{version}").get_text()
+        assert f"version = {{{version}}}" in (folder / "citation.bib").read_text()
+        assert f"DA  - {date.replace('-', '/')}" in (folder / "citation.ris").read_text()
+        with zipfile.ZipFile(folder / f"spend-{version}.zip") as zipped:
+            assert zipped.read("spend.csv") == (folder / "spend.csv").read_bytes()
+        assert frictionless.Package(str(folder / f"spend-{version}.zip")).version == version
+    assert "version 1.1.0 [data set]" in page.select_one("textarea.citation").get_text()
+    assert json.loads(page.select_one('script[type="application/ld+json"]').string)["identifier"] == (
+        f"{PUBLIC}/data/spend/1.1.0/"
+    )
+
+
+# --- Archives that open as data packages -----------------------------------------------------------
+
+
+def site_zips(site: Path) -> list[Path]:
+    return sorted(site.glob("data/*.zip")) + sorted(site.glob("data/*/*/*.zip"))
+
+
+def test_every_zip_opens_and_validates_as_a_data_package(built_site):
+    zips = site_zips(built_site)
+    assert sorted(z.name for z in zips) == sorted(
+        [f"{p}.zip" for p in PACKAGES] + [f"{p}-{descriptor(p)['version']}.zip" for p in PACKAGES]
+    )
+    for archive in zips:
+        package = archive.name.split(".zip")[0].split("-")[0]
+        meta = descriptor(package)
+        with zipfile.ZipFile(archive) as zipped:
+            # datapackage.json at the root, the CSVs beside it: no sub-folder.
+            assert zipped.namelist() == ["datapackage.json"] + [r["path"] for r in meta["resources"]], archive
+        opened = frictionless.Package(str(archive))
+        assert [r.name for r in opened.resources] == [r["name"] for r in meta["resources"]], archive
+        report = frictionless.validate(str(archive))
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+        rows = {task.name: task.stats.get("rows", 0) for task in report.tasks}
+        assert rows == {r["name"]: len(read_csv(DATA / package / r["path"])) for r in meta["resources"]}, archive
+
+
+def test_zips_hold_the_published_bytes_and_are_reproducible(built_site, tmp_path):
+    from scripts.catalogue.files import write_zip
+
+    for package in PACKAGES:
+        with zipfile.ZipFile(built_site / "data" / f"{package}.zip") as zipped:
+            for name in zipped.namelist():
+                assert zipped.read(name) == (DATA / package / name).read_bytes()
+        files = {name: (DATA / package / name).read_bytes() for name in zipped.namelist()}
+        write_zip(files, tmp_path / "again.zip")
+        assert (tmp_path / "again.zip").read_bytes() == (built_site / "data" / f"{package}.zip").read_bytes()
+        version = descriptor(package)["version"]
+        released = built_site / "data" / package / version / f"{package}-{version}.zip"
+        assert released.read_bytes() == (built_site / "data" / f"{package}.zip").read_bytes()
+
+
+# --- The catalogue is findable -----------------------------------------------------------------------
+
+
+def test_data_page_links_to_the_catalogue_and_feeds_in_words(built_site):
+    page = soup(built_site, "data/index.html")
+    links = {a["href"]: a.get_text(" ", strip=True) for a in page.select("main a[href]")}
+    assert "catalogue" in links["/catalog.jsonld"].lower() and "DCAT-AP" in links["/catalog.jsonld"]
+    assert "Atom feed" in links["/feeds/data.atom.xml"] and "Atom feed" in links["/feeds/reports.atom.xml"]
+    alternate = page.select_one("link[rel=alternate][type='application/ld+json']")
+    assert alternate["href"] == "/catalog.jsonld"
+    json.loads((built_site / "catalog.jsonld").read_text(encoding="utf-8"))
+
+
+# --- A data dictionary people can read ---------------------------------------------------------------
+
+
+def test_dictionary_names_wrap_only_at_underscores_and_constraints_are_in_words(built_site):
+    for package in PACKAGES:
+        page = soup(built_site, f"data/{package}/index.html")
+        raw = (built_site / "data" / package / "index.html").read_text(encoding="utf-8")
+        for resource in descriptor(package)["resources"]:
+            rows = page.select(f"section[aria-labelledby='{resource['name']}'] table.dictionary tbody tr")
+            assert len(rows) == len(resource["schema"]["fields"])
+            for row, spec in zip(rows, resource["schema"]["fields"], strict=True):
+                name = spec["name"]
+                assert row.th.code.get_text() == name
+                assert f"<code>{'_<wbr>'.join(name.split('_'))}</code>" in raw
+                pattern = spec.get("constraints", {}).get("pattern")
+                cell = row.select("td")[-1]
+                details = cell.select_one("details")
+                if pattern:
+                    # The exact pattern only inside the <details>; the words outside it never show a regex.
+                    assert details.select_one("code.pattern").get_text() == pattern
+                    details.extract()
+                    assert pattern not in cell.get_text() and "^" not in cell.get_text()
+                else:
+                    assert details is None
+    spend = soup(built_site, "data/spend/index.html")
+    code_row = next(tr for tr in spend.select("table.dictionary tr") if tr.th.get_text() == "authority_code")
+    assert "A GSS code for a council: E06…, E07…, E08…, E09… or E10… and six digits." in code_row.get_text()
+
+
+def test_every_pattern_in_the_data_has_words():
+    from scripts.catalogue.files import PATTERN_WORDS
+
+    patterns = {
+        f.get("constraints", {}).get("pattern")
+        for p in PACKAGES
+        for r in descriptor(p)["resources"]
+        for f in r["schema"]["fields"]
+    } - {None}
+    assert patterns <= set(PATTERN_WORDS), patterns - set(PATTERN_WORDS)
+
+
+def test_a_package_with_two_licences_must_state_each_files_licence(tmp_path):
+    from scripts.build import BuildError
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    meta = json.loads((data / "providers" / "datapackage.json").read_text(encoding="utf-8"))
+    del meta["resources"][5]["licenses"]  # market_snapshot: OGL figures, now without a licence of their own
+    (data / "providers" / "datapackage.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        build(tmp_path / "out", overrides={"DATA_DIR": str(data)}, data_dir=data)
+    message = str(raised.value)
+    assert "providers/datapackage.json: resource market_snapshot: 2 licences apply" in message
+    assert "market_snapshot.csv" in message and "Traceback" not in message
+    assert not (tmp_path / "out").exists()

@@ -64,7 +64,7 @@ def data_feed(releases: list[tuple[str, Release]], site_url: str, sitename: str,
 def write_catalogue_and_feed(views: list[dict], output: Path, settings: dict) -> None:
     """/catalog.jsonld (DCAT) and /feeds/data.atom.xml (one entry per package version)."""
     site_url, sitename = settings["SITE_PUBLIC_URL"], settings["SITENAME"]
-    catalog = metadata.dcat_catalog(views, site_url, sitename, settings["AUTHOR"])
+    catalog = metadata.dcat_catalog(views, site_url, sitename, settings["AUTHOR"], settings.get("CONTACT_EMAIL", ""))
     (output / "catalog.jsonld").write_text(json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8")
     feed = data_feed([(v["title"], r) for v in views for r in v["releases"]], site_url, sitename, settings["AUTHOR"])
     (output / DATA_FEED).parent.mkdir(parents=True, exist_ok=True)

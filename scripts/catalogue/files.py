@@ -2,6 +2,8 @@
 
 Published CSVs and descriptors are copied byte for byte; each package is also offered as a
 zip whose bytes depend only on its files (fixed timestamps), so rebuilding changes nothing.
+The zip holds datapackage.json at its root with the CSVs beside it, so that
+``frictionless.Package("<package>.zip")`` opens it as a data package.
 """
 
 from __future__ import annotations
@@ -11,6 +13,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
+from scripts.catalogue import citation
+from scripts.catalogue.metadata import resource_licences
+from scripts.catalogue.snippets import snippets
 from scripts.datapackages import DataPackage, Resource
 from scripts.formats import file_size
 from scripts.gitinfo import last_changed
@@ -32,25 +39,49 @@ class Download:
         return f"Download {self.filename} ({self.size} {self.kind})"
 
 
-def constraints_text(spec: dict, suppressed_counts: str) -> str:
-    """A field's constraints in words; ``suppressed_counts`` is the build's "1 to 4"."""
+# Patterns in words, for the data dictionary; the exact pattern is shown beside them for the technical reader.
+# A pattern not listed here is shown as it is, with "matches the pattern below".
+PATTERN_WORDS = {
+    "^E(06|07|08|09|10)[0-9]{6}$": "a GSS code for a council: E06…, E07…, E08…, E09… or E10… and six digits",
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "lower-case letters and digits, with single hyphens between words",
+    "^[0-9]{4}-[0-9]{2}$": "four digits, a hyphen and two digits",
+    "^[0-9]{4}-(0[1-9]|1[0-2])$": "a year and a month number from 01 to 12, such as 2023-03",
+    "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "a year (2019), a year and month (2019-09) or a full date (2019-09-05)",
+}
+
+
+def constraints_words(spec: dict, suppressed_counts: str) -> list[str]:
+    """A field's constraints as sentences a reader can follow, without regular expressions."""
     c = spec.get("constraints", {})
     parts = []
     if c.get("required"):
-        parts.append("required")
+        parts.append("Required: every row has a value.")
+    if c.get("unique"):
+        parts.append("No two rows have the same value.")
     if "minimum" in c:
-        parts.append(f"minimum {c['minimum']}")
+        parts.append(f"At least {c['minimum']}.")
     if "maximum" in c:
-        parts.append(f"maximum {c['maximum']}")
+        parts.append(f"At most {c['maximum']}.")
+    if "minLength" in c:
+        parts.append(f"At least {c['minLength']} characters.")
+    if "maxLength" in c:
+        parts.append(f"At most {c['maxLength']} characters.")
     if "enum" in c:
-        parts.append("one of: " + ", ".join(map(str, c["enum"])))
+        parts.append("One of: " + ", ".join(map(str, c["enum"])) + ".")
     if "pattern" in c:
-        parts.append(f"pattern {c['pattern']}" + (f" (for example {spec['example']})" if "example" in spec else ""))
+        words = PATTERN_WORDS.get(c["pattern"], "text that matches the exact pattern below")
+        example = f" For example {spec['example']}." if "example" in spec else ""
+        parts.append(words[0].upper() + words[1:] + "." + example)
     if spec.get("sumsTo100Within"):
-        parts.append("shares add up to 100 within each " + " and ".join(spec["sumsTo100Within"]))
+        parts.append("Shares add up to 100 within each " + " and ".join(spec["sumsTo100Within"]) + ".")
     if spec.get("disclosureControl"):
-        parts.append(f"counts from {suppressed_counts} published as [c]")
-    return "; ".join(parts)
+        parts.append(f"Counts from {suppressed_counts} are published as [c].")
+    return parts
+
+
+def breakable(name: str) -> Markup:
+    """A column name that may wrap after an underscore, and nowhere else (<wbr>)."""
+    return Markup("_<wbr>").join(escape(part) for part in name.split("_"))
 
 
 def package_url(package: DataPackage) -> str:
@@ -66,23 +97,10 @@ def resource_download(resource: Resource) -> Download:
     )
 
 
-def citation(package: DataPackage, site_url: str, publisher: str) -> str:
-    changed = last_changed(package.folder) or ""
-    year = changed[:4] or "n.d."
-    return (
-        f"{publisher} ({year}). {package.title}, version {package.version} [data set]. "
-        f"{site_url.rstrip('/')}{package_url(package)}"
-    )
-
-
-def package_view(
-    package: DataPackage,
-    site_url: str,
-    publisher: str,
-    suppressed_counts: str,
-) -> dict:
+def package_view(package: DataPackage, site_url: str, publisher: str, suppressed_counts: str) -> dict:
     """Everything the dataset page shows, worked out here so the template only lays it out."""
     resources = []
+    licences = resource_licences(package)
     for resource in package.resources.values():
         resources.append(
             {
@@ -90,13 +108,21 @@ def package_view(
                 "title": resource.descriptor.get("title", resource.name),
                 "description": resource.descriptor.get("description", ""),
                 "fields": [
-                    {**spec, "constraints_text": constraints_text(spec, suppressed_counts)} for spec in resource.fields
+                    {
+                        **spec,
+                        "name_html": breakable(spec["name"]),
+                        "constraints_words": constraints_words(spec, suppressed_counts),
+                        "pattern": spec.get("constraints", {}).get("pattern"),
+                    }
+                    for spec in resource.fields
                 ],
                 "header": [spec["name"] for spec in resource.fields],
+                "header_html": {spec["name"]: breakable(spec["name"]) for spec in resource.fields},
                 "preview": resource.head(PREVIEW_ROWS),
                 "row_count": resource.row_count,
                 "download": resource_download(resource),
                 "primary_key": resource.primary_key,
+                "licence": licences[resource.filename],
             }
         )
     return {
@@ -106,11 +132,12 @@ def package_view(
         "description": package.descriptor.get("description", ""),
         "version": package.version,
         "licenses": package.descriptor.get("licenses", []),
+        "mixed_licences": len({licence["path"] for licence in licences.values()}) > 1,
         "licence_note": package.descriptor.get("x-licence-note", ""),
         "last_updated": last_changed(package.folder),
         "sources": list(package.sources.values()),
         "resources": resources,
-        "citation": citation(package, site_url, publisher),
+        "snippets": snippets(package, site_url),
         "descriptor_download": Download(
             f"/data/{package.name}/datapackage.json",
             "datapackage.json",
@@ -121,6 +148,31 @@ def package_view(
     }
 
 
+def attach_releases(view: dict, releases: list, site_url: str, publisher: str, output: Path) -> None:
+    """Give the view its releases and each release its citation; write each citation's BibTeX, RIS and CSL-JSON
+    into that version's folder. ``view["citation"]`` is the current version's."""
+    view["releases"] = releases
+    view["citations"] = {}
+    for release in releases:
+        cited = citation.release_citation(view["name"], view["title"], release, publisher, site_url)
+        citation.write(cited, output / "data" / release.package / release.version)
+        view["citations"][release.version] = {"record": cited, "downloads": citation.downloads(cited)}
+        if release.current:
+            view["citation"] = view["citations"][release.version]
+            view["current_release"] = release
+
+
+def write_zip(files: dict[str, bytes], archive: Path) -> None:
+    """A zip of ``files`` (name -> bytes) at its root, the same bytes on every build (fixed times and modes)."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zipped.writestr(info, content)
+
+
 def write_files(package: DataPackage, output: Path) -> Download:
     """Copy the package's files into output/data/<name>/ and zip them; return the zip's download."""
     target = output / "data" / package.name
@@ -129,10 +181,5 @@ def write_files(package: DataPackage, output: Path) -> Download:
     for name in names:
         shutil.copyfile(package.folder / name, target / name)
     archive = output / "data" / f"{package.name}.zip"
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-        for name in names:
-            info = zipfile.ZipInfo(f"{package.name}/{name}", date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zipped.writestr(info, (package.folder / name).read_bytes())
+    write_zip({name: (package.folder / name).read_bytes() for name in names}, archive)
     return Download(f"/data/{package.name}.zip", f"{package.name}.zip", "ZIP", file_size(archive.stat().st_size))

@@ -108,9 +108,86 @@ def media_type(filename: str) -> str:
     return next((t for ext, t in MEDIA_TYPES.items() if filename.endswith(ext)), "application/octet-stream")
 
 
-def dataset_jsonld(view: dict, site_url: str, publisher: str) -> dict:
+# --- Licences: one per file ------------------------------------------------------------------------
+
+
+def resource_licences(package: DataPackage) -> dict[str, dict]:
+    """Each file's one licence: the resource's own ``licenses`` entry, or the package's when it has just one.
+
+    A package whose files carry different licences must state each file's licence on its resource."""
+    package_licences = package.descriptor.get("licenses", [])
+    found = {}
+    for resource in package.resources.values():
+        licences = resource.descriptor.get("licenses") or package_licences
+        if len(licences) != 1:
+            raise ValueError(
+                f"{package.folder / 'datapackage.json'}: resource {resource.name}: "
+                f"{len(licences)} licences apply; state the one licence of {resource.filename} "
+                'in the resource\'s "licenses"'
+            )
+        found[resource.filename] = licences[0]
+    return found
+
+
+def whole_package_licence(package: DataPackage, site_url: str) -> dict:
+    """The licence of a file holding the whole package (the zip, the descriptor): the files' licence when they
+    share one; otherwise a statement, on the dataset page, of which licence each file carries."""
+    per_file = resource_licences(package)
+    distinct = {licence["path"]: licence for licence in per_file.values()}
+    if len(distinct) == 1:
+        return next(iter(distinct.values()))
+    parts = []
+    for path, licence in distinct.items():
+        names = [name for name, lic in per_file.items() if lic["path"] == path]
+        parts.append(f"{licence.get('title', path)} for {', '.join(names)}")
+    return {
+        "path": absolute(site_url, f"/data/{package.name}/#licence"),
+        "title": "Each file under its own licence: " + "; ".join(parts),
+    }
+
+
+def file_licence(view: dict, filename: str, site_url: str) -> dict:
+    package: DataPackage = view["package"]
+    return resource_licences(package).get(filename) or whole_package_licence(package, site_url)
+
+
+# --- schema.org ------------------------------------------------------------------------------------
+
+
+def variables_measured(package: DataPackage) -> list[dict]:
+    """One schema.org PropertyValue per field of each data file (not the sources list), with its unit."""
+    variables = []
+    for resource in package.data_resources:
+        for spec in resource.fields:
+            variable = {
+                "@type": "PropertyValue",
+                "name": spec.get("title", spec["name"]),
+                "propertyID": f"{resource.name}.{spec['name']}",
+                "description": spec.get("description", ""),
+            }
+            if spec.get("unit"):
+                variable["unitText"] = spec["unit"]
+            variables.append(variable)
+    return variables
+
+
+def cited_sources(package: DataPackage) -> list[dict]:
+    """The works the data is drawn from, as schema.org CreativeWorks (a dataset's ``citation``)."""
+    works = []
+    for source in package.sources.values():
+        work = {"@type": "CreativeWork", "name": source["title"], "url": source["url"]}
+        if source.get("publisher") not in (None, "", "[x]"):
+            work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
+        if source.get("date_published") not in (None, "", "[x]"):
+            work["datePublished"] = source["date_published"]
+        works.append(work)
+    return works
+
+
+def dataset_jsonld(view: dict, site_url: str, publisher: str, catalog_name: str = "") -> dict:
     """schema.org Dataset for a dataset page (``view`` from catalogue.package_view)."""
     package: DataPackage = view["package"]
+    organisation = {"@type": "Organization", "name": publisher, "url": site_url}
     data = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -119,21 +196,34 @@ def dataset_jsonld(view: dict, site_url: str, publisher: str) -> dict:
         "name": package.title,
         "description": view["description"],
         "license": [licence["path"] for licence in view["licenses"]],
-        "creator": {"@type": "Organization", "name": publisher, "url": site_url},
-        "publisher": {"@type": "Organization", "name": publisher, "url": site_url},
+        "creator": organisation,
+        "publisher": organisation,
         "version": package.version,
         "keywords": package.descriptor.get("keywords", []),
         "isAccessibleForFree": True,
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "name": catalog_name or publisher,
+            "url": absolute(site_url, "/data/"),
+        },
+        "variableMeasured": variables_measured(package),
+        "citation": cited_sources(package),
         "distribution": [
             {
                 "@type": "DataDownload",
                 "name": d.filename,
                 "contentUrl": absolute(site_url, d.url),
                 "encodingFormat": media_type(d.filename),
+                "license": file_licence(view, d.filename, site_url)["path"],
             }
             for d in downloads(view)
         ],
     }
+    if cited := view.get("citation"):
+        # The stable address of this version: its own folder, whose files never change.
+        data["identifier"] = cited["record"].url
+        if cited["record"].date:
+            data["datePublished"] = cited["record"].date
     if view.get("last_updated"):
         data["dateModified"] = view["last_updated"]
     if coverage := temporal_coverage(package):
@@ -143,43 +233,117 @@ def dataset_jsonld(view: dict, site_url: str, publisher: str) -> dict:
     return data
 
 
-def dataset_jsonld_text(view: dict, site_url: str, publisher: str) -> str:
+def dataset_jsonld_text(view: dict, site_url: str, publisher: str, catalog_name: str = "") -> str:
     """The JSON-LD as text safe inside a <script> element (no "</" can close it)."""
-    text = json.dumps(dataset_jsonld(view, site_url, publisher), ensure_ascii=False, indent=1)
+    text = json.dumps(dataset_jsonld(view, site_url, publisher, catalog_name), ensure_ascii=False, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str) -> dict:
-    """A DCAT-AP style catalogue of every package, as JSON-LD that ckanext-dcat can harvest."""
-    agent = {"@type": "foaf:Agent", "foaf:name": publisher}
+# --- DCAT-AP 3.0.1 -----------------------------------------------------------------------------------
+
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+EU_FILE_TYPES = {".csv": "CSV", ".json": "JSON", ".zip": "ZIP"}
+EU = "http://publications.europa.eu/resource/authority/"
+ATTRIBUTION = "http://purl.org/adms/licencetype/Attribution"  # both OGL v3.0 and CC BY 4.0 ask for attribution
+STABLE = "http://data.europa.eu/r5r/availability/stable"
+THEMES = (("HEAL", "Health"), ("SOCI", "Population and society"))
+# The catalogue's own text (titles, descriptions) is ours, under CC BY 4.0 like the rest of the site's text.
+CATALOGUE_LICENCE = {
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+
+def _licence_document(licence: dict) -> dict:
+    return {
+        "@id": licence["path"],
+        "@type": "dct:LicenseDocument",
+        "rdfs:label": licence.get("title", licence["path"]),
+        "dct:type": {"@id": ATTRIBUTION, "@type": "skos:Concept", "skos:prefLabel": "Attribution"},
+    }
+
+
+def _media_type(filename: str) -> dict:
+    return {"@id": IANA_MEDIA_TYPES + media_type(filename), "@type": "dct:MediaType"}
+
+
+def _file_type(filename: str) -> dict | None:
+    code = next((c for ext, c in EU_FILE_TYPES.items() if filename.endswith(ext)), None)
+    return {"@id": f"{EU}file-type/{code}", "@type": "dct:MediaTypeOrExtent"} if code else None
+
+
+def publisher_agent(site_url: str, publisher: str) -> dict:
+    """The one publisher, the same node wherever it appears."""
+    return {"@id": absolute(site_url, "/#publisher"), "@type": "foaf:Agent", "foaf:name": publisher}
+
+
+def _distribution(view: dict, download, description: str, site_url: str) -> dict:
+    url = absolute(site_url, download.url)
+    distribution = {
+        "@id": url,
+        "@type": "dcat:Distribution",
+        "dct:title": download.filename,
+        "dct:description": description,
+        "dcat:downloadURL": {"@id": url},
+        "dcat:accessURL": {"@id": url},
+        "dcat:mediaType": _media_type(download.filename),
+        "dct:license": _licence_document(file_licence(view, download.filename, site_url)),
+        "dcatap:availability": {"@id": STABLE, "@type": "skos:Concept", "skos:prefLabel": "Stable"},
+    }
+    if file_type := _file_type(download.filename):
+        distribution["dct:format"] = file_type
+    return distribution
+
+
+def _descriptions(view: dict) -> dict[str, str]:
+    found = {
+        view["zip_download"].filename: "Every file of this dataset in one zip: datapackage.json and the CSVs.",
+        view["descriptor_download"].filename: "The data package descriptor: every file and column described.",
+    }
+    for resource in view["resources"]:
+        found[resource["download"].filename] = resource["description"] or resource["title"]
+    return found
+
+
+def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str, contact_email: str = "") -> dict:
+    """A DCAT-AP 3.0.1 catalogue of every package, as JSON-LD that ckanext-dcat can harvest."""
+    agent = publisher_agent(site_url, publisher)
     datasets = []
     for view in views:
         package: DataPackage = view["package"]
         page = absolute(site_url, f"/data/{package.name}/")
+        descriptions = _descriptions(view)
         dataset = {
-            "@id": page,
+            "@id": page + "#dataset",  # the dataset, not its landing page (a foaf:Document)
             "@type": "dcat:Dataset",
             "dct:identifier": package.name,
             "dct:title": package.title,
             "dct:description": view["description"],
             "dct:publisher": agent,
-            "dct:license": [{"@id": licence["path"]} for licence in view["licenses"]],
-            "owl:versionInfo": package.version,
-            "dcat:landingPage": {"@id": page},
+            "dcat:version": package.version,
+            "dcat:landingPage": {"@id": page, "@type": "foaf:Document"},
             "dcat:keyword": package.descriptor.get("keywords", []),
+            "dcat:theme": [
+                {"@id": f"{EU}data-theme/{code}", "@type": "skos:Concept", "skos:prefLabel": label}
+                for code, label in THEMES
+            ],
             "dcat:distribution": [
-                {
-                    "@id": absolute(site_url, d.url),
-                    "@type": "dcat:Distribution",
-                    "dct:title": d.filename,
-                    "dcat:downloadURL": {"@id": absolute(site_url, d.url)},
-                    "dcat:accessURL": {"@id": absolute(site_url, d.url)},
-                    "dcat:mediaType": media_type(d.filename),
-                    "dct:license": [{"@id": licence["path"]} for licence in view["licenses"]],
-                }
-                for d in downloads(view)
+                _distribution(view, d, descriptions.get(d.filename, d.filename), site_url) for d in downloads(view)
             ],
         }
+        if contact_email:
+            dataset["dcat:contactPoint"] = {
+                "@type": "vcard:Kind",
+                "vcard:fn": publisher,
+                "vcard:hasEmail": {"@id": f"mailto:{contact_email}"},
+            }
+        if cited := view.get("citation"):
+            dataset["adms:identifier"] = {
+                "@type": "adms:Identifier",
+                "skos:notation": cited["record"].url,
+            }
+            if cited["record"].date:
+                dataset["dct:issued"] = {"@value": cited["record"].date, "@type": "xsd:date"}
         if view.get("last_updated"):
             dataset["dct:modified"] = {"@value": view["last_updated"], "@type": "xsd:date"}
         if coverage := temporal_coverage(package):
@@ -192,17 +356,31 @@ def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str
         if places := places_of(view):
             dataset["dct:spatial"] = [{"@type": "dct:Location", "skos:prefLabel": name} for name in places]
         datasets.append(dataset)
-    return {
+    catalog = {
         "@context": {
             **DCAT_CONTEXT,
-            "owl": "http://www.w3.org/2002/07/owl#",
+            "adms": "http://www.w3.org/ns/adms#",
+            "dcatap": "http://data.europa.eu/r5r/",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "skos": "http://www.w3.org/2004/02/skos/core#",
+            "vcard": "http://www.w3.org/2006/vcard/ns#",
         },
         "@id": absolute(site_url, "/catalog.jsonld"),
         "@type": "dcat:Catalog",
         "dct:title": sitename,
         "dct:description": "Every data package this site publishes.",
         "dct:publisher": agent,
-        "foaf:homepage": {"@id": absolute(site_url, "/")},
+        "dct:language": {"@id": f"{EU}language/ENG", "@type": "dct:LinguisticSystem"},
+        "dct:license": _licence_document(CATALOGUE_LICENCE),
+        "foaf:homepage": {"@id": absolute(site_url, "/"), "@type": "foaf:Document"},
+        "dcat:themeTaxonomy": {
+            "@id": f"{EU}data-theme",
+            "@type": "skos:ConceptScheme",
+            "dct:title": "Data theme",
+        },
         "dcat:dataset": datasets,
     }
+    modified = [v["last_updated"] for v in views if v.get("last_updated")]
+    if modified:
+        catalog["dct:modified"] = {"@value": max(modified), "@type": "xsd:date"}
+    return catalog

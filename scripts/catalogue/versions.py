@@ -17,6 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.catalogue.files import write_zip
 from scripts.datapackages import DataPackage, primary_key, record_count
 from scripts.gitinfo import last_changed
 
@@ -40,6 +41,14 @@ class Release:
     @property
     def url(self) -> str:
         return f"/data/{self.package}/{self.version}/"
+
+    @property
+    def zip_name(self) -> str:
+        return f"{self.package}-{self.version}.zip"
+
+    @property
+    def zip_url(self) -> str:
+        return f"{self.url}{self.zip_name}"
 
     @property
     def downloads(self) -> list[tuple[str, str]]:
@@ -163,11 +172,13 @@ def changes(before: Release | None, after: Release) -> list[dict]:
 
 
 def write_release(release: Release, output: Path) -> None:
-    """Write a release's files, byte for byte, to output/data/<package>/<version>/."""
+    """Write a release's files, byte for byte, to output/data/<package>/<version>/, and a zip of them there
+    (datapackage.json at its root, the CSVs beside it)."""
     target = output / "data" / release.package / release.version
     target.mkdir(parents=True, exist_ok=True)
     for name, content in release.files.items():
         (target / name).write_bytes(content)
+    write_zip(release.files, target / release.zip_name)
 
 
 def publish(package: DataPackage, output: Path) -> list[Release]:

@@ -27,11 +27,27 @@ class DataPagesGenerator(Generator):
             )
             view["zip_download"] = zip_download
             view["places"] = metadata.spatial_coverage(package, names)
-            view["releases"] = versions.publish(package, output)
+            catalogue.attach_releases(
+                view,
+                versions.publish(package, output),
+                self.settings["SITE_PUBLIC_URL"],
+                self.settings["AUTHOR"],
+                output,
+            )
             view["jsonld"] = metadata.dataset_jsonld_text(
-                view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"]
+                view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"], self.settings["SITENAME"]
             )
             views.append(view)
+            for release in view["releases"]:
+                writer.write_file(
+                    f"data/{package.name}/{release.version}/index.html",
+                    self.get_template("version"),
+                    self.context,
+                    dataset=view,
+                    release=release,
+                    page_name=f"data/{package.name}/{release.version}/index",
+                    url=f"data/{package.name}/{release.version}/",
+                )
             writer.write_file(
                 f"data/{package.name}/changelog/index.html",
                 self.get_template("changelog"),
