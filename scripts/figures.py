@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scripts import council_figures
 from scripts.datapackages import SYMBOLS, DataPackage, number
 
 
@@ -75,6 +76,15 @@ FIGURES = {
         whole,
         {"count": True},
     ),
+    "council-figures/figures": Figure(
+        "council-figures",
+        "figure",
+        {},
+        "id",
+        "published figures in the council figures compendium",
+        whole,
+        {"count": True},
+    ),
     "survey/liverpool-2019-findings": Figure(
         "survey", "finding", {}, "id", "key findings of Healthwatch Liverpool's 2019 survey", whole, {"count": True}
     ),
@@ -98,9 +108,30 @@ class FigureValue:
     package: str
     resource: str
     source: dict | None
+    url: str | None = None  # where the figure is explained, relative to the site; else its dataset
+
+
+def resolve_council_figure(name: str, packages: dict[str, DataPackage]) -> FigureValue:
+    """``council-figures/<id>``: exactly that row of figure.csv (``council-figures/newest/<measure>``: the newest)."""
+    try:
+        row = council_figures.find(packages, name.removeprefix(council_figures.PACKAGE + "/"))
+    except council_figures.CouncilFigureError as error:
+        raise FigureError(f"figure '{name}': {error}") from None
+    measure = council_figures.measures(packages)[row["measure"]]
+    return FigureValue(
+        name,
+        council_figures.display(row, measure),
+        council_figures.label(row, measure),
+        council_figures.PACKAGE,
+        council_figures.RESOURCE,
+        council_figures.package(packages).source_of(row),
+        council_figures.figure_url(row),
+    )
 
 
 def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
+    if name.startswith(council_figures.PACKAGE + "/") and name not in FIGURES:
+        return resolve_council_figure(name, packages)
     try:
         figure = FIGURES[name]
     except KeyError:
@@ -125,17 +156,16 @@ def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
     return FigureValue(name, text, figure.label, figure.package, figure.resource, package.source_of(rows[0]))
 
 
-# The figures the home page leads with, in order.
-HEADLINE = ("spend/norfolk-2022-23", "providers/norfolk-people-2022-23", "providers/norfolk-providers-2022-23")
+# The figures the home page leads with, in order: for each headline measure, the newest dated
+# official figure in the council figures compendium (chosen from the data, see council_figures).
+HEADLINE = tuple(f"{council_figures.PACKAGE}/{council_figures.NEWEST}{m}" for m in council_figures.HEADLINE_MEASURES)
 
 
 def figure_link(value: FigureValue, siteurl: str = "") -> str:
     from html import escape
 
-    return (
-        f'<a class="figure" href="{siteurl}/data/{value.package}/#{value.resource}" '
-        f'title="{escape(value.label)}: see the data">{escape(value.text)}</a>'
-    )
+    href = f"{siteurl}/{value.url}" if value.url else f"{siteurl}/data/{value.package}/#{value.resource}"
+    return f'<a class="figure" href="{href}" title="{escape(value.label)}: see the data">{escape(value.text)}</a>'
 
 
 def _register_reference():

@@ -367,6 +367,8 @@ def write_site_inputs(
     write_spend(data, codes, years)
     write_providers(data, codes, providers)
     write_survey(data, providers)
+    # the real council figures package, unchanged (not synthetic): the real reports copied below quote it
+    shutil.copytree(ROOT / "data" / "council-figures", data / "council-figures")
     if transactions:
         write_transactions(data, codes, transactions)
     write_reports(folder / "content", reports)

@@ -20,6 +20,7 @@ from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import ROOT
 from scripts.site import contact  # noqa: F401 (contact registers {contact ...})
+from scripts.site.councils import councils_generator
 from scripts.site.directory_pages import directory_generator
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
@@ -98,7 +99,12 @@ def site_generators(pelican):
     (scripts/preview.py) writes only the Markdown pages it was given, so it has none."""
     if pelican.settings.get("PREVIEW"):
         return ()
-    return (DataPagesGenerator, directory_generator(pelican), chart_output.chart_generator(pelican))
+    return (
+        DataPagesGenerator,
+        directory_generator(pelican),
+        chart_output.chart_generator(pelican),
+        councils_generator(pelican),
+    )
 
 
 def register() -> None:
