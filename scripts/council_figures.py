@@ -26,7 +26,7 @@ HEADLINE_MEASURES = ("spend-year", "people-in-year", "providers")
 
 PREFIXES = {"approximately": "about ", "up-to": "up to "}
 QUALIFIERS = {
-    "exact": "as published",
+    "exact": "exact as printed",
     "approximately": "approximate",
     "up-to": "an upper limit",
     "range": "a range",

@@ -23,8 +23,8 @@ def source_url(package: str, source_id: str) -> str:
     return next(s["url"] for s in rows(package, "sources") if s["source_id"] == source_id)
 
 
-def test_three_packages():
-    assert PACKAGES == ["providers", "spend", "survey"]
+def test_four_packages():
+    assert PACKAGES == ["council-figures", "providers", "spend", "survey"]
 
 
 def test_norfolk_spend_2022_23():
