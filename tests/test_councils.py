@@ -301,3 +301,13 @@ def test_a_compare_table_of_an_unknown_measure_fails_the_build(tmp_path):
     (tmp_path / "output").mkdir()
     with pytest.raises(BuildError, match=r"typo\.md:4: unknown measure 'spend-per-head'"):
         build(tmp_path / "output", overrides={"PATH": str(content)})
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/councils/", "/councils/E10000008/", "/" + REPORT.removesuffix("index.html"), "/"])
+def test_council_pages_and_the_report_load_cleanly_and_pass_axe(path, open_page):
+    from tests.browser import axe_violations
+
+    page = open_page(path)
+    assert page.console_errors == [] and page.off_host() == []
+    assert axe_violations(page.page) == []
