@@ -24,10 +24,11 @@ NEWEST = "newest/"
 # official source (a council, a government notice, the NHS or Healthwatch) with a single value.
 HEADLINE_MEASURES = ("spend-year", "people-in-year", "providers")
 
-PREFIXES = {"approximately": "about ", "up-to": "up to "}
+PREFIXES = {"approximately": "about ", "at-least": "at least ", "up-to": "up to "}
 QUALIFIERS = {
     "exact": "exact as printed",
     "approximately": "approximate",
+    "at-least": "a lower limit",
     "up-to": "an upper limit",
     "range": "a range",
     "estimated": "an estimate",

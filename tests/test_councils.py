@@ -43,7 +43,7 @@ def soup(site, path) -> BeautifulSoup:
 
 def shown_number(text: str) -> float:
     """A figure as a page shows it ('£3.8m', 'about 130', 'up to £30,000') read back as a number."""
-    match = re.fullmatch(r"(?:about |up to )?(£)?([0-9][0-9,]*(?:\.[0-9]+)?)(m)?", text.strip())
+    match = re.fullmatch(r"(?:about |at least |up to )?(£)?([0-9][0-9,]*(?:\.[0-9]+)?)(m)?", text.strip())
     assert match, f"not a figure: {text!r}"
     value = float(match[2].replace(",", ""))
     return value * 1_000_000 if match[3] else value
@@ -55,7 +55,7 @@ def assert_shows(text: str, row: dict) -> None:
         assert text.strip() == f"“{row['value_as_published']}”", (row["id"], text)
     else:
         assert shown_number(text) == float(row["value"]), (row["id"], text)
-        prefix = {"approximately": "about ", "up-to": "up to "}.get(row["qualifier"], "")
+        prefix = {"approximately": "about ", "at-least": "at least ", "up-to": "up to "}.get(row["qualifier"], "")
         assert text.strip().startswith(prefix), (row["id"], text)
 
 
@@ -311,3 +311,14 @@ def test_council_pages_and_the_report_load_cleanly_and_pass_axe(path, open_page)
     page = open_page(path)
     assert page.console_errors == [] and page.off_host() == []
     assert axe_violations(page.page) == []
+
+
+def test_every_qualifier_and_source_kind_the_schema_allows_has_words_on_the_pages():
+    import json
+
+    from scripts.council_figures import KINDS, QUALIFIERS
+
+    descriptor = json.loads((PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f for r in descriptor["resources"] for f in r["schema"]["fields"]}
+    assert set(fields["qualifier"]["constraints"]["enum"]) == set(QUALIFIERS)
+    assert set(fields["kind"]["constraints"]["enum"]) == set(KINDS)
