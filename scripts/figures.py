@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from scripts import council_figures
 from scripts.datapackages import DataPackage, Resource, number
 from scripts.formats import gbp_millions, percent, whole
 from scripts.references import Rendered
@@ -80,6 +81,13 @@ FIGURES = {
         authority=LIVERPOOL,
         aggregate="count",
     ),
+    "council-figures/figures": Figure(
+        "council-figures",
+        "figure",
+        "id",
+        "published figures in the council figures compendium",
+        aggregate="count",
+    ),
     "survey/liverpool-2019-findings": Figure(
         "survey",
         "finding",
@@ -100,8 +108,9 @@ for _locality in ("Norwich", "South Norfolk", "North Norfolk", "West Norfolk", "
         show=percent,
     )
 
-# The figures the home page leads with, in order.
-HEADLINE = ("spend/norfolk-2022-23", "providers/norfolk-people-2022-23", "providers/norfolk-providers-2022-23")
+# The figures the home page leads with, in order: for each headline measure, the newest dated
+# official figure in the council figures compendium (chosen from the data, see council_figures).
+HEADLINE = tuple(f"{council_figures.PACKAGE}/{council_figures.NEWEST}{m}" for m in council_figures.HEADLINE_MEASURES)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,25 @@ class FigureValue:
     package: str
     resource: str
     source: dict | None
+    url: str | None = None  # where the figure is explained, relative to the site; else its dataset
+
+
+def resolve_council_figure(name: str, packages: dict[str, DataPackage]) -> FigureValue:
+    """``council-figures/<id>``: exactly that row of figure.csv (``council-figures/newest/<measure>``: the newest)."""
+    try:
+        row = council_figures.find(packages, name.removeprefix(council_figures.PACKAGE + "/"))
+    except council_figures.CouncilFigureError as error:
+        raise FigureError(f"figure '{name}': {error}") from None
+    measure = council_figures.measures(packages)[row["measure"]]
+    return FigureValue(
+        name,
+        council_figures.display(row, measure),
+        council_figures.label(row, measure),
+        council_figures.PACKAGE,
+        council_figures.RESOURCE,
+        council_figures.package(packages).source_of(row),
+        council_figures.figure_url(row),
+    )
 
 
 def in_authority(package: DataPackage, resource: Resource, code: str) -> list[dict]:
@@ -147,6 +175,8 @@ def select(figure: Figure, packages: dict[str, DataPackage]) -> list[dict]:
 
 
 def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
+    if name.startswith(council_figures.PACKAGE + "/") and name not in FIGURES:
+        return resolve_council_figure(name, packages)
     try:
         figure = FIGURES[name]
     except KeyError:

@@ -90,7 +90,7 @@ def render(html: str, source_text: str, source_path: str, context) -> str:
     nonce = secrets.token_hex(8)
     tokens = {}
     for number, (reference, rendered) in enumerate(resolved.items()):
-        token = f"REF{nonce}N{number}"
+        token = f"REF{nonce}N{number}E"  # the end mark keeps N1 from matching inside N10
         tokens[token] = rendered
         html = html.replace(reference, token)
     html = sanitise(html)

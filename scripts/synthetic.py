@@ -367,6 +367,9 @@ def write_site_inputs(
     write_spend(data, codes, years)
     write_providers(data, codes, providers)
     write_survey(data, providers)
+    # the real council figures, copied as the survey is (descriptor marked): the real reports copied below quote them
+    shutil.copytree(ROOT / "data" / "council-figures", data / "council-figures")
+    _descriptor("council-figures", data)
     if transactions:
         write_transactions(data, codes, transactions)
     write_reports(folder / "content", reports)

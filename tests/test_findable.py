@@ -206,7 +206,7 @@ def test_reports_feed_is_atom_listing_every_report(built_site):
     assert feed.tag == f"{ATOM}feed"
     links = sorted(e.find(f"{ATOM}link").get("href") for e in feed.iter(f"{ATOM}entry"))
     reports = sorted(f"{PUBLIC}/reports/{p.parent.name}/" for p in built_site.glob("reports/*/index.html"))
-    assert links == reports and len(links) == 2
+    assert links == reports and len(links) == 3
 
 
 def test_data_feed_has_one_entry_per_package_version(built_site):
@@ -248,6 +248,8 @@ def test_only_reports_dataset_pages_and_directory_entries_are_marked_for_indexin
         [f"/data/{p}/" for p in PACKAGES]
         + [f"/reports/{p.parent.name}/" for p in built_site.glob("reports/*/index.html")]
         + [f"/directory/{p}/" for p in providers]
+        + ["/councils/"]
+        + sorted({f"/councils/{r['authority_code']}/" for r in read_csv(DATA / "council-figures" / "figure.csv")})
     )
     for path in marked:
         page = soup(built_site, path.lstrip("/") + "index.html")
@@ -418,7 +420,8 @@ def test_every_zip_opens_and_validates_as_a_data_package(built_site):
         [f"{p}.zip" for p in PACKAGES] + [f"{p}-{descriptor(p)['version']}.zip" for p in PACKAGES]
     )
     for archive in zips:
-        package = archive.name.split(".zip")[0].split("-")[0]
+        # data/<package>.zip, or data/<package>/<version>/<package>-<version>.zip
+        package = archive.stem if archive.parent.name == "data" else archive.parent.parent.name
         meta = descriptor(package)
         with zipfile.ZipFile(archive) as zipped:
             # datapackage.json at the root, the CSVs beside it: no sub-folder.

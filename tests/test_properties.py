@@ -174,10 +174,11 @@ def test_valid_additions_keep_every_figure_headline_count_and_page_true(tmp_path
         slug = next(line[6:] for line in source.read_text(encoding="utf-8").splitlines() if line.startswith("Slug: "))
         page = soup(out / "reports" / slug / "index.html")
         named = [m["name"] for m in REFERENCE.finditer(source.read_text(encoding="utf-8")) if m["kind"] == "figure"]
-        links = page.select("a.figure")
+        links = page.select("a.figure[data-figure]")
         assert [a["data-figure"] for a in links] == named
         for link in links:
-            assert link.get_text() == expected_figure(data, link["data-figure"]), link["data-figure"]
+            if link["data-figure"] in FIGURES:  # council-figures/<id> rows: tests/test_councils.py
+                assert link.get_text() == expected_figure(data, link["data-figure"]), link["data-figure"]
 
     # the spend headline compares one year and names exactly its leaders
     year, leaders = spend_leaders(data)

@@ -47,6 +47,10 @@ PATTERN_WORDS = {
     "^[0-9]{4}-[0-9]{2}$": "four digits, a hyphen and two digits",
     "^[0-9]{4}-(0[1-9]|1[0-2])$": "a year and a month number from 01 to 12, such as 2023-03",
     "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "a year (2019), a year and month (2019-09) or a full date (2019-09-05)",
+    "^([0-9]{4}-[0-9]{2}|[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?(/[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?)$": (
+        "a financial year (2022-23), a year, a year and month or a full date, or a span of two of those "
+        "joined by / (2021-04/2022-03)"
+    ),
 }
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pelican import signals
 
-from scripts import figures
+from scripts import council_figures, figures
 from scripts.catalogue import feeds
 from scripts.references import Rendered
 from scripts.site import contact, context, reader
 from scripts.site.charts import ChartFilesGenerator
+from scripts.site.councils import CouncilPagesGenerator
 from scripts.site.data_pages import DataPagesGenerator, write_sitemap
 from scripts.site.directory_pages import DirectoryGenerator
 
@@ -34,6 +35,7 @@ def setting_reference(name: str, build: context.BuildContext) -> Rendered:
 
 RESOLVERS = {
     "chart": chart_reference,
+    "compare": council_figures.reference,
     "contact": contact.reference,
     "figure": figures.reference,
     "setting": setting_reference,
@@ -55,7 +57,7 @@ def site_generators(pelican):
     (scripts/preview.py) writes only the Markdown pages it was given, so it has none."""
     if context.of(pelican.settings).preview:
         return ()
-    return (DataPagesGenerator, DirectoryGenerator, ChartFilesGenerator)
+    return (DataPagesGenerator, DirectoryGenerator, ChartFilesGenerator, CouncilPagesGenerator)
 
 
 def register() -> None:
