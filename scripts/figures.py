@@ -69,7 +69,7 @@ FIGURES = {
     "providers/liverpool-organisations": Figure(
         "providers",
         "organization",
-        {},
+        {"source_id": "healthwatch-liverpool-2025"},  # the organisations Healthwatch's 2025 report names
         "id",
         "organisations providing Liverpool's mental health day services",
         whole,
