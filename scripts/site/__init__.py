@@ -16,6 +16,7 @@ from scripts.catalogue import feeds, metadata, versions
 from scripts.catalogue import files as catalogue
 from scripts.charts import render as chart_output
 from scripts.datapackages import load_packages
+from scripts.directory.model import urgent_help
 from scripts.gitinfo import last_changed
 from scripts.safe_markdown import SafeMarkdownReader
 from scripts.settings import ROOT
@@ -35,6 +36,7 @@ def attach_data(pelican) -> None:
     packages = load_packages(data_dir(settings))
     settings["DATA_PACKAGES"] = packages
     settings["HEADLINE_FIGURES"] = [figures.resolve(name, packages) for name in figures.HEADLINE]
+    settings["URGENT_HELP"] = urgent_help(packages.get("providers"))  # theme/templates/_urgent_help.html
     settings["DATA_LAST_CHANGED"] = last_changed(data_dir(settings))
     settings["BUILT_ON"] = datetime.now(UTC).strftime("%Y-%m-%d")
     SafeMarkdownReader.context = {"packages": packages, "siteurl": settings.get("SITEURL", ""), "settings": settings}

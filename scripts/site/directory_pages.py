@@ -39,6 +39,12 @@ def change_link(settings: dict, provider: model.Provider) -> str:
     return f"{settings.get('REPOSITORY_URL', '')}/issues/new?template={quote(form)}&title={quote(title)}"
 
 
+def change_mailto(settings: dict, provider: model.Provider) -> str:
+    """A mailto: link to the contact address, the provider's name in the subject: no GitHub account needed."""
+    subject = f"Directory change: {provider.name} ({provider.id})"
+    return f"mailto:{settings.get('CONTACT_EMAIL', '')}?subject={quote(subject)}"
+
+
 DEFAULT_PAGE_SIZE = 50
 
 
@@ -86,6 +92,7 @@ class DirectoryGenerator(Generator):
                 provider=provider,
                 json_ld=model.json_ld(provider, site_url),
                 change_url=change_link(self.settings, provider),
+                change_mailto=change_mailto(self.settings, provider),
                 page_name=f"directory/{provider.id}/index",
                 url=f"directory/{provider.id}/",
             )
