@@ -625,6 +625,8 @@ def well_formed_url(url: str) -> bool:
 
 
 def test_every_phone_postcode_and_url_in_the_data_validates():
+    for row in csv_rows("phone"):  # whose number it is: exactly one owner
+        assert sum(bool(known(row[k])) for k in ("organization_id", "service_id", "location_id")) == 1, row["id"]
     phones = [row["number"] for row in csv_rows("phone")]
     assert phones and all(UK_PHONE.fullmatch(n) for n in phones), phones
     assert all(len(re.sub(r"\D", "", n)) in (10, 11) for n in phones)
