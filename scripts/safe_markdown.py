@@ -94,7 +94,7 @@ def render(html: str, source_text: str, source_path: str, context: dict) -> str:
     nonce = secrets.token_hex(8)
     tokens = {}
     for number, (reference, rendered) in enumerate(resolved.items()):
-        token = f"REF{nonce}N{number}"
+        token = f"REF{nonce}N{number}X"  # X ends it: N1 must not match the start of N10
         tokens[token] = rendered
         html = html.replace(reference, token)
     html = sanitise(html)
