@@ -817,3 +817,14 @@ def test_the_directory_and_the_norfolk_report_say_the_list_is_partial(built_site
     assert text.select_one('a[href="/directory/area/norfolk/"]') is not None
     assert snapshot["providers_or_locations"] in text.get_text() and "partial" in text.get_text()
     assert unquote(text.select_one('a[href^="mailto:"]')["href"]).startswith("mailto:")
+
+
+def test_a_report_with_more_than_ten_references_renders_each_one(built_site):
+    """The Norfolk report has over ten {figure}/{contact} references: none may be swallowed by another's token."""
+    html = (built_site / "reports" / "norfolk-2023-market-position" / "index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "lxml")
+    references = page.select("main a.figure, main figure.chart, main a[href^='mailto:']")
+    assert len(references) > 10
+    assert re.search(r'class="figure"[^>]*>[^<]*</a>\d', html) is None
+    shares = [a.get_text() for a in page.select('main td a.figure[href$="#locality_share"]')]
+    assert len(shares) == len(read_csv(PROVIDERS / "locality_share.csv"))
