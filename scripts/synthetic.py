@@ -108,6 +108,7 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
             "former_name",
             "description",
             "website",
+            "website_source_id",
             "email",
             "status",
             "last_checked",
@@ -135,7 +136,7 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
         code, name = authorities[n % len(authorities)]
         org, service = f"synthetic-provider-{n:05d}", f"synthetic-service-{n:05d}"
         organisations.append(
-            [org, f"Synthetic provider {n:05d}", "", "", MARK, "[x]", "[x]", "active", "2026-11-01", "synthetic"]
+            [org, f"Synthetic provider {n:05d}", "", "", MARK, "[x]", "[x]", "[x]", "active", "2026-11-01", "synthetic"]
         )
         services.append(
             [
@@ -163,6 +164,14 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
     for name in ("organization.csv", "service.csv", "service_area.csv", "service_taxonomy.csv"):
         _append_real(base / name, "providers")
     shutil.copyfile(ROOT / "data" / "providers" / "taxonomy_term.csv", base / "taxonomy_term.csv")
+    # The real contact tables (locations, phones, times, urgent help) come across unchanged.
+    for path in sorted((ROOT / "data" / "providers").glob("*.csv")):
+        if not (base / path.name).exists() and path.name not in (
+            "market_snapshot.csv",
+            "locality_share.csv",
+            "sources.csv",
+        ):
+            shutil.copyfile(path, base / path.name)
     snapshot = [
         [
             "authority_code",

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import uuid
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
+from functools import cache
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup, SoupStrainer
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from scripts.build import BuildError, build
-from scripts.directory.model import is_stale, months_before, paginate
+from scripts.directory.model import address_text, is_stale, months_before, paginate
 from scripts.directory.openreferral import NAMESPACE
-from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, read_csv
+from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, python, read_csv
 
-SCHEMA = json.loads((ROOT / "tests" / "schemas" / "openreferral-uk-3.schema.json").read_text(encoding="utf-8"))
 PROVIDERS = DATA / "providers"
+# The official compiled Open Referral UK schemas, never a hand-written copy (/work/shared/standards/README.md).
+STANDARDS = ROOT.parent / "shared" / "standards" / "openreferral-uk"
+OFFICIAL = ("service.json", "service_list.json", "organization.json")
 
 # Synthetic entries, only in this test build: a Norfolk peer group (a locality, free, with contacts),
 # a stale drop-in (checked long ago, charges) and a closed centre.
@@ -26,10 +32,10 @@ EXTRA = {
     "organization": [
         (
             "norwich-peer-network,Norwich Peer Network,,,Synthetic test provider.,https://example.org/,"
-            "hello@example.org,active,2026-11-01,norfolk-mps-2023"
+            "norfolk-mps-2023,hello@example.org,active,2026-11-01,norfolk-mps-2023"
         ),
-        "old-drop-in,Old Drop-in,,,Synthetic stale entry.,[x],[x],active,2024-01-15,norfolk-mps-2023",
-        "closed-centre,Closed Centre,,,Synthetic closed entry.,[x],[x],closed,2026-11-01,norfolk-mps-2023",
+        "old-drop-in,Old Drop-in,,,Synthetic stale entry.,[x],[x],[x],active,2024-01-15,norfolk-mps-2023",
+        "closed-centre,Closed Centre,,,Synthetic closed entry.,[x],[x],[x],closed,2026-11-01,norfolk-mps-2023",
     ],
     "service": [
         (
@@ -63,13 +69,45 @@ LIVERPOOL = {
     "roots-day-opportunities",
     "my-time",
 }
+NORFOLK = {"rest-churchman-house", "renew-wellbeing-cafe-sprowston"}
+SHIPPED = LIVERPOOL | NORFOLK
 SYNTHETIC = {"norwich-peer-group", "old-drop-in-centre", "closed-centre-day"}
 
 
-def validator(definition: str) -> jsonschema.Draft202012Validator:
-    """A validator for one object of the profile (page, service, ...), checking formats such as uuid."""
-    schema = {"$ref": f"#/$defs/{definition}", "$defs": SCHEMA["$defs"]}
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+@cache
+def registry() -> Registry:
+    """The official schemas, each under its file's URI; $refs resolve among them only, never over the network."""
+    missing = [name for name in OFFICIAL if not (STANDARDS / name).exists()]
+    if missing:
+        pytest.fail(
+            f"the official Open Referral UK schemas are missing from {STANDARDS} ({', '.join(missing)}): "
+            "check out the shared/ folder beside the repository (see shared/standards/README.md)"
+        )
+    resources = []
+    for name in OFFICIAL:
+        contents = json.loads((STANDARDS / name).read_text(encoding="utf-8"))
+        resources.append(((STANDARDS / name).as_uri(), Resource.from_contents(contents, DRAFT202012)))
+    return Registry().with_resources(resources)
+
+
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    """A validator for one official schema file (service.json, ...), checking formats such as uuid."""
+    return jsonschema.Draft202012Validator(
+        {"$ref": (STANDARDS / name).as_uri()},
+        registry=registry(),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def csv_rows(resource: str) -> list[dict]:
+    return read_csv(PROVIDERS / f"{resource}.csv")
+
+
+def known(cell: str) -> str:
+    return "" if cell in ("", "[c]", "[x]", "[z]") else cell
+
+
+SOURCES = {row["source_id"]: row for row in read_csv(PROVIDERS / "sources.csv")}
 
 
 def soup(site, path) -> BeautifulSoup:
@@ -106,13 +144,13 @@ def synthetic(tmp_path_factory):
 
 def test_every_provider_and_service_is_listed(built_site):
     index = soup(built_site, "directory")
-    assert entries(index) == {row["id"] for row in read_csv(PROVIDERS / "service.csv")} == LIVERPOOL
+    assert entries(index) == {row["id"] for row in read_csv(PROVIDERS / "service.csv")} == SHIPPED
     linked = {a["href"] for a in index.select("li.entry .entry-provider a")}
     for organisation in read_csv(PROVIDERS / "organization.csv"):
         assert f"/directory/{organisation['id']}/" in linked
         assert soup(built_site, f"directory/{organisation['id']}").h1.get_text() == organisation["name"]
     assert index.select_one("#directory-status")["aria-live"] == "polite"
-    assert index.select_one("#directory-status").get_text() == "Showing all 5 services."
+    assert index.select_one("#directory-status").get_text() == f"Showing all {len(SHIPPED)} services."
     assert index.select_one("nav.pagination") is None and not (built_site / "directory" / "page").exists()
     assert index.select_one("#directory")["data-entries"] == "/directory/entries.json"
 
@@ -122,13 +160,35 @@ def test_index_links_every_filter_with_its_count(built_site):
     links = {a["href"]: a.get_text(" ", strip=True) for a in index.select("a[data-facet]")}
     assert links["/directory/support-type/time-bank/"] == "Time bank (1)"
     assert links["/directory/support-type/courses-and-groups/"] == "Courses and groups (4)"
-    assert links["/directory/support-type/peer-support/"] == "Peer support (0)"
     assert links["/directory/area/liverpool/"] == "Liverpool (5)"
-    assert links["/directory/activity-kind/social-and-leisure/"] == "Social and leisure (4)"
-    assert links["/directory/cost/not-confirmed/"] == "Cost not yet confirmed (5)"
+    assert links["/directory/area/norfolk/"] == f"Norfolk ({len(NORFOLK)})"
+    assert links["/directory/locality/norwich/"] == f"Norwich ({len(NORFOLK)})"
+    assert links["/directory/activity-kind/social-and-leisure/"] == "Social and leisure activities (5)"
+    assert links["/directory/activity-kind/mental-health-specific/"] == "Activities about mental health (4)"
     for href in links:
         assert (built_site / href.strip("/") / "index.html").exists()
     assert index.select_one('script[src="/theme/js/directory.js"]') is not None
+    titles = [h.get_text() for h in index.select(".filters h3")]
+    assert "What kind of support" in titles and "Activity kind" not in titles
+
+
+def test_a_count_of_zero_is_never_a_link(built_site):
+    """Every filter value shows its count; a value no entry has is plain text, not a link to an empty page."""
+    entries_json = json.loads((built_site / "directory" / "entries.json").read_text(encoding="utf-8"))["entries"]
+    index = soup(built_site, "directory")
+    values = index.select(".filter-list li")
+    assert len(values) > 10
+    zero = 0
+    for item in values:
+        link, text = item.select_one("a[data-facet]"), item.select_one("[data-facet-empty]")
+        facet, value = (
+            (link["data-facet"], link["data-value"]) if link else (text["data-facet-empty"], text["data-value"])
+        )
+        count = sum(value in e.get(facet, []) for e in entries_json)
+        assert item.select_one(".count").get_text() == f"({count:,})"
+        assert (link is None) == (count == 0), (facet, value)
+        zero += count == 0
+    assert zero >= 1  # e.g. peer support: no shipped service offers it yet
 
 
 def test_static_filter_page_lists_only_matching_services(built_site):
@@ -138,6 +198,7 @@ def test_static_filter_page_lists_only_matching_services(built_site):
     assert not page.select_one("#directory").has_attr("data-entries")  # the script filters from /directory/ only
     assert page.select_one("#directory-empty").has_attr("hidden")
     assert entries(soup(built_site, "directory/support-type/courses-and-groups")) == LIVERPOOL - {"my-time"}
+    assert entries(soup(built_site, "directory/locality/norwich")) == NORFOLK
 
 
 def test_an_empty_filter_page_says_so_and_offers_to_clear(built_site):
@@ -154,15 +215,29 @@ def test_provider_page_shows_the_entry_honestly(built_site):
     text = page.select_one("main").get_text(" ", strip=True)
     assert "Formerly Richmond Fellowship" in text
     assert "My Time" in text and "Active, under a new name" in text
-    assert "Last checked 2026-11-22" in text
+    (waythrough,) = [o for o in csv_rows("organization") if o["id"] == "waythrough"]
+    assert f"Last checked {waythrough['last_checked']}" in text
     assert "Not yet confirmed from a source" in text
-    assert page.select_one("#contact + dl a") is None  # no made-up website or email
+    assert page.select_one('[data-contact="website"] a') is None  # no made-up website or email
+    assert page.select_one('[data-contact="email"] a') is None
     source = "https://www.healthwatchliverpool.co.uk/MH-Day-services-report-2025"
     assert any(a["href"] == source for a in page.select("main dl a"))
     assert page.select_one(".stale-notice") is None
     prose = page.select_one(".prose")  # content/directory/waythrough.md
     assert prose.h2.get_text() == "Why the name changed"
     assert prose.select_one('a[href="https://www.healthwatchliverpool.co.uk/MH-Day-services-report-2025"]')
+
+
+def test_report_a_change_by_email_names_the_provider(built_site):
+    for organisation in csv_rows("organization"):
+        link = soup(built_site, f"directory/{organisation['id']}").select_one("a.change-mailto")
+        url = urlsplit(link["href"])
+        assert (url.scheme, url.path) == ("mailto", "mh-day-opportunities-data@example.org")
+        subject = parse_qs(url.query)["subject"]
+        assert subject == [f"Directory change: {organisation['name']} ({organisation['id']})"]
+        assert " " not in link["href"]
+        issue_form = link.find_previous_sibling("a")
+        assert issue_form.get_text() == "Report a change to this entry"  # beside the issue-form link
 
 
 def test_report_a_change_link_is_prefilled(built_site):
@@ -194,7 +269,7 @@ def test_shipped_entries_are_not_stale(built_site):
 
 def test_entries_json_holds_what_the_filters_and_entries_need(built_site):
     index = json.loads((built_site / "directory" / "entries.json").read_text(encoding="utf-8"))
-    assert index["total"] == 5 and {e["id"] for e in index["entries"]} == LIVERPOOL
+    assert index["total"] == len(SHIPPED) and {e["id"] for e in index["entries"]} == SHIPPED
     my_time = next(e for e in index["entries"] if e["id"] == "my-time")
     assert my_time == {
         "id": "my-time",
@@ -207,6 +282,7 @@ def test_entries_json_holds_what_the_filters_and_entries_need(built_site):
         "for": my_time["for"],
         "terms": "Time bank",
         "costText": "Not yet confirmed from a source",
+        "contact": True,
         "area": ["liverpool"],
         "support": ["time-bank"],
         "cost": ["not-confirmed"],
@@ -214,20 +290,75 @@ def test_entries_json_holds_what_the_filters_and_entries_need(built_site):
     assert my_time["description"] and "closed" not in my_time and "checked" not in my_time
 
 
-# The Open Referral UK export
+# The Open Referral UK export, against the official compiled schemas
 
 
-def test_export_validates_against_the_profile(built_site):
+def exported(site, kind: str, our_id: str) -> dict:
+    return json.loads(
+        (site / "openreferral" / kind / f"{uuid.uuid5(NAMESPACE, f'{kind[:-1]}/{our_id}')}.json").read_text()
+    )
+
+
+def test_export_validates_against_the_official_schemas(built_site):
     listing = json.loads((built_site / "openreferral" / "services.json").read_text(encoding="utf-8"))
-    validator("page").validate(listing)
-    assert listing["total_items"] == listing["size"] == 5 and listing["empty"] is False
-    assert {s["name"] for s in listing["contents"]} >= {"My Time"}
+    paging = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
+    assert set(listing) == paging
+    assert listing["total_items"] == listing["size"] == len(SHIPPED) and listing["empty"] is False
     for record in listing["contents"]:
+        validator("service_list.json").validate(record)
         single = json.loads((built_site / "openreferral" / "services" / f"{record['id']}.json").read_text())
         assert single == record
-        validator("service").validate(single)
+        validator("service.json").validate(single)
+        validator("organization.json").validate(single["organization"])
         assert single["description"] and "url" not in single  # [x] in our data: left out, never made up
         assert single["organization"]["id"] == single["organization_id"]
+    organisations = sorted((built_site / "openreferral" / "organizations").glob("*.json"))
+    assert len(organisations) == len(csv_rows("organization"))
+    for path in organisations:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        validator("organization.json").validate(record)
+        for service in record["services"]:
+            validator("service.json").validate(service)
+
+
+def test_export_carries_every_location_phone_and_schedule(built_site):
+    """Iterating over the data: each row of location, phone and schedule is in the export, with its values."""
+    locations = {row["id"]: row for row in csv_rows("location")}
+    addresses = {row["location_id"]: row for row in csv_rows("address")}
+    for link in csv_rows("service_at_location"):
+        record = exported(built_site, "services", link["service_id"])
+        (place,) = [
+            p
+            for p in record["service_at_locations"]
+            if p["id"] == str(uuid.uuid5(NAMESPACE, f"service_at_location/{link['id']}"))
+        ]
+        location = locations[link["location_id"]]
+        assert (
+            place["location"]["id"] == place["location_id"] == str(uuid.uuid5(NAMESPACE, f"location/{location['id']}"))
+        )
+        assert place["location"]["name"] == location["name"]
+        assert place["location"]["location_type"] == location["location_type"]
+        address = addresses[location["id"]]
+        complete = all(known(address[k]) for k in ("address_1", "city", "state_province", "postal_code", "country"))
+        if complete:
+            assert place["location"]["addresses"][0]["postal_code"] == address["postal_code"]
+        else:  # an HSDS address needs every part; the description says what the source gives instead
+            assert "addresses" not in place["location"]
+            assert address_text(address) in place["location"]["description"]
+    for phone in csv_rows("phone"):
+        owner = "service" if known(phone["service_id"]) else "organization"
+        if owner == "service":
+            numbers = exported(built_site, "services", phone["service_id"])["phones"]
+        else:
+            numbers = exported(built_site, "organizations", phone["organization_id"])["phones"]
+        assert phone["number"] in [n["number"] for n in numbers]
+    for schedule in csv_rows("schedule"):
+        record = exported(built_site, "services", schedule["service_id"])
+        (times,) = [
+            t for t in record["schedules"] if t["id"] == str(uuid.uuid5(NAMESPACE, f"schedule/{schedule['id']}"))
+        ]
+        for field in ("freq", "byday", "opens_at", "closes_at", "description"):
+            assert times.get(field, "[x]") == schedule[field], field
 
 
 def test_export_ids_are_stable_uuid5s_of_our_ids(built_site):
@@ -240,11 +371,15 @@ def test_export_ids_are_stable_uuid5s_of_our_ids(built_site):
     assert record["contacts"] == [] and record["cost_options"] == []
 
 
-def test_the_schema_rejects_a_broken_record(built_site):
+def test_the_official_schema_rejects_a_broken_record(built_site):
     listing = json.loads((built_site / "openreferral" / "services.json").read_text(encoding="utf-8"))
     broken = dict(listing["contents"][0], id="my-time", status="open")
-    errors = list(validator("service").iter_errors(broken))
+    errors = list(validator("service.json").iter_errors(broken))
     assert {e.path[0] for e in errors} == {"id", "status"}
+    broken_place = json.loads(json.dumps(exported(built_site, "services", "rest-churchman-house")))
+    broken_place["service_at_locations"][0]["location"]["location_type"] = "building"
+    errors = list(validator("service.json").iter_errors(broken_place))
+    assert [list(e.path)[-1] for e in errors] == ["location_type"]
 
 
 # Filters, stale, closed and prose with synthetic entries
@@ -253,18 +388,21 @@ def test_the_schema_rejects_a_broken_record(built_site):
 @pytest.mark.parametrize(
     "path, expected",
     [
-        ("directory", LIVERPOOL | SYNTHETIC),
-        ("directory/area/norfolk", SYNTHETIC),
+        ("directory", SHIPPED | SYNTHETIC),
+        ("directory/area/norfolk", NORFOLK | SYNTHETIC),
         ("directory/area/liverpool", LIVERPOOL),
-        ("directory/locality/norwich", {"norwich-peer-group"}),
+        ("directory/locality/norwich", NORFOLK | {"norwich-peer-group"}),
         ("directory/support-type/peer-support", {"norwich-peer-group"}),
-        ("directory/support-type/centre-based", {"old-drop-in-centre", "closed-centre-day"}),
+        ("directory/support-type/centre-based", NORFOLK | {"old-drop-in-centre", "closed-centre-day"}),
         ("directory/support-type/practical-help", {"old-drop-in-centre"}),
         ("directory/support-type/one-to-one-outreach", set()),
-        ("directory/activity-kind/social-and-leisure", (LIVERPOOL - {"my-time"}) | {"norwich-peer-group"}),
-        ("directory/cost/free", {"norwich-peer-group"}),
+        (
+            "directory/activity-kind/social-and-leisure",
+            (LIVERPOOL - {"my-time"}) | {"norwich-peer-group", "renew-wellbeing-cafe-sprowston"},
+        ),
+        ("directory/cost/free", {"norwich-peer-group", "rest-churchman-house"}),
         ("directory/cost/charges", {"old-drop-in-centre"}),
-        ("directory/cost/not-confirmed", LIVERPOOL | {"closed-centre-day"}),
+        ("directory/cost/not-confirmed", LIVERPOOL | {"closed-centre-day", "renew-wellbeing-cafe-sprowston"}),
     ],
 )
 def test_each_filter_page_narrows_correctly(synthetic, path, expected):
@@ -295,7 +433,7 @@ def test_a_closed_entry_says_so(synthetic):
 def test_confirmed_contacts_and_costs_are_shown(synthetic):
     site, _ = synthetic
     page = soup(site, "directory/norwich-peer-network")
-    assert page.select_one('#contact + dl a[href="https://example.org/"]') is not None
+    assert page.select_one('[data-contact="website"] a[href="https://example.org/"]') is not None
     assert page.select_one('a[href="mailto:hello@example.org"]') is not None
     assert "Self-referral by email" in page.get_text() and "Free" in page.get_text()
     assert "Norwich (Norfolk)" in page.get_text()
@@ -347,14 +485,14 @@ def paged_entries(paged_site):
 
 def test_every_service_is_on_exactly_one_index_page(paged_site, paged_entries):
     pages = walk(paged_site, "/directory/")
-    total = PAGED_PROVIDERS + len(LIVERPOOL)
+    total = PAGED_PROVIDERS + len(SHIPPED)
     assert len(pages) == -(-total // PAGE_SIZE) == 31
     listed = [li["id"].removeprefix("entry-") for page in pages for li in page.select("li.entry")]
     assert len(listed) == len(set(listed)) == total
     assert set(listed) == {e["id"] for e in paged_entries}
     assert all(len(page.select("li.entry")) == PAGE_SIZE for page in pages[:-1])
-    assert pages[0].select_one("#directory-status").get_text() == "Showing 1 to 50 of 1,505 services."
-    assert pages[-1].select_one("#directory-status").get_text() == "Showing 1,501 to 1,505 of 1,505 services."
+    assert pages[0].select_one("#directory-status").get_text() == f"Showing 1 to 50 of {total:,} services."
+    assert pages[-1].select_one("#directory-status").get_text() == f"Showing 1,501 to {total:,} of {total:,} services."
     assert (paged_site / "directory" / "page" / "31" / "index.html").exists()
     assert (
         not (paged_site / "directory" / "page" / "1").exists()
@@ -404,7 +542,7 @@ def test_each_filter_page_is_paginated_and_matches_the_json_index(paged_site, pa
     assert several >= 5  # e.g. /directory/support-type/centre-based/page/2/
     page = soup(paged_site, "directory/support-type/centre-based/page/2")
     status = page.select_one("#directory-status").get_text()
-    assert status.startswith(("2", "3")) and "services match support type: Centre-based. Showing 51 to " in status
+    assert status.startswith(("2", "3")) and "services match: Support at a centre. Showing 51 to " in status
 
 
 def test_directory_pages_keep_within_the_weight_budget_at_1500_providers(paged_site):
@@ -470,3 +608,223 @@ def test_page_weight_budget(built_site):
         "directory/waythrough/index.html",
     ]:
         assert (built_site / page).stat().st_size + css + script <= 100 * 1024, page
+
+
+# Reaching a service: contact values, their sources, urgent help (the shipped data, iterated; no values typed here)
+
+UK_PHONE = re.compile(r"0[1-9]( ?[0-9]){8,9}")
+UK_POSTCODE = re.compile(
+    r"(GIR 0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) "
+    r"[0-9][ABD-HJLNP-UW-Z]{2})"
+)
+
+
+def well_formed_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and "." in parts.netloc and " " not in url
+
+
+def test_every_phone_postcode_and_url_in_the_data_validates():
+    for row in csv_rows("phone"):  # whose number it is: exactly one owner
+        assert sum(bool(known(row[k])) for k in ("organization_id", "service_id", "location_id")) == 1, row["id"]
+    phones = [row["number"] for row in csv_rows("phone")]
+    assert phones and all(UK_PHONE.fullmatch(n) for n in phones), phones
+    assert all(len(re.sub(r"\D", "", n)) in (10, 11) for n in phones)
+    urgent = [row["number"] for row in csv_rows("urgent_help")]
+    assert {"999", "111", "116 123"} <= set(urgent)
+    postcodes = [known(row["postal_code"]) for row in csv_rows("address") if known(row["postal_code"])]
+    assert postcodes and all(UK_POSTCODE.fullmatch(p) for p in postcodes), postcodes
+    urls = [known(r["website"]) for r in csv_rows("organization")] + [known(r["url"]) for r in csv_rows("service")]
+    urls = [u for u in urls if u] + [s["url"] for s in SOURCES.values()]
+    assert len(urls) > len(SOURCES) and all(well_formed_url(u) for u in urls), [
+        u for u in urls if not well_formed_url(u)
+    ]
+    for row in csv_rows("schedule"):
+        for field in ("opens_at", "closes_at"):
+            assert not known(row[field]) or re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]", row[field])
+        if known(row["opens_at"]) and known(row["closes_at"]):
+            assert row["opens_at"] < row["closes_at"], row["id"]
+
+
+def test_the_validator_rejects_a_bad_phone_postcode_and_time(tmp_path):
+    data = tmp_path / "providers"
+    shutil.copytree(PROVIDERS, data)
+    for name, old, new in (
+        ("phone.csv", "0151 702 5555", "+44 151 702 5555"),
+        ("address.csv", "L8 7LB", "L87LB"),
+        ("schedule.csv", "09:30:00", "9.30am"),
+    ):
+        path = data / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = python("-m", "scripts.validate", str(data))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    report = result.stdout
+    for name, field in (("phone.csv", "number"), ("address.csv", "postal_code"), ("schedule.csv", "opens_at")):
+        assert re.search(rf"{name}:\d+:{field}: ", report), (name, report)
+
+
+def cited_sources(organisation: dict) -> set[str]:
+    """Every source_id any row about this organisation cites: itself, its website, services and their details."""
+    org = organisation["id"]
+    services = {r["id"] for r in csv_rows("service") if r["organization_id"] == org}
+    links = [r for r in csv_rows("service_at_location") if r["service_id"] in services]
+    locations = {r["id"] for r in csv_rows("location") if r["organization_id"] == org} | {
+        r["location_id"] for r in links
+    }
+    cited = {organisation["source_id"], known(organisation["website_source_id"])}
+    cited |= {r["source_id"] for r in csv_rows("service") if r["id"] in services}
+    for resource, key in (
+        ("service_area", "service_id"),
+        ("service_taxonomy", "service_id"),
+        ("schedule", "service_id"),
+    ):
+        cited |= {r["source_id"] for r in csv_rows(resource) if r[key] in services}
+    cited |= {r["source_id"] for r in links}
+    cited |= {r["source_id"] for r in csv_rows("location") if r["id"] in locations}
+    cited |= {r["source_id"] for r in csv_rows("address") if r["location_id"] in locations}
+    cited |= {
+        r["source_id"]
+        for r in csv_rows("phone")
+        if r["organization_id"] == org or r["service_id"] in services or r["location_id"] in locations
+    }
+    return cited - {""}
+
+
+def test_last_checked_is_the_newest_source_actually_read():
+    for organisation in csv_rows("organization"):
+        newest = max(SOURCES[s]["date_accessed"] for s in cited_sources(organisation))
+        assert organisation["last_checked"] == newest, organisation["id"]
+
+
+def test_every_source_names_where_on_the_page_its_facts_are():
+    for source in SOURCES.values():
+        assert source["note"].startswith("Locator: "), source["source_id"]
+        assert source["licence"] and source["date_accessed"], source["source_id"]
+
+
+def expected_contacts(organisation: dict) -> list[tuple[str, str, str, str]]:
+    """(selector, shown text, href or '', source URL) for every contact value the data has for the organisation."""
+    org = organisation["id"]
+    services = {r["id"] for r in csv_rows("service") if r["organization_id"] == org}
+    links = [r for r in csv_rows("service_at_location") if r["service_id"] in services]
+    locations = {r["location_id"] for r in links}
+    expected = []
+    if known(organisation["website"]):
+        website = organisation["website"]
+        expected.append(
+            ('[data-contact="website"]', website, website, SOURCES[organisation["website_source_id"]]["url"])
+        )
+    for phone in csv_rows("phone"):
+        if phone["organization_id"] == org or phone["service_id"] in services or phone["location_id"] in locations:
+            tel = "tel:" + re.sub(r"\D", "", phone["number"])
+            expected.append(
+                (f'[data-phone-id="{phone["id"]}"]', phone["number"], tel, SOURCES[phone["source_id"]]["url"])
+            )
+    for address in csv_rows("address"):
+        if address["location_id"] in locations:
+            selector = f'[data-location-id="{address["location_id"]}"]'
+            expected.append((selector, address_text(address), "", SOURCES[address["source_id"]]["url"]))
+    for schedule in csv_rows("schedule"):
+        if schedule["service_id"] in services:
+            selector = f'[data-schedule-id="{schedule["id"]}"]'
+            expected.append((selector, schedule["description"], "", SOURCES[schedule["source_id"]]["url"]))
+    return expected
+
+
+def test_every_contact_value_on_a_provider_page_comes_from_the_data_with_its_source(built_site):
+    shown_total = 0
+    for organisation in csv_rows("organization"):
+        page = soup(built_site, f"directory/{organisation['id']}")
+        expected = expected_contacts(organisation)
+        for selector, text, href, source_url in expected:
+            item = page.select_one(f"main {selector}")
+            assert item is not None, (organisation["id"], selector)
+            value = item.select_one(".contact-value")
+            assert value.get_text(strip=True) == text, (organisation["id"], selector)
+            if href:
+                assert value["href"] == href
+            assert item.select_one(".source a")["href"] == source_url, (organisation["id"], selector)
+        # Nothing on the page that the data does not hold.
+        shown = page.select("main .contact-value")
+        assert len(shown) == len(expected), organisation["id"]
+        shown_total += len(shown)
+        if expected:
+            assert page.select_one(".no-contact") is None
+        else:
+            assert "No way to get in touch" in page.select_one(".no-contact").get_text()
+    assert shown_total >= len(csv_rows("phone")) + len(csv_rows("schedule"))
+
+
+def test_every_entry_with_a_sourced_contact_says_so_in_the_list(built_site):
+    index = soup(built_site, "directory")
+    phones = csv_rows("phone")
+    placed = {r["service_id"] for r in csv_rows("service_at_location")}
+    for organisation in csv_rows("organization"):
+        org_level = known(organisation["website"]) or known(organisation["email"])
+        org_level = org_level or any(p["organization_id"] == organisation["id"] for p in phones)
+        for service in (r for r in csv_rows("service") if r["organization_id"] == organisation["id"]):
+            own = known(service["url"]) or known(service["email"]) or service["id"] in placed
+            own = own or any(p["service_id"] == service["id"] for p in phones)
+            link = index.select_one(f'#entry-{service["id"]} a[href$="#contact"]')
+            assert (link is not None) == bool(org_level or own), service["id"]
+
+
+def urgent_pages(site) -> list:
+    return [site / "index.html"] + sorted((site / "directory").rglob("index.html"))
+
+
+def test_the_urgent_help_box_is_on_every_page_it_should_be_with_its_sources(built_site):
+    routes = csv_rows("urgent_help")
+    pages = urgent_pages(built_site)
+    assert len(pages) > len(csv_rows("organization")) + 10
+    for path in pages:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        (box,) = page.select("main aside.urgent-help")
+        items = box.select("li.urgent-route")
+        assert [li["data-route"] for li in items] == [r["id"] for r in routes], path
+        for item, route in zip(items, routes, strict=True):
+            number = item.select_one("a.urgent-number")
+            assert number.get_text() == route["number"] and number["href"] == "tel:" + re.sub(
+                r"\D", "", route["number"]
+            )
+            assert item.select_one(".source a")["href"] == SOURCES[route["source_id"]]["url"]
+            assert route["description"] in item.get_text(" ", strip=True)
+        # Near the top: straight after the page's heading, before any filter or entry.
+        assert box.find_previous_sibling("h1") is not None
+    publishers = {SOURCES[r["source_id"]]["publisher"] for r in routes}
+    assert any("NHS" in p for p in publishers) and "Samaritans" in publishers
+
+
+def test_the_directory_and_the_norfolk_report_say_the_list_is_partial(built_site):
+    (snapshot,) = [r for r in read_csv(PROVIDERS / "market_snapshot.csv") if r["authority_name"] == "Norfolk"]
+    norfolk_orgs = {
+        s["organization_id"]
+        for s in csv_rows("service")
+        for a in csv_rows("service_area")
+        if a["service_id"] == s["id"] and a["authority_code"] == snapshot["authority_code"]
+    }
+    note = (
+        soup(built_site, "directory").select_one('.coverage-note[data-authority="Norfolk"]').get_text(" ", strip=True)
+    )
+    assert f"counts {snapshot['providers_or_locations']} providers" in note
+    assert "has not published who they are" in note and f"We list the {len(norfolk_orgs)} Norfolk providers" in note
+    report = soup(built_site, "reports/norfolk-2023-market-position").select_one("main")
+    heading = report.find("h3", string=re.compile("the council has not said"))
+    assert heading is not None
+    text = heading.find_next("p")
+    assert text.select_one('a[href="/directory/area/norfolk/"]') is not None
+    assert snapshot["providers_or_locations"] in text.get_text() and "partial" in text.get_text()
+    assert unquote(text.select_one('a[href^="mailto:"]')["href"]).startswith("mailto:")
+
+
+def test_a_report_with_more_than_ten_references_renders_each_one(built_site):
+    """The Norfolk report has over ten {figure}/{contact} references: none may be swallowed by another's token."""
+    html = (built_site / "reports" / "norfolk-2023-market-position" / "index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "lxml")
+    references = page.select("main a.figure, main figure.chart, main a[href^='mailto:']")
+    assert len(references) > 10
+    assert re.search(r'class="figure"[^>]*>[^<]*</a>\d', html) is None
+    shares = [a.get_text() for a in page.select('main td a.figure[href$="#locality_share"]')]
+    assert len(shares) == len(read_csv(PROVIDERS / "locality_share.csv"))

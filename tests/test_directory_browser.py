@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from tests.browser import axe_violations, watch
+from tests.conftest import DATA, read_csv
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +19,8 @@ LIVERPOOL = {
     "roots-day-opportunities",
     "my-time",
 }
+SHIPPED = {row["id"] for row in read_csv(DATA / "providers" / "service.csv")}
+TOTAL = len(SHIPPED)
 
 
 def visible_entries(page) -> set[str]:
@@ -53,28 +57,51 @@ def test_liverpools_time_bank_in_two_clicks_on_a_phone_without_javascript(phone_
     assert "My Time" in page.locator("main").inner_text()
 
 
+def test_a_norwich_user_finds_a_norfolk_service_in_two_clicks_without_javascript(phone_without_javascript, site_url):
+    """From /directory/: the Norwich filter, then a provider; the service and a sourced way to reach it are there."""
+    areas = read_csv(DATA / "providers" / "service_area.csv")
+    services = {s["id"]: s for s in read_csv(DATA / "providers" / "service.csv")}
+    organisations = {o["id"]: o for o in read_csv(DATA / "providers" / "organization.csv")}
+    in_norwich = [services[a["service_id"]] for a in areas if a["name"] == "Norwich"]
+    assert in_norwich, "no service in the Norwich locality"
+    service = in_norwich[0]
+    provider = organisations[service["organization_id"]]
+    page = phone_without_javascript.new_page()
+    page.goto(site_url + "/directory/")
+    page.get_by_role("link", name=re.compile(r"^Norwich \(\d+\)$")).click()
+    assert page.url == site_url + "/directory/locality/norwich/"
+    assert visible_entries(page) == {s["id"] for s in in_norwich}
+    page.get_by_role("link", name=provider["name"], exact=True).first.click()
+    assert page.url == site_url + f"/directory/{provider['id']}/"
+    main = page.locator("main")
+    assert service["name"] in main.inner_text()
+    assert main.locator(".contact-value").count() >= 1 and main.locator(".contact .source a").count() >= 1
+    assert page.locator("aside.urgent-help").is_visible()
+
+
 def test_filters_narrow_without_javascript(phone_without_javascript, site_url):
     page = phone_without_javascript.new_page()
     page.goto(site_url + "/directory/")
-    assert visible_entries(page) == LIVERPOOL
+    assert visible_entries(page) == SHIPPED
     page.get_by_role("link", name="Courses and groups").click()
     assert page.url == site_url + "/directory/support-type/courses-and-groups/"
     assert visible_entries(page) == LIVERPOOL - {"my-time"}
-    page.get_by_role("link", name="Peer support").click()
+    assert page.get_by_role("link", name="Peer support").count() == 0  # a count of 0 is not a link
+    page.goto(site_url + "/directory/support-type/peer-support/")
     assert visible_entries(page) == set()
     assert page.locator("#directory-empty").is_visible()
     page.locator("#directory-empty a").click()
-    assert page.url == site_url + "/directory/" and visible_entries(page) == LIVERPOOL
+    assert page.url == site_url + "/directory/" and visible_entries(page) == SHIPPED
 
 
 def test_filters_are_instant_with_javascript_and_reflected_in_the_address(open_page, site_url):
     watched = open_page("/directory/")
     page = watched.page
-    assert visible_entries(page) == LIVERPOOL
+    assert visible_entries(page) == SHIPPED
     page.get_by_role("link", name="Time bank").click()
     assert page.url == site_url + "/directory/?support=time-bank"  # no navigation to the static page
     assert visible_entries(settle(page)) == {"my-time"}
-    assert status(page) == "1 of 5 services match: Time bank."
+    assert status(page) == f"1 of {TOTAL} services match: Time bank."
     assert page.get_by_role("link", name="Time bank").get_attribute("aria-current") == "true"
     page.get_by_role("link", name="Liverpool").click()
     assert page.url == site_url + "/directory/?area=liverpool&support=time-bank"
@@ -90,7 +117,7 @@ def test_filters_are_instant_with_javascript_and_reflected_in_the_address(open_p
 def test_a_filtered_address_restores_the_same_view(open_page):
     page = settle(open_page("/directory/?support=courses-and-groups&activity=social-and-leisure").page)
     assert visible_entries(page) == LIVERPOOL - {"my-time"}
-    assert status(page) == "4 of 5 services match: Courses and groups, Social and leisure."
+    assert status(page) == f"4 of {TOTAL} services match: Courses and groups, Social and leisure activities."
     current = page.eval_on_selector_all("a[data-facet][aria-current]", "links => links.map(a => a.dataset.value)")
     assert sorted(current) == ["courses-and-groups", "social-and-leisure"]
 
@@ -100,18 +127,18 @@ def test_the_live_region_announces_the_count(open_page):
     region = page.locator("#directory-status")
     assert region.get_attribute("aria-live") == "polite" and region.get_attribute("role") == "status"
     page.get_by_role("link", name="Courses and groups").click()
-    assert settle(page) and region.inner_text() == "4 of 5 services match: Courses and groups."
+    assert settle(page) and region.inner_text() == f"4 of {TOTAL} services match: Courses and groups."
 
 
 def test_an_empty_result_says_so_and_clears(open_page, site_url):
     page = settle(open_page("/directory/?support=time-bank&activity=social-and-leisure").page)
     assert visible_entries(page) == set()
-    assert status(page) == "0 of 5 services match: Time bank, Social and leisure."
+    assert status(page) == f"0 of {TOTAL} services match: Time bank, Social and leisure activities."
     empty = page.locator("#directory-empty")
     assert empty.is_visible() and "No services match" in empty.inner_text()
     empty.get_by_role("link").click()
     assert page.url == site_url + "/directory/"
-    assert visible_entries(page) == LIVERPOOL and status(page) == "Showing all 5 services."
+    assert visible_entries(page) == SHIPPED and status(page) == f"Showing all {TOTAL} services."
     assert not empty.is_visible()
 
 
@@ -122,7 +149,10 @@ def test_an_empty_result_says_so_and_clears(open_page, site_url):
         "/directory/?support=time-bank",
         "/directory/?support=peer-support",
         "/directory/support-type/time-bank/",
+        "/directory/locality/norwich/",
         "/directory/waythrough/",
+        "/directory/norfolk-and-waveney-mind/",
+        "/",
     ],
 )
 def test_directory_pages_pass_axe(open_page, path):
@@ -132,14 +162,52 @@ def test_directory_pages_pass_axe(open_page, path):
     assert watched.console_errors == [] and watched.off_host() == []
 
 
-@pytest.mark.parametrize("path", ["/directory/", "/directory/waythrough/"])
-def test_directory_pages_pass_axe_on_a_phone(chromium, open_page, path):
+URGENT_PAGES = ["/", "/directory/", "/directory/locality/norwich/"] + [
+    f"/directory/{o['id']}/" for o in read_csv(DATA / "providers" / "organization.csv")
+]
+
+
+@pytest.mark.parametrize("path", URGENT_PAGES)
+def test_directory_pages_and_the_urgent_help_box_pass_axe_on_a_phone(chromium, open_page, path):
     context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
     try:
         page = open_page(path, context=context).page
         assert axe_violations(page) == []
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, "the page scrolls sideways at 320 px"
+        box = page.locator("aside.urgent-help")
+        assert box.is_visible()
+        routes = read_csv(DATA / "providers" / "urgent_help.csv")
+        assert box.locator("a.urgent-number").all_inner_texts() == [r["number"] for r in routes]
+        # Near the top of the page: the box starts within the first two screens on a phone.
+        assert box.bounding_box()["y"] < 2 * 640
+    finally:
+        context.close()
+
+
+def test_the_urgent_help_box_prints_and_needs_no_javascript(chromium, site_url):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "/directory/")
+        page.emulate_media(media="print")
+        box = page.locator("aside.urgent-help")
+        assert box.is_visible() and "116 123" in box.inner_text()
+        assert page.evaluate("() => getComputedStyle(document.querySelector('aside.urgent-help')).display") != "none"
+    finally:
+        context.close()
+
+
+def test_after_a_filter_tap_on_a_phone_focus_and_view_move_to_the_result_count(chromium, open_page):
+    context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+    try:
+        page = open_page("/directory/", context=context).page
+        page.get_by_role("link", name="Time bank").tap()
+        settle(page)
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'directory-status'")
+        box = page.locator("#directory-status").bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 640, box
+        assert status(page) == f"1 of {TOTAL} services match: Time bank."
     finally:
         context.close()
 
@@ -173,7 +241,8 @@ def test_filters_search_every_entry_not_only_the_first_page(browser_context, pag
     assert len(time_bank) > 50 and set(time_bank) - first_page
     shown = visible_entries(page)
     assert shown == set(time_bank[:50]) and shown - first_page, "only the first page was filtered"
-    assert status(page) == f"{len(time_bank)} of 1,505 services match: Time bank. Showing 1 to 50."
+    total = len(entries_on(paged_site))
+    assert status(page) == f"{len(time_bank)} of {total:,} services match: Time bank. Showing 1 to 50."
     assert not page.locator('nav[aria-label="Pagination"]').is_visible()  # it pages the unfiltered list
     page.get_by_role("button", name="Show more services").click()
     assert visible_entries(page) == set(time_bank[:100])
@@ -184,7 +253,7 @@ def test_filters_search_every_entry_not_only_the_first_page(browser_context, pag
     assert page.url == paged_url + f"/directory/?area={area_value}&support=time-bank"
     both = [e for e in time_bank if e in entries_on(paged_site, "area", area_value)]
     assert both and visible_entries(page) == set(both[:50])
-    assert status(page).startswith(f"{len(both)} of 1,505 services match: {area_name}, Time bank.")
+    assert status(page).startswith(f"{len(both)} of {total:,} services match: {area_name}, Time bank.")
     assert watched.console_errors == [] and watched.off_host() == []
 
 
@@ -198,12 +267,15 @@ def test_a_filtered_address_restores_on_any_page(browser_context, paged_site, pa
         if e in entries_on(paged_site, "cost", "not-confirmed")
     ]
     assert visible_entries(page) == set(expected[:50])
-    assert status(page).startswith(f"{len(expected)} of 1,505 services match: Peer support, Cost not yet confirmed.")
+    total = len(entries_on(paged_site))
+    assert status(page).startswith(
+        f"{len(expected)} of {total:,} services match: Peer support, Cost not yet confirmed."
+    )
     page.locator(".js-clear a").click()
     settle(page)
     assert page.url == paged_url + "/directory/"
     assert visible_entries(page) == set(entries_on(paged_site)[:50])
-    assert status(page) == "Showing 1 to 50 of 1,505 services."
+    assert status(page) == f"Showing 1 to 50 of {total:,} services."
     page.go_back()
     settle(page)
     assert visible_entries(page) == set(expected[:50])
@@ -220,7 +292,7 @@ def test_every_page_is_reachable_without_javascript(chromium, paged_site, paged_
         assert visible_entries(page) == set(entries_on(paged_site)[50:100])
         page.get_by_role("link", name="Page 31").click()
         assert visible_entries(page) == set(entries_on(paged_site)[1500:])
-        page.get_by_role("link", name="Centre-based").click()
+        page.get_by_role("link", name="Support at a centre").click()
         page.get_by_role("link", name="Next page").click()
         assert page.url == paged_url + "/directory/support-type/centre-based/page/2/"
         assert visible_entries(page) == set(entries_on(paged_site, "support", "centre-based")[50:100])

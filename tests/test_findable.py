@@ -509,7 +509,8 @@ def test_a_package_with_two_licences_must_state_each_files_licence(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     meta = json.loads((data / "providers" / "datapackage.json").read_text(encoding="utf-8"))
-    del meta["resources"][5]["licenses"]  # market_snapshot: OGL figures, now without a licence of their own
+    market = next(r for r in meta["resources"] if r["name"] == "market_snapshot")
+    del market["licenses"]  # OGL figures, now without a licence of their own
     (data / "providers" / "datapackage.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     with pytest.raises(BuildError) as raised:
         build(tmp_path / "out", overrides={"DATA_DIR": str(data)}, data_dir=data)

@@ -61,6 +61,12 @@ def append(path: Path, rows: list[list]) -> None:
         csv.writer(file, lineterminator="\n").writerows(rows)
 
 
+def append_records(path: Path, records: list[dict]) -> None:
+    """Rows by column name, in the file's own column order; a column the record does not name is [x]."""
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    append(path, [[record.get(column, "[x]") for column in header] for record in records])
+
+
 def add_source(package: Path) -> None:
     append(package / "sources.csv", [SOURCE])
 
@@ -92,19 +98,60 @@ def write_inputs(folder: Path, drawn: dict) -> tuple[Path, Path]:
     providers = data / "providers"
     for n, (code, term) in enumerate(drawn["providers"]):
         org, service = f"synthetic-org-{n}", f"synthetic-service-{n}"
-        append(
+        common = {"description": MARK, "status": "active", "source_id": "synthetic"}
+        append_records(
             providers / "organization.csv",
-            [[org, f"Synthetic organisation {n}", "", "", MARK, "[x]", "[x]", "active", "2026-11-01", "synthetic"]],
+            [
+                {
+                    **common,
+                    "id": org,
+                    "name": f"Synthetic organisation {n}",
+                    "alternate_name": "",
+                    "former_name": "",
+                    "last_checked": "2026-01-01",
+                }
+            ],
         )
-        append(
+        append_records(
             providers / "service.csv",
-            [[service, org, f"Synthetic service {n}", MARK, "active", MARK, "[x]", "[x]", "[x]", "[x]", "synthetic"]],
+            [
+                {
+                    **common,
+                    "id": service,
+                    "organization_id": org,
+                    "name": f"Synthetic service {n}",
+                    "eligibility_description": MARK,
+                }
+            ],
         )
-        append(providers / "service_area.csv", [[f"{service}-area", service, AUTHORITIES[code], code, "synthetic"]])
-        append(providers / "service_taxonomy.csv", [[service, term, "synthetic"]])
-    append(
+        append_records(
+            providers / "service_area.csv",
+            [
+                {
+                    "id": f"{service}-area",
+                    "service_id": service,
+                    "name": AUTHORITIES[code],
+                    "authority_code": code,
+                    "source_id": "synthetic",
+                }
+            ],
+        )
+        append_records(
+            providers / "service_taxonomy.csv",
+            [{"service_id": service, "taxonomy_term_id": term, "source_id": "synthetic"}],
+        )
+    append_records(
         data / "survey" / "finding.csv",
-        [[f"synthetic-{n}", "Synthetic", MARK, "E08000012", "synthetic"] for n in range(drawn["findings"])],
+        [
+            {
+                "id": f"synthetic-{n}",
+                "theme": "Synthetic",
+                "finding": MARK,
+                "authority_code": "E08000012",
+                "source_id": "synthetic",
+            }
+            for n in range(drawn["findings"])
+        ],
     )
     return data, gss
 

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from scripts.build import BuildError, build
+from scripts.catalogue.files import PREVIEW_ROWS
 from scripts.datapackages import load_packages
 from scripts.figures import FIGURES, HEADLINE, resolve, select
 from scripts.formats import gbp_millions
@@ -206,9 +207,10 @@ def test_dataset_page_describes_every_field_with_preview_key_and_downloads(built
     assert "At least 0." in rows["amount_gbp"][4]
     assert "Four digits, a hyphen and two digits. For example 2022-23." in rows["financial_year"][4]
     assert "^[0-9]{4}-[0-9]{2}$" in rows["financial_year"][4]  # the exact pattern, in its <details>
-    preview = section.select("table")[1]
+    assert section.select_one('a[href="/data/spend/spend/"]')
+    preview = soup(built_site, "data/spend/spend/index.html").select_one("table.preview")
     csv_rows = read_csv(DATA / "spend" / "spend.csv")
-    if len(csv_rows) <= 20:
+    if len(csv_rows) <= PREVIEW_ROWS:
         assert preview.select_one("caption").get_text() == f"All {len(csv_rows)} rows of spend.csv"
     first = preview.select_one("tbody tr")
     assert [td.get_text() for td in first.select("td, th")] == list(csv_rows[0].values())
@@ -228,8 +230,8 @@ def test_dataset_page_describes_every_field_with_preview_key_and_downloads(built
 
 
 def test_symbols_in_preview_are_explained(built_site):
-    page = soup(built_site, "data/providers/index.html")
-    symbol = page.select_one("section[aria-labelledby=organization] .preview abbr")
+    page = soup(built_site, "data/providers/organization/index.html")
+    symbol = page.select_one(".preview abbr")
     assert symbol.get_text() == "[x]" and symbol["title"] == "not available"
 
 

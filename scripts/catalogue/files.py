@@ -23,6 +23,7 @@ from scripts.formats import file_size
 from scripts.gitinfo import last_changed
 from scripts.symbols import SYMBOLS
 
+# Each file's preview page shows its first rows; the CSV has them all.
 PREVIEW_ROWS = 20
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -51,6 +52,18 @@ PATTERN_WORDS = {
         "a financial year (2022-23), a year, a year and month or a full date, or a span of two of those "
         "joined by / (2021-04/2022-03)"
     ),
+    "^(GIR 0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY]) "
+    "[0-9][ABD-HJLNP-UW-Z]{2})$": "a UK postcode in capitals with its space, such as L8 7LB",
+    "^[A-Z]{2}$": "a two-letter country code in capitals, such as GB",
+    "^0[1-9]( ?[0-9]){8,9}$": "a UK phone number: 0, then 9 or 10 more digits, spaces allowed (0151 702 5555)",
+    "^(999|111|116 ?[0-9]{3}|0[1-9]( ?[0-9]){8,9})$": (
+        "999, 111, a 116 number (116 123) or a UK phone number: 0, then 9 or 10 more digits"
+    ),
+    "^(-?[1-5]?(MO|TU|WE|TH|FR|SA|SU))(,-?[1-5]?(MO|TU|WE|TH|FR|SA|SU))*$": (
+        "days of the week as two letters (MO, TU, WE, TH, FR, SA, SU), comma-separated, each optionally after "
+        "a week number (1TU: the first Tuesday; -1FR: the last Friday)"
+    ),
+    "^-?[0-9]{1,2}(,-?[0-9]{1,2})*$": "days of the month as numbers, comma-separated (-1 is the last day)",
 }
 
 

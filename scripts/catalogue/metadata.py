@@ -155,7 +155,8 @@ def file_licence(view: dict, filename: str, site_url: str) -> dict:
 
 
 def variables_measured(package: DataPackage) -> list[dict]:
-    """One schema.org PropertyValue per field of each data file (not the sources list), with its unit."""
+    """One schema.org PropertyValue per field of each data file (not the sources list), with its unit.
+    Descriptions stay in the page's data dictionary and datapackage.json, keeping the page within its budget."""
     variables = []
     for resource in package.data_resources:
         for spec in resource.fields:
@@ -163,7 +164,6 @@ def variables_measured(package: DataPackage) -> list[dict]:
                 "@type": "PropertyValue",
                 "name": spec.get("title", spec["name"]),
                 "propertyID": f"{resource.name}.{spec['name']}",
-                "description": spec.get("description", ""),
             }
             if spec.get("unit"):
                 variable["unitText"] = spec["unit"]
@@ -235,7 +235,9 @@ def dataset_jsonld(view: dict, site_url: str, publisher: str, catalog_name: str 
 
 def dataset_jsonld_text(view: dict, site_url: str, publisher: str, catalog_name: str = "") -> str:
     """The JSON-LD as text safe inside a <script> element (no "</" can close it)."""
-    text = json.dumps(dataset_jsonld(view, site_url, publisher, catalog_name), ensure_ascii=False, indent=1)
+    text = json.dumps(
+        dataset_jsonld(view, site_url, publisher, catalog_name), ensure_ascii=False, separators=(",", ":")
+    )
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

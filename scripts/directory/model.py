@@ -37,15 +37,18 @@ class Facet:
     title: str
 
 
+# Titles in the words a member of the public would use; the paths and query keys stay stable.
 FACETS = (
     Facet("area", "area", "Council area"),
-    Facet("locality", "locality", "Locality"),
-    Facet("support", "support-type", "Support type"),
-    Facet("activity", "activity-kind", "Activity kind"),
+    Facet("locality", "locality", "Part of the council area"),
+    Facet("support", "support-type", "What kind of support"),
+    Facet("activity", "activity-kind", "What the activities are about"),
     Facet("cost", "cost", "Cost"),
 )
 TAXONOMY_FACETS = {"support-type": "support", "activity-kind": "activity"}
 COSTS = (("free", "Free"), ("charges", "Charges apply"), ("not-confirmed", "Cost not yet confirmed"))
+DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday"}
+DAYS["SU"] = "Sunday"
 RESERVED_IDS = {f.path for f in FACETS}
 
 
@@ -80,6 +83,9 @@ class Service:
     terms: list[dict]
     source: dict
     provider: Provider | None = None
+    locations: list[dict] = field(default_factory=list)  # location rows, each with its "address" and "source"
+    phones: list[dict] = field(default_factory=list)
+    schedules: list[dict] = field(default_factory=list)
 
     @cached_property
     def values(self) -> dict[str, list[str]]:
@@ -102,6 +108,14 @@ class Service:
         return known(self.fees) or NOT_CONFIRMED
 
     @property
+    def has_contact(self) -> bool:
+        """Whether the provider page shows any sourced way to get in touch for this service."""
+        provider = self.provider
+        return bool(
+            self.url or self.email or self.phones or self.locations or provider.website or provider.email
+        ) or bool(provider.phones)
+
+    @property
     def record(self) -> dict:
         """What /directory/entries.json holds for this entry: what the filters and the entry on the page need.
 
@@ -119,7 +133,7 @@ class Service:
             "for": self.eligibility,
             "terms": ", ".join(t["name"] for t in self.terms),
             "costText": self.cost_text,
-            "contact": bool(self.url or self.email or provider.website or provider.email),
+            "contact": self.has_contact,
             "checked": provider.last_checked.isoformat() if provider.stale else "",
             **{key: values for key, values in self.values.items()},
         }
@@ -138,6 +152,8 @@ class Provider:
     status: str
     last_checked: date
     source: dict
+    website_source: dict = field(default_factory=dict)
+    phones: list[dict] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     stale: bool = False
     prose: Markup = field(default_factory=Markup)
@@ -161,9 +177,27 @@ class FilterValue:
 
 
 @dataclass
+class Coverage:
+    """How much of a council's own count of providers the directory lists, from the council's figures."""
+
+    authority_name: str
+    financial_year: str
+    council_count: str  # as published: providers or accredited locations
+    listed: int  # organisations in the directory with a service in that council's area
+    source: dict
+
+    @property
+    def partial(self) -> bool:
+        """The council counts more providers than the directory lists (never when its count is not published)."""
+        count = known(self.council_count)
+        return count.isdigit() and self.listed < int(count)
+
+
+@dataclass
 class Directory:
     providers: list[Provider]
     filters: dict[str, list[FilterValue]]  # facet key -> values, in display order
+    coverage: list[Coverage] = field(default_factory=list)
 
     @property
     def services(self) -> list[Service]:
@@ -254,10 +288,81 @@ def is_stale(last_checked: date, today: date) -> bool:
     return last_checked < months_before(today, STALE_AFTER_MONTHS)
 
 
+def _rows(resources, name: str) -> list[dict]:
+    return resources[name].rows if name in resources else []
+
+
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        if known(row.get(key)):
+            grouped.setdefault(row[key], []).append(row)
+    return grouped
+
+
+def tel(number: str) -> str:
+    """The number for a tel: link: digits only."""
+    return re.sub(r"[^0-9+]", "", number)
+
+
+def address_text(address: dict) -> str:
+    """The known parts of an address, in order, as one line."""
+    parts = [address.get(k, "") for k in ("address_1", "city", "region", "state_province", "postal_code")]
+    return ", ".join(known(p) for p in parts if known(p))
+
+
+def schedule_text(schedule: dict) -> str:
+    return known(schedule.get("description")) or ""
+
+
+def _contacts(resources, sources: dict) -> tuple[dict, dict, dict]:
+    """Phones by owner kind and id, locations (with address) by service id, schedules by service id."""
+
+    def sourced(row: dict) -> dict:
+        return {**row, "source": sources.get(row["source_id"], {})}
+
+    phones = {kind: {} for kind in ("organization_id", "service_id", "location_id")}
+    for row in _rows(resources, "phone"):
+        for kind, owners in phones.items():
+            if known(row.get(kind)):
+                owners.setdefault(row[kind], []).append(sourced({**row, "tel": tel(row["number"])}))
+    addresses = _by(_rows(resources, "address"), "location_id")
+    locations = {}
+    for row in _rows(resources, "location"):
+        address = addresses.get(row["id"], [])
+        locations[row["id"]] = sourced(
+            {
+                **row,
+                "description": known(row.get("description")),
+                "address": sourced({**address[0], "text": address_text(address[0])}) if address else None,
+                "phones": phones["location_id"].get(row["id"], []),
+            }
+        )
+    at = {}
+    for link in _rows(resources, "service_at_location"):
+        at.setdefault(link["service_id"], []).append({**locations[link["location_id"]], "link_id": link["id"]})
+    schedules = {
+        sid: [sourced(r) for r in rows] for sid, rows in _by(_rows(resources, "schedule"), "service_id").items()
+    }
+    return phones, at, schedules
+
+
+def urgent_help(package: DataPackage | None) -> list[dict]:
+    """The urgent-help routes (data/providers/urgent_help.csv), each with its number for a tel: link and its source."""
+    if package is None or "urgent_help" not in package.resources:
+        return []
+    sources = package.sources
+    return [
+        {**row, "tel": tel(row["number"]), "source": sources.get(row["source_id"], {})}
+        for row in package.resources["urgent_help"].rows
+    ]
+
+
 def load(package: DataPackage, authority_names: dict[str, str], today: date) -> Directory:
     """The directory from the providers package; ``today`` decides which entries are stale."""
     resources = package.resources
     sources = package.sources
+    phones, locations_of, schedules_of = _contacts(resources, sources)
     terms = {row["id"]: row for row in resources["taxonomy_term"].rows}
     services_terms: dict[str, list[dict]] = {}
     for row in resources["service_taxonomy"].rows:
@@ -293,6 +398,8 @@ def load(package: DataPackage, authority_names: dict[str, str], today: date) -> 
             status=row["status"],
             last_checked=last_checked,
             source=sources.get(row["source_id"], {}),
+            website_source=sources.get(known(row.get("website_source_id")), {}),
+            phones=phones["organization_id"].get(row["id"], []),
             stale=is_stale(last_checked, today),
         )
         providers.append(provider)
@@ -311,6 +418,9 @@ def load(package: DataPackage, authority_names: dict[str, str], today: date) -> 
             areas=areas.get(row["id"], []),
             terms=services_terms.get(row["id"], []),
             source=sources.get(row["source_id"], {}),
+            locations=locations_of.get(row["id"], []),
+            phones=phones["service_id"].get(row["id"], []),
+            schedules=schedules_of.get(row["id"], []),
         )
         service.provider = by_id[row["organization_id"]]
         service.provider.services.append(service)
@@ -318,7 +428,27 @@ def load(package: DataPackage, authority_names: dict[str, str], today: date) -> 
         codes = {a["authority_code"] for s in provider.services for a in s.areas}
         provider.figures = [f for f in figures if f["authority_code"] in codes]
     providers.sort(key=lambda p: p.name.lower())
-    return Directory(providers, _filters(providers, terms.values()))
+    return Directory(
+        providers, _filters(providers, terms.values()), _coverage(providers, figures, authority_names, sources)
+    )
+
+
+def _coverage(providers, figures, authority_names, sources) -> list[Coverage]:
+    """For each council that publishes a count of its providers: how many of them the directory lists."""
+    coverage = []
+    for figure in figures:
+        code = figure["authority_code"]
+        listed = {p.id for p in providers for s in p.services for a in s.areas if a["authority_code"] == code}
+        coverage.append(
+            Coverage(
+                authority_names.get(code, figure["authority_name"]),
+                figure["financial_year"],
+                figure["providers_or_locations"],
+                len(listed),
+                sources.get(figure["source_id"], {}),
+            )
+        )
+    return coverage
 
 
 def _filters(providers: list[Provider], terms) -> dict[str, list[FilterValue]]:
@@ -395,6 +525,8 @@ def json_ld(provider: Provider, site_url: str) -> Markup:
         organisation["url"] = provider.website
     if provider.email:
         organisation["email"] = provider.email
+    if provider.phones:
+        organisation["telephone"] = provider.phones[0]["number"]
     graph = [organisation]
     for service in provider.services:
         record = {
@@ -410,6 +542,20 @@ def json_ld(provider: Provider, site_url: str) -> Markup:
             record["audience"] = {"@type": "Audience", "audienceType": service.eligibility}
         if service.url:
             record["url"] = service.url
+        places = [
+            {"@type": "Place", "name": loc["name"], "address": loc["address"]["text"]}
+            for loc in service.locations
+            if loc["address"]
+        ]
+        if places:
+            record["availableChannel"] = [{"@type": "ServiceChannel", "serviceLocation": place} for place in places]
+        if service.phones:
+            record.setdefault("availableChannel", []).append(
+                {
+                    "@type": "ServiceChannel",
+                    "servicePhone": {"@type": "ContactPoint", "telephone": service.phones[0]["number"]},
+                }
+            )
         graph.append(record)
     text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -17,6 +17,7 @@ import jinja2
 from scripts import figures
 from scripts.charts.render import ChartSet
 from scripts.datapackages import DataPackage, load_packages
+from scripts.directory.model import urgent_help
 from scripts.gitinfo import last_changed
 from scripts.references import Rendered
 from scripts.settings import ROOT, value
@@ -34,6 +35,7 @@ class BuildContext:
     headline_figures: list = field(default_factory=list)
     data_last_changed: str | None = None
     built_on: str = ""
+    urgent_help: list = field(default_factory=list)  # theme/templates/_urgent_help.html
 
     @classmethod
     def create(cls, settings: Mapping, resolvers: Mapping | None = None) -> BuildContext:
@@ -48,6 +50,7 @@ class BuildContext:
             headline_figures=[figures.resolve(name, packages) for name in figures.HEADLINE],
             data_last_changed=last_changed(data_dir),
             built_on=datetime.now(UTC).strftime("%Y-%m-%d"),
+            urgent_help=urgent_help(packages.get("providers")),
         )
 
     @property

@@ -56,6 +56,17 @@ class DataPagesGenerator(Generator):
                 page_name=f"data/{package.name}/changelog/index",
                 url=f"data/{package.name}/changelog/",
             )
+            for resource in view["resources"]:  # a page per file: its preview, kept off the dataset page's weight
+                if resource["row_count"]:
+                    writer.write_file(
+                        f"data/{package.name}/{resource['name']}/index.html",
+                        self.get_template("resource"),
+                        self.context,
+                        dataset=view,
+                        resource=resource,
+                        page_name=f"data/{package.name}/{resource['name']}/index",
+                        url=f"data/{package.name}/{resource['name']}/",
+                    )
             writer.write_file(
                 f"data/{package.name}/index.html",
                 self.get_template("dataset"),

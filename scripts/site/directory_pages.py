@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from pelican.generators import Generator
 
@@ -30,6 +31,12 @@ def today(settings) -> date:
 
 def change_link(settings, provider: model.Provider) -> str:
     return issue_form_url(settings, "directory-change", f"Directory change: {provider.name} ({provider.id})")
+
+
+def change_mailto(settings, provider: model.Provider) -> str:
+    """A mailto: link to the contact address, the provider's name in the subject: no GitHub account needed."""
+    subject = f"Directory change: {provider.name} ({provider.id})"
+    return f"mailto:{settings.get('CONTACT_EMAIL', '')}?subject={quote(subject)}"
 
 
 class DirectoryGenerator(Generator):
@@ -76,6 +83,7 @@ class DirectoryGenerator(Generator):
                 provider=provider,
                 json_ld=model.json_ld(provider, site_url),
                 change_url=change_link(self.settings, provider),
+                change_mailto=change_mailto(self.settings, provider),
                 page_name=f"directory/{provider.id}/index",
                 url=f"directory/{provider.id}/",
             )

@@ -132,7 +132,18 @@
     status.textContent = servedStatus;
   }
 
-  function show(state) {
+  // After a tap, if the result count is off-screen (on a phone the filters fill the screen), move focus and the
+  // view to it, so the reader sees, and hears, what the filter did.
+  function reveal() {
+    var box = status.getBoundingClientRect();
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    if (box.top >= 0 && box.bottom <= height) return;
+    status.setAttribute("tabindex", "-1");
+    status.focus({ preventScroll: true });
+    status.scrollIntoView({ block: "start" });
+  }
+
+  function show(state, tapped) {
     links.forEach(function (link) {
       if (state[link.getAttribute("data-facet")] === link.getAttribute("data-value")) {
         link.setAttribute("aria-current", "true");
@@ -142,8 +153,16 @@
     });
     filtered = describe(state);
     if (clear) clear.hidden = !filtered;
-    if (!filtered && location.pathname === home) return restore();
-    if (data) return render(state);
+    if (!filtered && location.pathname === home) {
+      restore();
+      if (tapped) reveal();
+      return;
+    }
+    if (data) {
+      render(state);
+      if (tapped) reveal();
+      return;
+    }
     root.setAttribute("aria-busy", "true");
     if (!loading) {
       loading = fetch(root.getAttribute("data-entries")).then(function (response) {
@@ -154,6 +173,7 @@
     loading.then(function (json) {
       data = json;
       render(fromAddress());
+      if (tapped) reveal();
     }, function () {
       failed = true;
       status.textContent = "The filters could not load every entry: each filter link opens its own page instead.";
@@ -179,7 +199,7 @@
       var value = link.getAttribute("data-value");
       if (state[facet] === value) delete state[facet]; else state[facet] = value;
       history.pushState(null, "", toAddress(state));
-      show(state);
+      show(state, true);
     });
   });
 
