@@ -6,7 +6,7 @@ DEPS := $(VENV)/.installed
 NODE := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: site test lint validate serve preview bench lock clean ci linkcheck
+.PHONY: site test lint golden validate serve preview bench lock clean ci linkcheck
 
 ## site: install pinned dependencies into .venv, validate data/, build the site into output/
 site: $(DEPS) $(NODE)
@@ -20,6 +20,10 @@ test: lint $(NODE)
 lint: $(DEPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## golden: rebuild the site and rewrite tests/golden/site.json, the snapshot of what it says (commit its diff)
+golden: $(DEPS) $(NODE)
+	$(BIN)/python -m tests.golden
 
 ## validate: check every data package under data/ (errors as file:line:field: message)
 validate: $(DEPS)
