@@ -134,7 +134,7 @@ class Shapes:
 
     def profile(self, where: tuple, holder: dict) -> None:
         for key in ("profile", "$schema"):
-            if key in holder and holder[key] not in PROFILES:
+            if key in holder and (not isinstance(holder[key], str) or holder[key] not in PROFILES):
                 self.add(
                     where[:-1] + (key,),
                     f"{key} {holder[key]!r} is not allowed: use one of {', '.join(sorted(PROFILES))} "
