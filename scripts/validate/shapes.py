@@ -244,7 +244,9 @@ class Shapes:
         if not isinstance(keys, list):
             self.add(where + ("foreignKeys",), f"resource {name!r}: foreignKeys must be a list")
             return
-        resources = {r.get("name") for r in self.descriptor["resources"] if isinstance(r, dict)}
+        resources = {
+            r["name"] for r in self.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)
+        }
         for index, fk in enumerate(keys):
             at = where + ("foreignKeys", index)
             reference = fk.get("reference") if isinstance(fk, dict) else None
