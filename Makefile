@@ -63,7 +63,7 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf output .output-* .pytest_cache
+	rm -rf output .output-* .output.lock .pytest_cache
 
 $(DEPS): requirements.txt
 	$(PYTHON) -m venv $(VENV)
