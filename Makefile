@@ -54,21 +54,24 @@ preview: $(DEPS)
 bench: $(DEPS) $(NODE)
 	$(BIN)/python -m scripts.bench
 
-## lock: re-resolve requirements.in into the exact pins of requirements.txt
+## lock: re-resolve requirements.in into requirements.txt: exact pins, each with its sha256 hashes (pip-tools)
+# pip-compile keeps every pin already in requirements.txt that still satisfies requirements.in; to move
+# one, change it in requirements.in (or delete its lines from requirements.txt) and run make lock again.
+# It needs only PyPI. The install (below and in the workflow) then checks every download against its hash.
+PIP_TOOLS := pip-tools==7.6.2
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet --requirement requirements.in
-	{ echo "# Pinned: every package the build and the tests use, with its dependencies."; \
-	  echo "# Regenerate after changing a pin: make lock"; \
-	  .venv-lock/bin/pip freeze | grep -v '^pip=='; } > requirements.txt
+	.venv-lock/bin/pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --header --output-file requirements.txt requirements.in
 	rm -rf .venv-lock
 
 clean:
-	rm -rf output .output-* .pytest_cache
+	rm -rf output .output-* .output.lock .pytest_cache
 
 $(DEPS): requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --requirement requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --requirement requirements.txt
 	touch $@
 
 $(NODE): package.json package-lock.json

@@ -19,9 +19,11 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -44,6 +46,58 @@ def validate_data(data_dir: Path, settings: dict | None = None, content_dir: Pat
         raise BuildError("\n".join([p.text() for p in result.problems + dates] + [result.summary()]))
 
 
+FIX_HISTORY = "git fetch --unshallow --tags"
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def check_history(data_dir: Path) -> list[str]:
+    """Why the git history cannot give true dates and releases: a shallow clone, or a release tag missing.
+
+    A release is a ``<package>-v<version>`` tag (scripts/catalogue/versions.py); every version a
+    package's descriptor has had in the history, other than the current one, must have its tag,
+    or the site would leave that release out. Outside a git checkout there is no history to be
+    wrong (dates are then left out, never guessed), so nothing is reported.
+    """
+    if not data_dir.is_dir() or (_git(data_dir, "rev-parse", "--is-inside-work-tree") or "").strip() != "true":
+        return []
+    how = f"run `{FIX_HISTORY}`, or build with --allow-incomplete-history (not for publishing)"
+    if (_git(data_dir, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+        return [f"this clone is shallow, so 'last changed' dates and older releases would be wrong: {how}"]
+    problems = []
+    tags = set((_git(data_dir, "tag", "--list") or "").split())
+    for descriptor_path in sorted(data_dir.glob("*/datapackage.json")):
+        folder = descriptor_path.parent
+        try:
+            current = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # the validator reports it
+        name, version = current.get("name"), current.get("version")
+        seen = set()
+        for commit in (_git(folder, "log", "--format=%H", "--", "datapackage.json") or "").split():
+            text = _git(folder, "show", f"{commit}:./datapackage.json")
+            try:
+                old = json.loads(text) if text else {}
+            except ValueError:
+                continue
+            if isinstance(old, dict) and isinstance(old.get("version"), str) and old.get("name") == name:
+                seen.add(old["version"])
+        for old_version in sorted(seen - {version}):
+            tag = f"{name}-v{old_version}"
+            if tag not in tags:
+                problems.append(
+                    f"{descriptor_path}: version {old_version} is in the history but its tag {tag} is missing, so "
+                    f"that release would be left out: {how} (or, if it was never tagged, tag it)"
+                )
+    return problems
+
+
 def fault(point: str) -> None:
     """End the process here if the fault-injection tests asked for it (see the module docstring)."""
     if os.environ.get(FAULT) == point:
@@ -51,11 +105,21 @@ def fault(point: str) -> None:
 
 
 def build(
-    output: Path, overrides: dict | None = None, data_dir: Path | None = None, validation: dict | None = None
+    output: Path,
+    overrides: dict | None = None,
+    data_dir: Path | None = None,
+    validation: dict | None = None,
+    allow_incomplete_history: bool | None = None,
 ) -> list[logging.LogRecord]:
     """Validate, build into a new versioned folder, then point ``output`` at it in one rename."""
     output = Path(os.path.abspath(output))
     content = Path((overrides or {}).get("PATH", ROOT / "content"))
+    if allow_incomplete_history is None:
+        allow_incomplete_history = default("allow_incomplete_history")
+    if not allow_incomplete_history:
+        history = check_history(data_dir or default("data_dir"))
+        if history:
+            raise BuildError("\n".join(history))
     validate_data(data_dir or default("data_dir"), validation, content)
     fault("validated")
     # The site states what the data was checked against (the suppression threshold, the GSS codes).
@@ -165,11 +229,23 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--data", type=Path, help="build from the packages in this folder instead of data/")
     cli.add_argument("--content", type=Path, help="build from the Markdown in this folder instead of content/")
     cli.add_argument("--gss-codes", type=Path, help="the GSS reference file to validate against")
+    cli.add_argument(
+        "--allow-incomplete-history",
+        action="store_true",
+        default=default("allow_incomplete_history"),
+        help="build even from a shallow clone or one missing release tags (not for publishing)",
+    )
     args = cli.parse_args(argv)
     overrides = {"PATH": str(args.content.resolve())} if args.content else None
     validation = {"gss_codes": args.gss_codes} if args.gss_codes else None
     try:
-        warnings = build(args.output, overrides, args.data.resolve() if args.data else None, validation)
+        warnings = build(
+            args.output,
+            overrides,
+            args.data.resolve() if args.data else None,
+            validation,
+            args.allow_incomplete_history,
+        )
     except BuildError as error:
         print(error, file=sys.stderr)
         print(f"Nothing was published: {args.output} is unchanged.", file=sys.stderr)

@@ -104,6 +104,13 @@ SETTINGS = {
             ("validate",),
         ),
         Setting(
+            "allow_incomplete_history",
+            False,
+            "Build even from a shallow clone or one missing release tags (dates and older releases may then be "
+            "wrong); for a quick local look only, never for publishing.",
+            ("build",),
+        ),
+        Setting(
             "refresh_max_bytes",
             50_000_000,
             "The largest upstream file the refresh downloads, in bytes; a larger one is refused.",

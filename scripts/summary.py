@@ -132,7 +132,7 @@ def change_lines(changes: SiteChanges, base_built: bool = True) -> list[str]:
         others = len(paths) - len(pages)
         if not paths:
             continue
-        shown = ", ".join(f"`{page_url(p)}`" for p in pages) or "no pages"
+        shown = ", ".join(markdown_code(page_url(p)) for p in pages) or "no pages"
         lines.append(f"- {label}: {shown}" + (f" (and {others} other file{'s' * (others != 1)})" if others else ""))
     return lines + [""]
 

@@ -74,6 +74,13 @@ def test_serve_listens_on_loopback_only():
     assert "--bind 127.0.0.1" in MAKEFILE
 
 
-def test_requirements_are_pinned_exactly():
-    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
-    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", l) for l in lines), lines
+def test_requirements_are_pinned_exactly_with_hashes():
+    # pip-compile --generate-hashes (make lock): "name==version \\" then its "--hash=sha256:..." lines.
+    text = (ROOT / "requirements.txt").read_text()
+    entries = re.split(r"\n(?=\S)", "\n".join(l for l in text.splitlines() if l and not l.lstrip().startswith("#")))
+    assert entries
+    for entry in entries:
+        first, *hashes = [part.strip() for part in entry.split("\\\n")]
+        assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[\w.]+", first), entry
+        assert hashes and all(re.fullmatch(r"--hash=sha256:[0-9a-f]{64}", h) for h in hashes), entry
+    assert "--require-hashes --requirement requirements.txt" in MAKEFILE

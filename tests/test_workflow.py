@@ -329,3 +329,21 @@ def test_the_refresh_in_the_workflow_fetches_from_public_hosts_only():
     # --allow-host (refresh_allow_hosts) exists for the tests' local server; the workflow never uses it.
     assert "allow-host" not in WORKFLOW_PATH.read_text(encoding="utf-8")
     assert default("refresh_allow_hosts") == ()
+
+
+def test_checkouts_keep_no_credentials_unless_the_job_pushes():
+    for name, job in JOBS.items():
+        for step in job.get("steps", []):
+            if not step.get("uses", "").startswith("actions/checkout"):
+                continue
+            pushes = job.get("permissions", {}).get("contents") == "write"
+            assert pushes or step["with"].get("persist-credentials") is False, name
+
+
+def test_python_packages_are_installed_only_from_the_hashed_lock():
+    for job in ("build", "refresh"):
+        (install,) = [s for s in steps(job) if s.get("name") == "Install Python packages"]
+        assert install["run"] == "make .venv/.installed"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --disable-pip-version-check --require-hashes --requirement requirements.txt" in makefile
+    assert "--generate-hashes" in makefile

@@ -134,7 +134,7 @@ class Shapes:
 
     def profile(self, where: tuple, holder: dict) -> None:
         for key in ("profile", "$schema"):
-            if key in holder and holder[key] not in PROFILES:
+            if key in holder and (not isinstance(holder[key], str) or holder[key] not in PROFILES):
                 self.add(
                     where[:-1] + (key,),
                     f"{key} {holder[key]!r} is not allowed: use one of {', '.join(sorted(PROFILES))} "
@@ -244,7 +244,9 @@ class Shapes:
         if not isinstance(keys, list):
             self.add(where + ("foreignKeys",), f"resource {name!r}: foreignKeys must be a list")
             return
-        resources = {r.get("name") for r in self.descriptor["resources"] if isinstance(r, dict)}
+        resources = {
+            r["name"] for r in self.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)
+        }
         for index, fk in enumerate(keys):
             at = where + ("foreignKeys", index)
             reference = fk.get("reference") if isinstance(fk, dict) else None
