@@ -62,7 +62,8 @@ def check_history(data_dir: Path) -> list[str]:
 
     A release is a ``<package>-v<version>`` tag (scripts/catalogue/versions.py); every version a
     package's descriptor has had in the history, other than the current one, must have its tag,
-    or the site would leave that release out. Outside a git checkout there is no history to be
+    or the site would leave that release out. A package with no release tag at all has not been
+    released yet, so nothing is owed (the clone is full: a shallow one is refused first). Outside a git checkout there is no history to be
     wrong (dates are then left out, never guessed), so nothing is reported.
     """
     if not data_dir.is_dir() or (_git(data_dir, "rev-parse", "--is-inside-work-tree") or "").strip() != "true":
@@ -88,6 +89,8 @@ def check_history(data_dir: Path) -> list[str]:
                 continue
             if isinstance(old, dict) and isinstance(old.get("version"), str) and old.get("name") == name:
                 seen.add(old["version"])
+        if not any(tag.startswith(f"{name}-v") for tag in tags):
+            continue  # never released: a version in its history was never published, so no tag is owed
         for old_version in sorted(seen - {version}):
             tag = f"{name}-v{old_version}"
             if tag not in tags:
