@@ -140,7 +140,7 @@ def test_the_layout_shift_measure_sees_a_shift(chromium, open_page):
     try:
         page = open_page("/search/", context=context)
         page.page.evaluate(
-            "() => { const p = document.createElement('p'); p.className = 'notice'; p.textContent = 'x'.repeat(400);"
+            "() => { const p = document.createElement('p'); p.className = 'notice'; p.textContent = 'word '.repeat(600);"
             " document.querySelector('main h1').after(p); return new Promise((r) => setTimeout(() =>"
             " { p.hidden = true; r(); }, 200)); }"
         )
