@@ -209,10 +209,21 @@ def test_long_labels_are_written_above_their_bars_and_kept_to_the_width(fixtures
     rendered = fixtures.render("norfolk-people-by-locality")
     assert LONG_LOCALITY in rendered.drawn.title
     for svg in (rendered.svg, rendered.narrow_svg):
-        labels = [t.get_text() for t in svg_tree(svg).find_all("text")]
+        labels = [" ".join(t.stripped_strings) for t in svg_tree(svg).find_all("text")]
         assert len([label for label in labels if label.startswith("SYNTHETIC locality")]) == LOCALITIES
-        # Too long for the width: cut with an ellipsis by the renderer, the whole name in the table.
-        assert LONG_LOCALITY not in labels and any(label.endswith("…") for label in labels)
+    wide = [" ".join(t.stripped_strings) for t in svg_tree(rendered.svg).find_all("text")]
+    assert LONG_LOCALITY in wide, "wrapped onto lines, whole"
+    (long,) = [t for t in svg_tree(rendered.narrow_svg).find_all("text") if "whose name" in t.get_text()]
+    lines = list(long.stripped_strings)
+    assert len(lines) == charts.MAX_LINES and lines[-1].endswith("…"), "past three lines, cut; the table has it whole"
+    assert all(len(line) * charts.CHAR_WIDTH <= charts.NARROW for line in lines)
+
+
+def test_names_wrap_within_the_width():
+    assert charts.wrap("short", 288) == "short"
+    wrapped = charts.wrap("word " * 30, 100)
+    assert wrapped.count("\n") == charts.MAX_LINES - 1 and wrapped.endswith("…")
+    assert all(len(line) <= 100 / charts.CHAR_WIDTH + 1 for line in wrapped.split("\n"))
 
 
 def test_spend_chart_with_one_row_states_the_figure(shipped):

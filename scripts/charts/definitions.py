@@ -9,6 +9,7 @@ worked out from the data, never typed.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -32,8 +33,11 @@ FONT = f"{FONT_FAMILY}, sans-serif"
 WIDE, NARROW = 688, 288
 WIDTHS = {"wide": WIDE, "narrow": NARROW}
 FONT_SIZE = 12
-STEP = 40  # one bar with its name above it
+STEP = 40  # one bar with a line of name above it
 BAR = 14
+LINE = 15  # a line of chart text
+MAX_LINES = 3  # a longer name is cut with "…"; the table has it whole
+CHAR_WIDTH = 6.5  # a generous average advance of Source Sans Pro at 12 px, for wrapping names
 PANEL_MIN, PANEL_GAP = 300, 24  # small multiples sit side by side only when each keeps this width
 VALUE_ROOM = 48  # room to the right of the longest bar for its value label
 
@@ -124,6 +128,15 @@ def styled(chart):
     )
 
 
+def wrap(name: str, width: int) -> str:
+    """A name in lines that fit the width (the renderer still cuts a line that does not), at most MAX_LINES."""
+    lines = textwrap.wrap(name, max(8, int(width / CHAR_WIDTH))) or [name]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] += "…"
+    return "\n".join(lines)
+
+
 def labelled_bars(
     frame: pd.DataFrame,
     *,
@@ -151,6 +164,11 @@ def labelled_bars(
     largest = 0 if pd.isna(largest) else float(largest)
     # The scale runs past the longest bar so its value label fits inside the drawing.
     top = max(domain_max or 0, largest * plot_width / (plot_width - VALUE_ROOM), 1)
+    names = [wrap(str(name), plot_width) for name in frame[category]] if len(frame) else []
+    frame = frame.assign(_name=names, _lines=[name.count("\n") + 1 for name in names])
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    step = STEP + (lines - 1) * LINE
+    bar_offset = step / 2 - BAR / 2 - 4  # the bar at the foot of its band, its name above it
     y = alt.Y(f"{category}:N", sort=order, axis=None, title=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.1))
     x = alt.X(
         f"{value}:Q",
@@ -159,16 +177,28 @@ def labelled_bars(
         axis=alt.Axis(**{"tickCount": max(2, plot_width // 70), **(x_axis or {})}),
     )
     base = alt.Chart().encode(y=y)
-    bars = base.mark_bar(color=colour, size=BAR, yOffset=7).encode(x=x)
+    bars = base.mark_bar(color=colour, size=BAR, yOffset=bar_offset).encode(x=x)
     values = (
-        base.mark_text(align="left", baseline="middle", dx=4, yOffset=7, color=INK)
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=bar_offset, color=INK)
         .encode(x=alt.X("_plotted:Q", scale=alt.Scale(domain=[0, top], nice=False)), text=f"{label}:N")
         .transform_calculate(_plotted=f"isValid(datum['{value}']) ? datum['{value}'] : 0")
     )
-    names = base.mark_text(align="left", baseline="bottom", dy=-3, color=INK, limit=plot_width).encode(
-        x=alt.value(0), text=f"{category}:N"
-    )
-    layered = alt.layer(bars, values, names, data=frame).properties(width=plot_width, height=alt.Step(STEP))
+    # A name's lines end just above its bar: one layer per number of lines, as a text mark grows downwards.
+    labels = [
+        base.mark_text(
+            align="left",
+            baseline="top",
+            yOffset=bar_offset - BAR / 2 - 2 - count * LINE,
+            lineBreak="\n",
+            lineHeight=LINE,
+            color=INK,
+            limit=plot_width,
+        )
+        .encode(x=alt.value(0), text="_name:N")
+        .transform_filter(f"datum._lines == {count}")
+        for count in sorted({name.count("\n") + 1 for name in names} or {1})
+    ]
+    layered = alt.layer(bars, values, *labels, data=frame).properties(width=plot_width, height=alt.Step(step))
     if not panel:
         return layered
     return layered.facet(
