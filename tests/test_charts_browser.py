@@ -43,6 +43,8 @@ CHART_PROBLEMS = r"""async (min) => {
   };
   const figures = [...document.querySelectorAll("figure.chart")];
   for (const figure of figures) {
+    const pictures = [...figure.querySelectorAll(".chart-image > svg, .chart-image img")].filter(shown);
+    if (pictures.length !== 1) { problems.push(`${figure.id}: ${pictures.length} pictures shown, not one`); }
     for (const svg of figure.querySelectorAll(".chart-image > svg")) {
       if (shown(svg)) { check(svg, figure.id, svg.getBoundingClientRect().width / svg.width.baseVal.value); }
     }
@@ -61,7 +63,6 @@ CHART_PROBLEMS = r"""async (min) => {
       check(drawn, figure.id + " (image)", scale);
       drawn.remove();
     }
-    if (!figure.querySelector(".chart-image > svg, .chart-image img")) { problems.push(`${figure.id}: no picture`); }
   }
   return {figures: figures.map((f) => f.id), problems};
 }"""
@@ -113,6 +114,29 @@ def show_fixture(page, chart_set: ChartSet, chart_id: str):
         "(html) => { document.querySelector('main').innerHTML = '<h1>Chart</h1>' + html; }",
         chart_set.block_html(chart_id),
     )
+
+
+def test_the_chart_check_sees_clipped_shrunk_and_small_text(chromium, open_page):
+    """The check above can fail: a label past the edge, small text, a picture drawn wider than it is shown, two
+    pictures shown at once."""
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = open_page("/about/", context=context)
+        page.page.evaluate(
+            """() => { const svg = '<svg class="chart-svg" width="400" height="50" viewBox="0 0 400 50">'
+              + '<text x="380" y="20" font-size="12px">cut off at the edge</text>'
+              + '<text x="0" y="40" font-size="14px">small</text></svg>';
+              document.querySelector('main').innerHTML = '<figure class="chart" id="chart-broken">'
+              + '<div class="chart-image">' + svg + svg + '</div></figure>'; }"""
+        )
+        problems = chart_problems(page.page)["problems"]
+        assert any('"cut off at the edge" outside the picture' in p for p in problems), problems
+        assert any('"small" is 10.1 px' in p for p in problems), problems
+        assert any("shrunk to 0.72" in p for p in problems), problems
+        page.page.evaluate("() => document.querySelector('.chart-image svg').removeAttribute('class')")
+        assert any("2 pictures shown" in p for p in chart_problems(page.page)["problems"])
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
