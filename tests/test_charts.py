@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from scripts.charts import definitions as charts
 from scripts.charts import render as chart_output
-from scripts.charts.render import ChartSet, accessible_svg
+from scripts.charts.render import ChartSet, accessible_svg, inline_svg, standalone_svg
 from scripts.datapackages import load_packages, number
 from scripts.formats import file_size, gbp_millions
 from scripts.references import ReferenceProblem
@@ -52,14 +52,21 @@ def svg_tree(svg: str) -> BeautifulSoup:
 
 
 def assert_accessible_svg(rendered):
-    tree = svg_tree(rendered.svg)
-    root = tree.find("svg")
-    assert root["role"] == "img"
-    title_id, desc_id = root["aria-labelledby"].split()
-    assert tree.find("title", id=title_id).get_text() == rendered.drawn.title
-    assert tree.find("desc", id=desc_id).get_text() == rendered.drawn.alt
-    assert root.find_all(attrs={"role": True}) == [], "inner elements keep ARIA roles"
-    assert 'style="' not in rendered.svg and "<style" not in rendered.svg, "inline styles break the CSP"
+    for svg, width in ((rendered.svg, charts.WIDE), (rendered.narrow_svg, charts.NARROW)):
+        tree = svg_tree(svg)
+        root = tree.find("svg")
+        assert root["role"] == "img"
+        title_id, desc_id = root["aria-labelledby"].split()
+        assert tree.find("title", id=title_id).get_text() == rendered.drawn.title
+        assert tree.find("desc", id=desc_id).get_text() == rendered.drawn.alt
+        assert root.find_all(attrs={"role": True}) == [], "inner elements keep ARIA roles"
+        assert 'style="' not in svg and "<style" not in svg, "inline styles break the CSP"
+        assert float(root["width"]) <= width, "drawn wider than its column: the page would shrink it"
+        texts = tree.find_all("text")
+        assert texts and all(float(t["font-size"].rstrip("px")) >= charts.FONT_SIZE for t in texts)
+        assert {t["font-family"] for t in texts} == {charts.FONT}, "drawn in the font it was measured with"
+        words = {t.get_text() for t in texts}
+        assert rendered.drawn.title not in words and rendered.drawn.subtitle not in words, "headline is page text"
 
 
 def test_every_chart_is_registered_with_its_words():
@@ -165,9 +172,13 @@ def test_csv_download_equals_the_chart_data(chart_id, built_site, shipped):
     rendered = shipped.render(chart_id)
     with open(built_site / "charts" / f"{chart_id}.csv", newline="", encoding="utf-8") as file:
         assert list(csv.DictReader(file)) == rendered.drawn.table
-    assert (built_site / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8") == rendered.svg
+    assert (built_site / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8") == standalone_svg(rendered.svg)
+    narrow = (built_site / "charts" / f"{chart_id}.narrow.svg").read_text(encoding="utf-8")
+    assert inline_svg(narrow) == rendered.narrow_svg
     assert (built_site / "charts" / f"{chart_id}.png").read_bytes() == rendered.png
     assert (built_site / "charts" / f"{chart_id}.vl.json").read_text(encoding="utf-8") == rendered.vega_lite_json
+    spec = (built_site / "charts" / f"{chart_id}.narrow.vl.json").read_text(encoding="utf-8")
+    assert spec == rendered.narrow_vega_lite_json
 
 
 def test_locality_chart_plots_the_csv_values(shipped):
@@ -190,20 +201,44 @@ def test_suppressed_counts_are_labelled_never_drawn_as_zero(fixtures):
     labels = [t.get_text() for t in svg_tree(rendered.svg).find_all("text")]
     assert labels.count("[c] suppressed") == 2
     assert labels.count("0") >= 1  # the real zero ("Not sure") is still a zero
-    table = BeautifulSoup(rendered.table_html(), "lxml")
+    table = BeautifulSoup(fixtures.block_html("survey-answers-by-question"), "lxml").select_one("table")
     assert [a.get_text() for a in table.select("abbr")] == ["[c]", "[c]"]
     assert "2 counts are suppressed" in rendered.drawn.alt
 
 
 def test_spend_chart_stays_readable_at_150_authorities_by_10_years(fixtures):
     rendered = fixtures.render("spend-by-authority-and-year")
-    root = svg_tree(rendered.svg).find("svg")
-    width, height = float(root["width"]), float(root["height"])
-    assert width <= 1800 and height >= AUTHORITIES * 20, "a row per authority, a column per year"
-    labels = {t.get_text() for t in svg_tree(rendered.svg).find_all("text")}
-    assert {f"Synthetic authority {n:03d}" for n in range(1, AUTHORITIES + 1)} <= labels
+    for svg, width in ((rendered.svg, charts.WIDE), (rendered.narrow_svg, charts.NARROW)):
+        root = svg_tree(svg).find("svg")
+        assert float(root["width"]) <= width and float(root["height"]) >= AUTHORITIES * YEARS * charts.STEP / 2
+        labels = [t.get_text() for t in svg_tree(svg).find_all("text")]
+        assert {f"Synthetic authority {n:03d}" for n in range(1, AUTHORITIES + 1)} <= set(labels)
+        assert {f"2{14 + y:03d}-{(15 + y) % 100:02d}" for y in range(YEARS)} <= set(labels), "a panel a year"
     assert len(rendered.drawn.table) == AUTHORITIES * YEARS
     assert "1 figure is not published" in rendered.drawn.alt
+
+
+def test_long_labels_are_written_above_their_bars_and_kept_to_the_width(fixtures):
+    from tests.chart_fixtures import LOCALITIES, LONG_LOCALITY
+
+    rendered = fixtures.render("norfolk-people-by-locality")
+    assert LONG_LOCALITY in rendered.drawn.title
+    for svg in (rendered.svg, rendered.narrow_svg):
+        labels = [" ".join(t.stripped_strings) for t in svg_tree(svg).find_all("text")]
+        assert len([label for label in labels if label.startswith("SYNTHETIC locality")]) == LOCALITIES
+    wide = [" ".join(t.stripped_strings) for t in svg_tree(rendered.svg).find_all("text")]
+    assert LONG_LOCALITY in wide, "wrapped onto lines, whole"
+    (long,) = [t for t in svg_tree(rendered.narrow_svg).find_all("text") if "whose name" in t.get_text()]
+    lines = list(long.stripped_strings)
+    assert len(lines) == charts.MAX_LINES and lines[-1].endswith("…"), "past three lines, cut; the table has it whole"
+    assert all(len(line) * charts.CHAR_WIDTH <= charts.NARROW for line in lines)
+
+
+def test_names_wrap_within_the_width():
+    assert charts.wrap("short", 288) == "short"
+    wrapped = charts.wrap("word " * 30, 100)
+    assert wrapped.count("\n") == charts.MAX_LINES - 1 and wrapped.endswith("…")
+    assert all(len(line) <= 100 / charts.CHAR_WIDTH + 1 for line in wrapped.split("\n"))
 
 
 def test_the_shipped_spend_chart_headline_is_the_words_for_its_rows(shipped):
@@ -318,6 +353,11 @@ def test_reports_place_their_charts_with_table_and_downloads(report, built_site)
     assert [f["id"] for f in page.select("figure.chart")] == [f"chart-{c}" for c in REPORTS[report]]
     for chart_id in REPORTS[report]:
         figure = page.select_one(f"figure#chart-{chart_id}")
+        drawn = chart_output.ChartSet(load_packages(DATA)).render(chart_id).drawn
+        heading = figure.select_one("h3.chart-title")
+        assert heading.get_text() == drawn.title and figure["aria-labelledby"] == heading["id"]
+        assert figure.select_one("h3 + p.chart-subtitle").get_text() == drawn.subtitle
+        assert len(figure.select(".chart-image > svg[role=img]")) == 2, "a wide and a phone drawing"
         assert figure.select_one("svg[role=img] title") and figure.select_one("svg desc")
         table = figure.select_one("details table")
         assert figure.select_one("details summary") and table.caption.get_text()
@@ -330,6 +370,7 @@ def test_reports_place_their_charts_with_table_and_downloads(report, built_site)
         assert links[f"/charts/{chart_id}.csv"].startswith("Download the data for this chart (")
         button = figure.select_one("button.chart-explore")
         assert button.has_attr("hidden") and button["data-spec"] == f"/charts/{chart_id}.vl.json"
+        assert button["data-spec-narrow"] == f"/charts/{chart_id}.narrow.vl.json"
 
 
 def test_pages_carry_no_inline_script_or_style(built_site):
@@ -371,12 +412,75 @@ def test_charts_at_150_authorities_keep_their_page_within_the_weight_budget(tmp_
     chart_set = ChartSet(load_packages(inputs["data"]))
     block = BeautifulSoup(chart_set.block_html("spend-by-authority-and-year"), "lxml")
     rendered = chart_set.render("spend-by-authority-and-year")
-    assert len(rendered.svg.encode()) > INLINE_SVG_LIMIT
-    image = block.select_one(".chart-image img")
-    assert image["src"] == "/charts/spend-by-authority-and-year.svg" and image["alt"] == rendered.drawn.alt
+    assert len(rendered.svg.encode()) + len(rendered.narrow_svg.encode()) > INLINE_SVG_LIMIT
+    image = block.select_one(".chart-image picture img")
+    assert image["src"] == "/charts/spend-by-authority-and-year.narrow.svg" and image["alt"] == rendered.drawn.alt
+    source = block.select_one(".chart-image picture source")
+    assert source["srcset"] == "/charts/spend-by-authority-and-year.svg" and source["media"] == "(min-width: 45em)"
     assert not block.select(".chart-image svg")
     assert len(block.select(".chart-data tbody tr")) == TABLE_ROW_LIMIT
     assert f"first {TABLE_ROW_LIMIT} of 1,501 rows" in block.get_text()
     assert len(str(block).encode()) < 60 * 1024
     small = BeautifulSoup(chart_set.block_html("norfolk-people-by-locality"), "lxml")
     assert small.select_one(".chart-image svg[role=img]")
+
+
+# --- the font: one, self-hosted, the same files for the renderer and the browser ------------------------------
+
+
+def test_the_renderer_measures_with_the_site_font(shipped):
+    """With the font registered, a wide letter measures wider than a narrow one: the renderer knows its metrics."""
+    import altair as alt
+    import pandas as pd
+    import vl_convert
+
+    chart_output.register_font()
+
+    def width(text: str) -> float:
+        frame = pd.DataFrame({"a": [text], "b": [1]})
+        axis = alt.Axis(labelLimit=0, labelFontSize=20, ticks=False, domain=False, labelPadding=0)
+        chart = alt.Chart(frame).mark_point().encode(y=alt.Y("a:N", axis=axis), x=alt.X("b:Q", axis=None))
+        svg = vl_convert.vegalite_to_svg(chart.properties(width=0).configure(font=charts.FONT, padding=0).to_dict())
+        return float(svg_tree(svg).find("svg")["width"])
+
+    assert width("W" * 40) > 2 * width("i" * 40)
+
+
+def test_the_font_is_pinned_served_from_our_origin_and_named_by_the_css(built_site):
+    import json
+
+    pins = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    assert pins[chart_output.FONT_PACKAGE] == "3.6.0"
+    package = json.loads((ROOT / "node_modules" / chart_output.FONT_PACKAGE / "package.json").read_text())
+    assert package["license"] == "OFL-1.1"
+    assert (built_site / "fonts" / f"{chart_output.FONT_PACKAGE}-3.6.0-LICENSE.txt").read_text().count("SIL Open Font")
+    css = (built_site / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+    faces = re.findall(r"@font-face \{([^}]*)\}", css)
+    assert len(faces) == len(chart_output.FONT_FACES)
+    for face in faces:
+        assert f'font-family: "{charts.FONT_FAMILY}"' in face
+        (url,) = re.findall(r'url\("([^"]+)"\)', face)
+        assert url.startswith("../../fonts/") and (built_site / "theme" / "css" / url).resolve().is_file()
+    served = ROOT / "node_modules" / chart_output.FONT_PACKAGE / "WOFF2" / "TTF" / "SourceSansPro-Regular.ttf.woff2"
+    assert (built_site / "fonts" / "SourceSansPro-Regular.woff2").read_bytes() == served.read_bytes()
+    assert re.search(r'body \{[^}]*font-family: "Source Sans Pro", sans-serif;', css)
+    assert "http" not in css, "nothing loaded from another origin"
+
+
+def test_svg_files_carry_the_font_so_they_draw_the_same_as_images(built_site):
+    import base64
+
+    svg = (built_site / "charts" / "norfolk-people-by-locality.narrow.svg").read_text(encoding="utf-8")
+    (style,) = svg_tree(svg).find_all("style")
+    fonts = re.findall(r"base64,([A-Za-z0-9+/=]+)", style.get_text())
+    served = {(built_site / "fonts" / f"SourceSansPro-{face}.woff2").read_bytes() for face in ("Regular", "Bold")}
+    assert {base64.b64decode(data) for data in fonts} == served
+    assert "http" not in style.get_text().replace("http://www.w3.org", "")
+
+
+def test_chart_html_comes_from_the_template():
+    source = (ROOT / "scripts" / "charts" / "render.py").read_text(encoding="utf-8")
+    assert not re.search(r"f['\"][^'\"]*<(figure|table|ul|li|details|button|p|a)\b", source), (
+        "HTML belongs in _chart.html"
+    )
+    assert (ROOT / "theme" / "templates" / "_chart.html").exists()

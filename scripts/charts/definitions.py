@@ -9,6 +9,7 @@ worked out from the data, never typed.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -28,8 +29,22 @@ SUPPRESSED = suppressed_range(default("suppression_threshold"))
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
 INK = "#0b0c0c"
 SUBTLE = "#505a5f"
-FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
-WIDTH = 560
+# The site's font (theme/static/css/site.css), self-hosted from the pinned npm package source-sans-pro. The renderer
+# measures labels with the same font files (scripts/charts/render.py registers them), so what is drawn fits.
+FONT_FAMILY = "Source Sans Pro"
+FONT = f"{FONT_FAMILY}, sans-serif"
+# Each chart is drawn twice: for the text column of a wide screen, and for a 320 px phone (its 288 px column). The
+# page shows the one for the screen, never shrunk, so no text is smaller than FONT_SIZE CSS px.
+WIDE, NARROW = 688, 288
+WIDTHS = {"wide": WIDE, "narrow": NARROW}
+FONT_SIZE = 12
+STEP = 40  # one bar with a line of name above it
+BAR = 14
+LINE = 15  # a line of chart text
+MAX_LINES = 3  # a longer name is cut with "…"; the table has it whole
+CHAR_WIDTH = 6.5  # a generous average advance of Source Sans Pro at 12 px, for wrapping names
+PANEL_MIN, PANEL_GAP = 300, 24  # small multiples sit side by side only when each keeps this width
+VALUE_ROOM = 48  # room to the right of the longest bar for its value label
 
 
 class ChartError(LookupError):
@@ -40,13 +55,14 @@ class ChartError(LookupError):
 class Drawn:
     """What a chart function returns; ``table`` holds the cells as published (symbols kept)."""
 
-    chart: alt.TopLevelMixin
+    chart: alt.TopLevelMixin  # drawn for the wide column
     table: list[dict]
     columns: dict[str, str]  # field in table -> column heading
     title: str
     subtitle: str
     alt: str
     source: str
+    narrow: alt.TopLevelMixin | None = None  # the same chart drawn for a phone
 
 
 @dataclass(frozen=True)
@@ -54,7 +70,7 @@ class ChartSpec:
     id: str
     packages: tuple[str, ...]
     resource: str  # the resource whose rows the chart needs; no rows, no chart
-    draw: Callable[[dict[str, DataPackage]], Drawn]
+    draw: Callable[[dict[str, DataPackage], int], Drawn]  # (packages, width in CSS px) -> Drawn
     description: str = ""
 
 
@@ -86,45 +102,128 @@ def draw(id: str, packages: dict[str, DataPackage]) -> Drawn:
     missing = [name for name in spec.packages if name not in packages]
     if missing:
         raise ChartError(f"chart '{id}' needs the data package(s) {', '.join(missing)}")
-    drawn = spec.draw(packages)
-    drawn.chart = styled(drawn.chart, drawn.title, drawn.subtitle)
+    drawn = spec.draw(packages, WIDE)
+    drawn.chart = styled(drawn.chart)
+    drawn.narrow = styled(spec.draw(packages, NARROW).chart)
     return drawn
 
 
-def styled(chart, title: str, subtitle: str):
-    """The house style: ONS-like headline and subtitle, a system font, accessible colours."""
+def styled(chart):
+    """The house style: the site's font, accessible colours, nothing drawn past the given width. The headline and
+    subtitle are not drawn: the page holds them as text (scripts/charts/render.py)."""
     return (
-        chart.properties(
-            title=alt.Title(
-                title,
-                subtitle=subtitle,
-                anchor="start",
-                fontSize=16,
-                subtitleFontSize=13,
-                color=INK,
-                subtitleColor=SUBTLE,
-                subtitlePadding=4,
-                offset=12,
-            ),
-        )
-        .configure(
-            font=FONT,
-            background="white",
-            aria=False,
+        chart.configure(
+            font=FONT, background="white", aria=False, padding={"left": 0, "top": 6, "right": 0, "bottom": 6}
         )
         .configure_view(stroke=None)
         .configure_axis(
             labelColor=INK,
             titleColor=INK,
-            labelFontSize=12,
-            titleFontSize=12,
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+            titleFontWeight="normal",
+            labelFlush=True,
             domainColor=SUBTLE,
             tickColor=SUBTLE,
             gridColor="#b1b4b6",
         )
-        .configure_header(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=12)
+        .configure_header(labelColor=INK, titleColor=INK, labelFontSize=FONT_SIZE + 1, titleFontSize=FONT_SIZE)
+        .configure_text(fontSize=FONT_SIZE)
         .configure_range(category=PALETTE)
     )
+
+
+def wrap(name: str, width: int) -> str:
+    """A name in lines that fit the width (the renderer still cuts a line that does not), at most MAX_LINES."""
+    lines = textwrap.wrap(name, max(8, int(width / CHAR_WIDTH))) or [name]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES]
+        lines[-1] += "…"
+    return "\n".join(lines)
+
+
+def labelled_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    label: str,
+    width: int,
+    colour: str,
+    x_title: str,
+    order: list[str] | None = None,
+    panel: str | None = None,
+    panel_order: list[str] | None = None,
+    x_axis: dict | None = None,
+    domain_max: float | None = None,
+):
+    """Horizontal bars, each with its name above it and its value at its end, so long names never squeeze the plot
+    and the chart reflows to any width. With ``panel``, one small multiple per value, side by side while each keeps
+    PANEL_MIN px, else one under another; each panel's name above it."""
+    width -= 4  # the axis line and the last tick label's edge are drawn just past the plot
+    columns = max(1, (width + PANEL_GAP) // (PANEL_MIN + PANEL_GAP)) if panel else 1
+    panels = frame[panel].nunique() if panel and len(frame) else 1
+    columns = min(columns, max(1, panels))
+    plot_width = (width - (columns - 1) * PANEL_GAP) // columns
+    largest = frame[value].max() if len(frame) else 0
+    largest = 0 if pd.isna(largest) else float(largest)
+    # The scale runs past the longest bar so its value label fits inside the drawing.
+    top = max(domain_max or 0, largest * plot_width / (plot_width - VALUE_ROOM), 1)
+    names = [wrap(str(name), plot_width) for name in frame[category]] if len(frame) else []
+    frame = frame.assign(_name=names, _lines=[name.count("\n") + 1 for name in names])
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    step = STEP + (lines - 1) * LINE
+    bar_offset = step / 2 - BAR / 2 - 4  # the bar at the foot of its band, its name above it
+    y = alt.Y(f"{category}:N", sort=order, axis=None, title=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.1))
+    x = alt.X(
+        f"{value}:Q",
+        title=x_title,
+        scale=alt.Scale(domain=[0, top], nice=False),
+        axis=alt.Axis(**{"tickCount": max(2, plot_width // 70), **(x_axis or {})}),
+    )
+    base = alt.Chart().encode(y=y)
+    bars = base.mark_bar(color=colour, size=BAR, yOffset=bar_offset).encode(x=x)
+    values = (
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=bar_offset, color=INK)
+        .encode(x=alt.X("_plotted:Q", scale=alt.Scale(domain=[0, top], nice=False)), text=f"{label}:N")
+        .transform_calculate(_plotted=f"isValid(datum['{value}']) ? datum['{value}'] : 0")
+    )
+    # A name's lines end just above its bar: one layer per number of lines, as a text mark grows downwards.
+    labels = [
+        base.mark_text(
+            align="left",
+            baseline="top",
+            yOffset=bar_offset - BAR / 2 - 2 - count * LINE,
+            lineBreak="\n",
+            lineHeight=LINE,
+            color=INK,
+            limit=plot_width,
+        )
+        .encode(x=alt.value(0), text="_name:N")
+        .transform_filter(f"datum._lines == {count}")
+        for count in sorted({name.count("\n") + 1 for name in names} or {1})
+    ]
+    layered = alt.layer(bars, values, *labels, data=frame).properties(width=plot_width, height=alt.Step(step))
+    if not panel:
+        return layered
+    return layered.facet(
+        facet=alt.Facet(
+            f"{panel}:N",
+            sort=panel_order,
+            title=None,
+            header=alt.Header(
+                labelAngle=0,
+                labelAlign="left",
+                labelAnchor="start",
+                labelOrient="top",
+                labelLimit=plot_width,
+                labelFontWeight="bold",
+                labelPadding=6,
+            ),
+        ),
+        columns=columns,
+        spacing={"column": PANEL_GAP, "row": 20},
+    ).resolve_scale(y="independent")
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -166,7 +265,7 @@ def source_note(package: DataPackage, rows: list[dict]) -> str:
     "locality_share",
     "Share of Norfolk's people using day opportunities support, by locality, in the latest month published",
 )
-def norfolk_people_by_locality(packages) -> Drawn:
+def norfolk_people_by_locality(packages, width: int = WIDE) -> Drawn:
     package = packages["providers"]
     rows = package.resources["locality_share"].find(authority_code="E10000020")
     if not rows:
@@ -188,15 +287,17 @@ def norfolk_people_by_locality(packages) -> Drawn:
         ]
     )
     order = list(frame["locality"]) if len(frame) else []
-    bars = (
-        alt.Chart(frame)
-        .mark_bar(color=PALETTE[0])
-        .encode(
-            y=alt.Y("locality:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-            x=alt.X("share_percent:Q", title="Share of people (%)", scale=alt.Scale(domain=[0, 100])),
-        )
+    bars = labelled_bars(
+        frame,
+        category="locality",
+        value="share_percent",
+        label="label",
+        width=width,
+        colour=PALETTE[0],
+        x_title="Share of people (%)",
+        order=order,
+        domain_max=100,
     )
-    labels = bars.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(text="label:N")
     top = known[0] if known else None
     when = month_name(month)
     if top:
@@ -222,7 +323,7 @@ def norfolk_people_by_locality(packages) -> Drawn:
         for r in known + [r for r in rows if number(r["share_percent"]) is None]
     ]
     return Drawn(
-        chart=alt.layer(bars, labels).properties(width=WIDTH - 160, height=alt.Step(28)),
+        chart=bars,
         table=table,
         columns={"locality": "Locality", "share_percent": "Share of people (%)"},
         title=title,
@@ -265,7 +366,7 @@ def spend_words(known: list[dict], authorities: list[str], years: list[str]) -> 
     "spend",
     "Council spend on mental health day opportunities, one row per authority, one column per financial year",
 )
-def spend_by_authority_and_year(packages) -> Drawn:
+def spend_by_authority_and_year(packages, width: int = WIDE) -> Drawn:
     package = packages["spend"]
     rows = package.resources["spend"].rows
     years = sorted({r["financial_year"] for r in rows})
@@ -283,23 +384,20 @@ def spend_by_authority_and_year(packages) -> Drawn:
         ],
         columns=["authority_name", "financial_year", "amount_gbp", "label"],
     )
-    # Table-like small multiples: a row per authority, a column per year, so 150 x 10 stays readable.
-    base = alt.Chart(frame).encode(
-        y=alt.Y("authority_name:N", title=None, sort=authorities, axis=alt.Axis(labelLimit=220))
+    # One small multiple per financial year, a bar per authority, so 150 x 10 stays readable at any width.
+    faceted = labelled_bars(
+        frame,
+        category="authority_name",
+        value="amount_gbp",
+        label="label",
+        width=width,
+        colour=PALETTE[0],
+        x_title="Spend (£)",
+        order=authorities,
+        panel="financial_year",
+        panel_order=years,
+        x_axis={"tickCount": 3, "labelExpr": "'£' + format(datum.value / 1e6, '~g') + 'm'"},
     )
-    bars = base.mark_bar(color=PALETTE[0]).encode(
-        x=alt.X(
-            "amount_gbp:Q",
-            title="Spend (£)",
-            axis=alt.Axis(tickCount=3, labelExpr="'£' + format(datum.value / 1e6, '~g') + 'm'"),
-        )
-    )
-    labels = base.mark_text(align="left", dx=3, color=INK, fontSize=11).encode(x=alt.X("amount_gbp:Q"), text="label:N")
-    column_width = max(90, min(200, (WIDTH - 220) // max(1, len(years))))
-    layered = alt.layer(bars, labels).properties(width=column_width, height=alt.Step(22))
-    faceted = layered.facet(
-        column=alt.Column("financial_year:N", title="Financial year", sort=years), spacing=12
-    ).resolve_scale(x="shared")
     title, alt_text = spend_words(known, authorities, years)
     missing = len(rows) - len(known)
     if missing:
@@ -329,7 +427,7 @@ def spend_by_authority_and_year(packages) -> Drawn:
     )
 
 
-def providers_by_support_type(packages, authority: str | None = None) -> Drawn:
+def providers_by_support_type(packages, width: int = WIDE, authority: str | None = None) -> Drawn:
     """Providers offering each type of support, by area served; only areas of ``authority``
     (a GSS code) when given, so a page about one council shows that council's providers."""
     package = packages["providers"]
@@ -365,15 +463,23 @@ def providers_by_support_type(packages, authority: str | None = None) -> Drawn:
         columns=["area", "support_type", "providers", "providers_in_area"],
     )
     area_names = sorted(providers_in)
-    base = alt.Chart(frame).encode(y=alt.Y("support_type:N", title=None, sort="-x", axis=alt.Axis(labelLimit=200)))
-    bars = base.mark_bar(color=PALETTE[2]).encode(
-        x=alt.X("providers:Q", title="Providers", axis=alt.Axis(tickMinStep=1, format="d"))
+    frame["label"] = frame["providers"].astype(str)
+    order = sorted(
+        frame["support_type"].unique(), key=lambda t: (-frame[frame["support_type"] == t]["providers"].max(), t)
     )
-    labels = base.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(x="providers:Q", text="providers:Q")
-    layered = alt.layer(bars, labels).properties(
-        width=max(160, (WIDTH - 200) // max(1, len(area_names))), height=alt.Step(26)
+    faceted = labelled_bars(
+        frame,
+        category="support_type",
+        value="providers",
+        label="label",
+        width=width,
+        colour=PALETTE[2],
+        x_title="Providers",
+        order=order,
+        panel="area",
+        panel_order=area_names,
+        x_axis={"tickMinStep": 1, "format": "d"},
     )
-    faceted = layered.facet(column=alt.Column("area:N", title="Area served", sort=area_names), spacing=16)
     if table:
         best = max(table, key=lambda r: (int(r["providers"]), r["area"] == area_names[0]))
         n_area = best["providers_in_area"]
@@ -400,7 +506,7 @@ def providers_by_support_type(packages, authority: str | None = None) -> Drawn:
         title=title,
         alt=alt_text,
         subtitle="Number of organisations offering each type of support, by area served (a provider may offer several)",
-        source=source_note(package, res["service_taxonomy"].rows),
+        source=source_note(package, [link for link in res["service_taxonomy"].rows if link["service_id"] in areas]),
         columns={
             "area": "Area served",
             "support_type": "Type of support",
@@ -421,7 +527,7 @@ chart(
     ("providers",),
     "service_taxonomy",
     "How many of Liverpool's providers offer each type of support",
-)(lambda packages: providers_by_support_type(packages, "E08000012"))
+)(lambda packages, width=WIDE: providers_by_support_type(packages, width, "E08000012"))
 
 
 @chart(
@@ -430,7 +536,7 @@ chart(
     "answer_count",
     f"How many people gave each answer to each survey question; counts of {SUPPRESSED} are suppressed ([c])",
 )
-def survey_answers_by_question(packages) -> Drawn:
+def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
     package = packages["survey"]
     rows = package.resources["answer_count"].rows
     everyone = [r for r in rows if r["provider_id"] == "all"]
@@ -448,31 +554,18 @@ def survey_answers_by_question(packages) -> Drawn:
             }
         )
     frame = pd.DataFrame(records, columns=["question", "answer", "count", "label"])
-    base = alt.Chart().encode(y=alt.Y("answer:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
-    bars = base.mark_bar(color=PALETTE[0]).encode(x=alt.X("count:Q", title="People"))
     # A suppressed count is a word at zero, never a bar of zero: [c] means a few people, not none.
-    labels = (
-        base.mark_text(align="left", dx=4, color=INK, fontSize=12)
-        .encode(x=alt.X("plotted:Q"), text="label:N")
-        .transform_calculate(plotted="isValid(datum.count) ? datum.count : 0")
+    faceted = labelled_bars(
+        frame,
+        category="answer",
+        value="count",
+        label="label",
+        width=width,
+        colour=PALETTE[0],
+        x_title="People",
+        panel="question",
+        panel_order=list(dict.fromkeys(frame["question"])),
     )
-    layered = alt.layer(bars, labels, data=frame).properties(width=WIDTH - 260, height=alt.Step(24))
-    faceted = layered.facet(
-        row=alt.Row(
-            "question:N",
-            title=None,
-            sort=None,
-            header=alt.Header(
-                labelAngle=0,
-                labelAlign="left",
-                labelAnchor="start",
-                labelOrient="top",
-                labelLimit=WIDTH,
-                labelFontWeight="bold",
-            ),
-        ),
-        spacing=16,
-    ).resolve_scale(y="independent")
     questions = list(dict.fromkeys(r["question"] for r in shown))
     suppressed = [r for r in shown if r["count"] == "[c]"]
     if shown:

@@ -1,13 +1,16 @@
-"""Charts at build time: each registered chart rendered once per build to a static, accessible SVG
-(inline in the page, readable with JavaScript off), a PNG at 2x, its data as CSV and an HTML
-table, and its Vega-Lite spec for the "Explore this chart" control.
+"""Charts at build time: each registered chart rendered once per build to static, accessible SVGs (inline in
+the page, readable with JavaScript off), one drawn for a wide text column and one for a phone, a PNG at 2x, its
+data as CSV and an HTML table, and its Vega-Lite specs for the "Explore this chart" control.
 
-Files go to /charts/<id>.svg|.png|.csv|.vl.json; vega, vega-lite and vega-embed are copied from
-node_modules to /vendor/ with their licences, loaded only when a reader asks to explore a chart.
+Files go to /charts/<id>.svg|.narrow.svg|.png|.csv|.vl.json|.narrow.vl.json; the page's HTML comes from
+theme/templates/_chart.html. vega, vega-lite and vega-embed are copied from node_modules to /vendor/ with their
+licences, loaded only when a reader asks to explore a chart; the site's font goes to /fonts/ (copy_fonts), and the
+renderer measures every label with the same font files.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import html
 import io
@@ -15,11 +18,13 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import altair as alt
 import vl_convert
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from scripts.charts import definitions as charts
 from scripts.datapackages import DataPackage
@@ -28,6 +33,7 @@ from scripts.settings import ROOT
 from scripts.symbols import SYMBOLS
 
 NODE_MODULES = ROOT / "node_modules"
+TEMPLATES = ROOT / "theme" / "templates"
 # What the explore control loads, in order: (package, built file). vega-embed bundles vega-interpreter,
 # which evaluates expressions without eval, so the page's CSP needs no 'unsafe-eval'.
 VENDOR = (
@@ -37,10 +43,49 @@ VENDOR = (
 )
 VENDOR_LICENCES = ("vega", "vega-lite", "vega-embed", "vega-interpreter")
 EXPLORE_JS = "/theme/js/explore.js"
-# Past these, a chart would outweigh its page (100 KB budget): an <img> of the SVG file, and the
+# The site's font: the npm package, the TrueType files the renderer measures with, and the faces the site serves
+# (as WOFF2, the same fonts compressed) from /fonts/. site.css names the same files.
+FONT_PACKAGE = "source-sans-pro"
+FONT_FACES = ("Regular", "Bold", "It", "BoldIt")
+CHART_FACES = ("Regular", "Bold")  # what a chart draws with; embedded in the SVG files so they stand alone
+# The wide drawing is shown from this width of screen up: its column (the viewport less 2 x 16 px) holds it unshrunk.
+WIDE_MEDIA = f"(min-width: {(charts.WIDE + 32) / 16:g}em)"
+# Past these, a chart would outweigh its page (100 KB budget): an <img> of the SVG files, and the
 # first rows of its data with the full CSV one click away.
 INLINE_SVG_LIMIT = 40 * 1024
 TABLE_ROW_LIMIT = 100
+
+
+def font_folder(node_modules: Path = NODE_MODULES) -> Path:
+    folder = node_modules / FONT_PACKAGE
+    if not (folder / "TTF").is_dir():
+        raise FileNotFoundError(f"the chart font is missing from {folder}: run `npm ci` (make site does this)")
+    return folder
+
+
+@cache
+def register_font() -> None:
+    """Give the renderer the site's font files, so it measures labels with the font the browser draws them in."""
+    vl_convert.register_font_directory(str(font_folder() / "TTF"))
+
+
+@cache
+def embedded_font_css() -> str:
+    """@font-face rules with the chart faces inline: an SVG file shown as an image, or downloaded, loads nothing."""
+    rules = []
+    for face in CHART_FACES:
+        data = base64.b64encode((font_folder() / "WOFF2" / "TTF" / f"SourceSansPro-{face}.ttf.woff2").read_bytes())
+        weight = "bold" if face == "Bold" else "normal"
+        rules.append(
+            f"@font-face{{font-family:'{charts.FONT_FAMILY}';font-weight:{weight};"
+            f"src:url(data:font/woff2;base64,{data.decode()}) format('woff2')}}"
+        )
+    return "".join(rules)
+
+
+@cache
+def template_environment(templates: Path = TEMPLATES) -> Environment:
+    return Environment(loader=FileSystemLoader(str(templates)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
@@ -71,6 +116,20 @@ def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
     )
 
 
+def standalone_svg(svg: str) -> str:
+    """An inline SVG as a file of its own: the font inside, so it draws the same as an image or a download."""
+    return svg.replace(">", f"><style>{embedded_font_css()}</style>", 1)
+
+
+def inline_svg(standalone: str) -> str:
+    return re.sub(r"<style>.*?</style>", "", standalone, count=1, flags=re.DOTALL)
+
+
+def svg_size(svg: str) -> tuple[int, int]:
+    size = re.search(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"', svg)
+    return (round(float(size[1])), round(float(size[2]))) if size else (0, 0)
+
+
 @dataclass
 class RenderedChart:
     id: str
@@ -83,20 +142,39 @@ class RenderedChart:
             return self.drawn.chart.to_dict()
 
     @cached_property
+    def narrow_spec(self) -> dict:
+        with alt.data_transformers.disable_max_rows():
+            return self.drawn.narrow.to_dict()
+
+    @cached_property
     def vega_lite_json(self) -> str:
         return json.dumps(self.spec, sort_keys=True, ensure_ascii=False, indent=1)
 
     @cached_property
+    def narrow_vega_lite_json(self) -> str:
+        return json.dumps(self.narrow_spec, sort_keys=True, ensure_ascii=False, indent=1)
+
+    @cached_property
     def plain_svg(self) -> str:
+        register_font()
         return vl_convert.vegalite_to_svg(self.spec)
 
     @cached_property
     def svg(self) -> str:
+        """The wide drawing, as placed in the page."""
         return accessible_svg(self.plain_svg, self.id, self.drawn.title, self.drawn.alt)
+
+    @cached_property
+    def narrow_svg(self) -> str:
+        """The phone drawing, as placed in the page (its own ids: both sit in one page)."""
+        register_font()
+        plain = vl_convert.vegalite_to_svg(self.narrow_spec)
+        return accessible_svg(plain, f"{self.id}-narrow", self.drawn.title, self.drawn.alt)
 
     @cached_property
     def png(self) -> bytes:
         # Rasterise the SVG already drawn rather than run the Vega pipeline a second time.
+        register_font()
         return vl_convert.svg_to_png(self.plain_svg, scale=2)
 
     @cached_property
@@ -110,70 +188,44 @@ class RenderedChart:
     def files(self) -> dict[str, bytes]:
         return {
             f"{self.id}.csv": self.csv.encode("utf-8"),
-            f"{self.id}.svg": self.svg.encode("utf-8"),
+            f"{self.id}.svg": standalone_svg(self.svg).encode("utf-8"),
+            f"{self.id}.narrow.svg": standalone_svg(self.narrow_svg).encode("utf-8"),
             f"{self.id}.png": self.png,
             f"{self.id}.vl.json": self.vega_lite_json.encode("utf-8"),
+            f"{self.id}.narrow.vl.json": self.narrow_vega_lite_json.encode("utf-8"),
         }
 
-    def table_html(self) -> str:
-        columns = self.drawn.columns
-        head = "".join(f'<th scope="col">{html.escape(title)}</th>' for title in columns.values())
-        body = []
-        shown = self.drawn.table[:TABLE_ROW_LIMIT]
-        for row in shown:
-            cells = []
-            for index, name in enumerate(columns):
-                value = row[name]
-                text = (
-                    f'<abbr title="{html.escape(SYMBOLS[value])}">{html.escape(value)}</abbr>'
-                    if value in SYMBOLS
-                    else html.escape(value)
-                )
-                cells.append(f'<th scope="row">{text}</th>' if index == 0 else f"<td>{text}</td>")
-            body.append(f"<tr>{''.join(cells)}</tr>")
-        rows = len(self.drawn.table)
-        more = (
-            f"<p>The table shows the first {len(shown):,} of {rows:,} rows: download the data for all of them.</p>"
-            if rows > len(shown)
-            else ""
-        )
-        return (
-            f'<div class="table-scroll" role="region" aria-label="Data for this chart" tabindex="0">'
-            f"<table><caption>{html.escape(self.drawn.subtitle)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>{more}"
-        )
-
-    def image_html(self, base: str) -> str:
-        """The SVG in the page; past INLINE_SVG_LIMIT, an image of the same file, so pages stay light."""
-        if len(self.svg.encode()) <= INLINE_SVG_LIMIT:
-            return self.svg
-        size = re.search(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"', self.svg)
-        dimensions = f' width="{round(float(size[1]))}" height="{round(float(size[2]))}"' if size else ""
-        return f'<img src="{base}.svg" alt="{html.escape(self.drawn.alt)}"{dimensions}>'
+    @property
+    def inline(self) -> bool:
+        """Both drawings in the page; past INLINE_SVG_LIMIT, images of the SVG files, so pages stay light."""
+        return len(self.svg.encode()) + len(self.narrow_svg.encode()) <= INLINE_SVG_LIMIT
 
     def block_html(self, siteurl: str = "") -> str:
-        id, drawn = self.id, self.drawn
-        base = f"{siteurl}/charts/{id}"
-        symbols = sorted({v for row in drawn.table for v in row.values() if v in SYMBOLS})
-        key = "".join(f"<li><code>{s}</code> {html.escape(SYMBOLS[s])}</li>" for s in symbols)
-        return (
-            f'<figure class="chart" id="chart-{id}">'
-            f'<div class="chart-image">{self.image_html(base)}</div>'
-            f'<div class="chart-interactive" id="chart-{id}-interactive" hidden></div>'
-            f"<figcaption>"
-            + (f'<p class="chart-source">{html.escape(drawn.source)}.</p>' if drawn.source else "")
-            + (f'<ul class="chart-symbols">{key}</ul>' if key else "")
-            + f'<details class="chart-data"><summary>Show the data for this chart</summary>{self.table_html()}</details>'
-            f'<ul class="downloads chart-downloads">'
-            f'<li><a href="{base}.csv" download>Download the data for this chart ({file_size(len(self.csv.encode()))} CSV)</a></li>'
-            f'<li><a href="{base}.svg" download>Download this chart as an image ({file_size(len(self.svg.encode()))} SVG)</a></li>'
-            f'<li><a href="{base}.png" download>Download this chart as an image ({file_size(len(self.png))} PNG)</a></li>'
-            f"</ul>"
-            f'<p><button type="button" class="chart-explore" hidden data-spec="{base}.vl.json" '
-            f'data-vendor="{siteurl}/vendor/" aria-controls="chart-{id}-interactive">Explore this chart</button></p>'
-            f"</figcaption></figure>"
-            f'<script src="{siteurl}{EXPLORE_JS}" defer></script>'
+        drawn = self.drawn
+        base = f"{siteurl}/charts/{self.id}"
+        files = {"csv": self.csv.encode(), "svg": standalone_svg(self.svg).encode(), "png": self.png}
+        return chart_html(
+            id=self.id,
+            drawn=drawn,
+            base=base,
+            siteurl=siteurl,
+            inline=self.inline,
+            wide_svg=Markup(self.svg),
+            narrow_svg=Markup(self.narrow_svg),
+            wide_size=svg_size(self.svg),
+            narrow_size=svg_size(self.narrow_svg),
+            wide_media=WIDE_MEDIA,
+            rows=drawn.table[:TABLE_ROW_LIMIT],
+            total=len(drawn.table),
+            key=sorted({v for row in drawn.table for v in row.values() if v in SYMBOLS}),
+            symbols=SYMBOLS,
+            sizes={kind: file_size(len(content)) for kind, content in files.items()},
+            explore_js=EXPLORE_JS,
         )
+
+
+def chart_html(**context) -> str:
+    return template_environment().get_template("_chart.html").render(**context)
 
 
 class ChartSet:
@@ -199,24 +251,25 @@ class ChartSet:
         return self._rendered[id]
 
     def _reuse(self, chart: RenderedChart) -> None:
-        """Take the SVG and PNG of a previous build when its Vega-Lite spec is byte for byte this one."""
+        """Take the SVGs and PNG of a previous build when its Vega-Lite specs are byte for byte these."""
         folder = self.previous / "charts"
         try:
             if (folder / f"{chart.id}.vl.json").read_text(encoding="utf-8") != chart.vega_lite_json:
                 return
-            chart.__dict__["svg"] = (folder / f"{chart.id}.svg").read_text(encoding="utf-8")
-            chart.__dict__["png"] = (folder / f"{chart.id}.png").read_bytes()
+            if (folder / f"{chart.id}.narrow.vl.json").read_text(encoding="utf-8") != chart.narrow_vega_lite_json:
+                return
+            svg = inline_svg((folder / f"{chart.id}.svg").read_text(encoding="utf-8"))
+            narrow = inline_svg((folder / f"{chart.id}.narrow.svg").read_text(encoding="utf-8"))
+            png = (folder / f"{chart.id}.png").read_bytes()
         except OSError:
             return
+        chart.__dict__.update(svg=svg, narrow_svg=narrow, png=png)
 
     def block_html(self, id: str, siteurl: str = "") -> str:
         spec = charts.get(id)
         if not self.has_data(id):
             resource = self.packages[spec.packages[0]].resources[spec.resource]
-            return (
-                f'<p class="chart-empty">There is no data for this chart yet: '
-                f"{html.escape(resource.filename)} in the {html.escape(spec.packages[0])} dataset has no rows.</p>"
-            )
+            return chart_html(empty={"filename": resource.filename, "package": spec.packages[0]})
         return self.render(id).block_html(siteurl)
 
     def render_all(self, workers: int = 2) -> None:
@@ -225,7 +278,7 @@ class ChartSet:
 
         rendered = [self.render(id) for id in self.available()]
         with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda chart: (chart.svg, chart.png), rendered))
+            list(pool.map(lambda chart: (chart.svg, chart.narrow_svg, chart.png), rendered))
 
     def write(self, output: Path) -> list[Path]:
         folder = output / "charts"
@@ -247,3 +300,15 @@ def write_vendor(output: Path, node_modules: Path = NODE_MODULES) -> None:
     for package in VENDOR_LICENCES:
         version = json.loads((node_modules / package / "package.json").read_text(encoding="utf-8"))["version"]
         shutil.copyfile(node_modules / package / "LICENSE", vendor / f"{package}-{version}-LICENSE.txt")
+
+
+def copy_fonts(output: Path, node_modules: Path = NODE_MODULES) -> None:
+    """The site's font, served from our own origin: /fonts/<face>.woff2 (site.css) with its licence."""
+    folder, fonts = font_folder(node_modules), output / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for face in FONT_FACES:
+        shutil.copyfile(
+            folder / "WOFF2" / "TTF" / f"SourceSansPro-{face}.ttf.woff2", fonts / f"SourceSansPro-{face}.woff2"
+        )
+    version = json.loads((folder / "package.json").read_text(encoding="utf-8"))["version"]
+    shutil.copyfile(folder / "LICENSE.md", fonts / f"{FONT_PACKAGE}-{version}-LICENSE.txt")

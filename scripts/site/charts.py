@@ -1,4 +1,4 @@
-"""Writes the build's chart files (SVG, PNG, CSV, Vega-Lite) and the vendored explore libraries."""
+"""Writes the build's chart files (SVG, PNG, CSV, Vega-Lite), the vendored explore libraries and the site's font."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from scripts.charts.render import write_vendor
+from scripts.charts.render import copy_fonts, write_vendor
 from scripts.site import context
 
 
@@ -15,3 +15,4 @@ class ChartFilesGenerator(Generator):
         output = Path(self.output_path)
         context.of(self.settings).charts.write(output)
         write_vendor(output)
+        copy_fonts(output)

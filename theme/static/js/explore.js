@@ -1,5 +1,6 @@
 // "Explore this chart": loads our self-hosted, pinned vega, vega-lite and vega-embed only when a
-// reader presses the button, then draws the chart's Vega-Lite spec interactively beside the static SVG.
+// reader presses the button, then draws the chart's Vega-Lite spec interactively in place of the static picture
+// (the wide or the phone drawing, whichever the screen shows); the button then switches between the two.
 // Expressions run through vega-embed's bundled interpreter (ast: true), so the CSP needs no 'unsafe-eval'.
 (function () {
   "use strict";
@@ -28,12 +29,25 @@
     return loading;
   }
 
+  function show(button, interactive) {
+    var figure = button.closest("figure");
+    figure.querySelector(".chart-image").hidden = interactive;
+    document.getElementById(button.getAttribute("aria-controls")).hidden = !interactive;
+    button.textContent = interactive ? "Show the static chart" : "Explore this chart";
+  }
+
   function explore(button) {
     var target = document.getElementById(button.getAttribute("aria-controls"));
+    if (target.getAttribute("data-ready") === "true") {
+      show(button, target.hidden);
+      return;
+    }
+    var wide = window.matchMedia(button.getAttribute("data-wide-media")).matches;
+    var spec = button.getAttribute(wide ? "data-spec" : "data-spec-narrow");
     button.disabled = true;
     button.textContent = "Loading the interactive chart…";
     loadLibraries(button.getAttribute("data-vendor"))
-      .then(function () { return fetch(button.getAttribute("data-spec")); })
+      .then(function () { return fetch(spec); })
       .then(function (response) {
         if (!response.ok) { throw new Error("could not load the chart's data"); }
         return response.json();
@@ -48,11 +62,12 @@
         var canvas = target.querySelector("canvas");
         if (canvas) {
           canvas.setAttribute("role", "img");
-          canvas.setAttribute("aria-label", "Interactive version of the chart above; the table below holds the same data.");
+          canvas.setAttribute("aria-label", "Interactive version of this chart; the table below holds the same data.");
         }
         target.setAttribute("data-ready", "true");
         window.chartViews = (window.chartViews || []).concat([result.view]);
-        button.textContent = "Interactive chart loaded";
+        button.disabled = false;
+        show(button, true);
       })
       .catch(function (error) {
         button.disabled = false;
