@@ -22,6 +22,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,9 +62,9 @@ def check_history(data_dir: Path) -> list[str]:
     """Why the git history cannot give true dates and releases: a shallow clone, or a release tag missing.
 
     A release is a ``<package>-v<version>`` tag (scripts/catalogue/versions.py); every version a
-    package's descriptor has had in the history, other than the current one, must have its tag,
-    or the site would leave that release out. A package with no release tag at all has not been
-    released yet, so nothing is owed (the clone is full: a shallow one is refused first). Outside a git checkout there is no history to be
+    package's descriptor has had in the history before the current one (an older version number)
+    must have its tag, or the site would leave that release out. A newer number in the history was
+    a bump taken back before release, so no tag is owed for it. Outside a git checkout there is no history to be
     wrong (dates are then left out, never guessed), so nothing is reported.
     """
     if not data_dir.is_dir() or (_git(data_dir, "rev-parse", "--is-inside-work-tree") or "").strip() != "true":
@@ -89,9 +90,7 @@ def check_history(data_dir: Path) -> list[str]:
                 continue
             if isinstance(old, dict) and isinstance(old.get("version"), str) and old.get("name") == name:
                 seen.add(old["version"])
-        if not any(tag.startswith(f"{name}-v") for tag in tags):
-            continue  # never released: a version in its history was never published, so no tag is owed
-        for old_version in sorted(seen - {version}):
+        for old_version in sorted(v for v in seen - {version} if _older(v, version)):
             tag = f"{name}-v{old_version}"
             if tag not in tags:
                 problems.append(
@@ -99,6 +98,15 @@ def check_history(data_dir: Path) -> list[str]:
                     f"that release would be left out: {how} (or, if it was never tagged, tag it)"
                 )
     return problems
+
+
+def _older(version: str, than: str) -> bool:
+    """Whether one dotted version number is below another (1.0.0 < 1.1.0 < 1.10.0)."""
+
+    def parts(text: str) -> tuple:
+        return tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.+-]", text))
+
+    return parts(version) < parts(than)
 
 
 def fault(point: str) -> None:

@@ -206,7 +206,8 @@ def test_after_a_filter_tap_on_a_phone_focus_and_view_move_to_the_result_count(c
         settle(page)
         page.wait_for_function("() => document.activeElement && document.activeElement.id === 'directory-status'")
         box = page.locator("#directory-status").bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= 640, box
+        # in view, allowing for a fraction of a pixel of subpixel layout at the top edge
+        assert -1 <= box["y"] and box["y"] + box["height"] <= 640, box
         assert status(page) == f"1 of {TOTAL} services match: Time bank."
     finally:
         context.close()

@@ -26,6 +26,8 @@ from scripts.symbols import is_missing
 
 log = logging.getLogger(__name__)
 
+STATUS_LABELS = {"active": "Active", "renamed": "Active, under a new name", "closed": "Closed"}
+
 NOT_CONFIRMED = "Not yet confirmed from a source"
 STALE_AFTER_MONTHS = 12
 
@@ -158,6 +160,18 @@ class Provider:
     stale: bool = False
     prose: Markup = field(default_factory=Markup)
     figures: list[dict] = field(default_factory=list)
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, with the former name when the organisation was renamed."""
+        label = STATUS_LABELS[self.status]
+        if self.status == "renamed" and self.former_name:
+            label += f" (formerly {self.former_name})"
+        return label
 
     @property
     def url(self) -> str:
