@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from html import escape
 
 from scripts.datapackages import DataPackage, number
 from scripts.references import Rendered
@@ -186,8 +185,9 @@ def councils(packages: dict[str, DataPackage]) -> list[Council]:
     return sorted(result, key=lambda c: c.name)
 
 
-def compare_html(measure_id: str, packages: dict[str, DataPackage], siteurl: str = "") -> str:
-    """One measure's figures side by side: a table in order of council name, never ranked."""
+def compare(measure_id: str, packages: dict[str, DataPackage]) -> tuple[dict, list[dict]]:
+    """One measure and its figures, side by side in order of council name, never ranked: what
+    ``theme/templates/_compare.html`` lays out."""
     measure = measures(packages).get(measure_id)
     if measure is None:
         raise CouncilFigureError(f"unknown measure '{measure_id}'; known measures: {', '.join(measures(packages))}")
@@ -196,31 +196,20 @@ def compare_html(measure_id: str, packages: dict[str, DataPackage], siteurl: str
         (r for r in rows(packages) if r["measure"] == measure_id),
         key=lambda r: (r["authority_name"], period_end(r) or "", r["id"]),
     )
-    body = []
-    for row in chosen:
-        source = sources[row["source_id"]]
-        body.append(
-            "<tr>"
-            f'<th scope="row"><a href="{siteurl}/{council_url(row["authority_code"])}">{escape(row["authority_name"])}</a></th>'
-            f'<td><a class="figure" href="{siteurl}/{figure_url(row)}">{escape(display(row, measure))}</a></td>'
-            f"<td>{escape(row['value_as_published'])}</td>"
-            f"<td>{escape(period_text(row))}</td>"
-            f"<td>{escape(QUALIFIERS[row['qualifier']])}</td>"
-            f"<td>{escape(_cell(row['includes']))}</td>"
-            f'<td><a href="{escape(source["url"])}">{escape(source["publisher"])}</a></td>'
-            "</tr>"
-        )
-    return (
-        f'<div class="table-scroll" role="region" aria-labelledby="compare-{escape(measure_id)}-caption" tabindex="0">'
-        f'<table class="compare" id="compare-{escape(measure_id)}">'
-        f'<caption id="compare-{escape(measure_id)}-caption">{escape(measure["name"])}: {len(chosen)} figures, '
-        "in order of council name, not ranked</caption>"
-        '<thead><tr><th scope="col">Council</th><th scope="col">Figure</th><th scope="col">As published</th>'
-        '<th scope="col">Period</th><th scope="col">How exact</th><th scope="col">What it covers</th>'
-        '<th scope="col">Source</th></tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
-        f'<p class="table-note">{escape(measure["definition"])}</p>'
-    )
+    return measure, [
+        {
+            "council": row["authority_name"],
+            "council_url": council_url(row["authority_code"]),
+            "figure_url": figure_url(row),
+            "figure": display(row, measure),
+            "as_published": row["value_as_published"],
+            "period": period_text(row),
+            "qualifier": QUALIFIERS[row["qualifier"]],
+            "includes": _cell(row["includes"]),
+            "source": sources[row["source_id"]],
+        }
+        for row in chosen
+    ]
 
 
 def _cell(text: str) -> str:
@@ -230,6 +219,7 @@ def _cell(text: str) -> str:
 def reference(name: str, context) -> Rendered:
     """``{compare MEASURE}``: one measure's figures side by side, in order of council name, never ranked."""
     try:
-        return Rendered(compare_html(name, context.packages, context.siteurl), block=True)
+        measure, figures = compare(name, context.packages)
+        return Rendered(context.render("_compare.html", measure_id=name, measure=measure, figures=figures), block=True)
     except CouncilFigureError as error:
         raise LookupError(str(error)) from None
