@@ -136,6 +136,7 @@ def test_python_with_pip_cache_then_chromium_and_npm_before_the_tests():
     assert setup["with"]["cache"] == "pip"
     runs = [s.get("run", "") for s in steps("build")]
     chromium = next(i for i, r in enumerate(runs) if "apt-get install" in r and "chromium" in r)
+    assert "r-cran-readr" in runs[chromium]  # CI=true: the R snippet test fails without R
     npm = next(i for i, r in enumerate(runs) if r.startswith("npm ci"))
     assert names.index("actions/setup-python") < chromium < names.index("Test")
     assert npm < names.index("Test")
