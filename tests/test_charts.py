@@ -418,11 +418,14 @@ def test_charts_at_150_authorities_keep_their_page_within_the_weight_budget(tmp_
     source = block.select_one(".chart-image picture source")
     assert source["srcset"] == "/charts/spend-by-authority-and-year.svg" and source["media"] == "(min-width: 45em)"
     assert not block.select(".chart-image svg")
+    too_big = block.select_one(".chart-too-big")
+    assert "too big to draw well" in too_big.get_text() and "1,501 rows" in too_big.get_text()
+    assert too_big.select_one("a")["href"] == "/charts/spend-by-authority-and-year.csv"
     assert len(block.select(".chart-data tbody tr")) == TABLE_ROW_LIMIT
     assert f"first {TABLE_ROW_LIMIT} of 1,501 rows" in block.get_text()
     assert len(str(block).encode()) < 60 * 1024
     small = BeautifulSoup(chart_set.block_html("norfolk-people-by-locality"), "lxml")
-    assert small.select_one(".chart-image svg[role=img]")
+    assert small.select_one(".chart-image svg[role=img]") and not small.select(".chart-too-big")
 
 
 # --- the font: one, self-hosted, the same files for the renderer and the browser ------------------------------
