@@ -12,7 +12,8 @@ import random
 import shutil
 from pathlib import Path
 
-from scripts.settings import ROOT
+from scripts.settings import ROOT, default
+from scripts.symbols import MISSING_VALUES
 
 MARK = "SYNTHETIC benchmark data (not real)"
 SOURCE = [
@@ -222,7 +223,7 @@ def write_survey(folder: Path, providers: int) -> None:
                         f"Synthetic question {q}",
                         answer,
                         f"synthetic-provider-{p:05d}",
-                        "[c]" if 0 < count < 5 else count,
+                        "[c]" if 0 < count < default("suppression_threshold") else count,
                         "healthwatch-liverpool-2019",
                     ]
                 )
@@ -291,7 +292,7 @@ TRANSACTIONS_SCHEMA = {
             "constraints": {"required": True},
         },
     ],
-    "missingValues": ["", "[c]", "[x]", "[z]"],
+    "missingValues": list(MISSING_VALUES),
     "primaryKey": ["transaction_id"],
     "foreignKeys": [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}],
 }
