@@ -242,6 +242,19 @@ def test_valid_additions_keep_every_figure_headline_count_and_page_true(tmp_path
     # the directory lists every service, and each filter count is the services it lists
     entries = json.loads((out / "directory" / "entries.json").read_text(encoding="utf-8"))
     assert entries["total"] == len(csv_rows(data, "providers", "service"))
+    links = csv_rows(data, "providers", "service_taxonomy")
+    by_term: dict[str, set] = {}
+    for link in links:
+        by_term.setdefault(link["taxonomy_term_id"], set()).add(link["service_id"])
+    by_area: dict[str, set] = {}
+    for area in csv_rows(data, "providers", "service_area"):
+        by_area.setdefault(AUTHORITIES[area["authority_code"]].lower().replace(" ", "-"), set()).add(area["service_id"])
+    directory = soup(out / "directory" / "index.html")
+    for link in directory.select("a[data-facet]"):
+        facet, value = link["href"].strip("/").split("/")[1:3]
+        expected = by_area.get(value, set()) if facet == "area" else by_term.get(value, set())
+        if facet in ("area", "support-type", "activity-kind"):
+            assert link.get_text(" ", strip=True).endswith(f"({len(expected)})"), (facet, value)
 
     # dataset pages: row counts and places as the CSVs say
     for package in ("spend", "providers", "survey"):
