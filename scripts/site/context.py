@@ -9,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
-import jinja2
-
 from scripts import figures
-from scripts.charts.render import ChartSet
+from scripts.charts.render import ChartSet, template_environment
 from scripts.datapackages import DataPackage, load_packages
 from scripts.directory.model import urgent_help
 from scripts.gitinfo import last_changed
@@ -72,14 +69,7 @@ class BuildContext:
     def render(self, template: str, **values) -> str:
         """A theme template as trusted HTML, for what a resolver puts into a page."""
         folder = Path(self.settings.get("THEME") or ROOT / "theme") / "templates"
-        return _templates(folder).get_template(template).render(siteurl=self.siteurl, **values)
-
-
-@cache
-def _templates(folder: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
+        return template_environment(folder).get_template(template).render(siteurl=self.siteurl, **values)
 
 
 def of(settings: Mapping) -> BuildContext:
