@@ -152,6 +152,34 @@ def test_changing_a_locality_share_changes_the_chart(tmp_path, shipped):
     assert {"locality": "Norwich", "share_percent": "41"} in changed.drawn.table
 
 
+def test_a_tie_for_the_largest_share_names_every_locality_in_it(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    _set_share(data, "Norwich", "35")
+    _set_share(data, "South Norfolk", "35")
+    drawn = ChartSet(load_packages(data)).render("norfolk-people-by-locality").drawn
+    assert drawn.title.endswith("lived in each of Norwich and South Norfolk")
+    assert "Norwich and South Norfolk had the largest shares (35% each), then North Norfolk (14%)" in drawn.alt
+
+
+def test_a_tie_for_the_most_common_answer_names_every_answer_in_it(tmp_path):
+    data = fixture_data(tmp_path)
+    path = data / "survey" / "answer_count.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    top = max(int(r["count"]) for r in rows if r["provider_id"] == "all" and r["count"].isdigit())
+    tied = next(r for r in rows if r["provider_id"] == "all" and r["count"].isdigit() and int(r["count"]) < top)
+    tied["count"] = str(top)
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    drawn = ChartSet(load_packages(data)).render("survey-answers-by-question").drawn
+    leaders = [r["answer"] for r in rows if r["provider_id"] == "all" and r["count"] == str(top)]
+    assert len(leaders) == 2
+    assert drawn.title == f"The most common answers were '{leaders[0]}' and '{leaders[1]}' ({top} people each)"
+    assert f"with {top} people each" in drawn.alt
+
+
 def test_changing_a_csv_value_changes_the_built_site(tmp_path):
     from scripts.build import build
 
@@ -204,6 +232,42 @@ def test_suppressed_counts_are_labelled_never_drawn_as_zero(fixtures):
     table = BeautifulSoup(fixtures.block_html("survey-answers-by-question"), "lxml").select_one("table")
     assert [a.get_text() for a in table.select("abbr")] == ["[c]", "[c]"]
     assert "2 counts are suppressed" in rendered.drawn.alt
+
+
+def _hide_every_value(path: Path, column: str, symbol: str) -> None:
+    with open(path, newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, column: symbol} for row in rows)
+
+
+@pytest.mark.parametrize(
+    "chart_id, resource, column, symbol, words",
+    [
+        ("spend-by-authority-and-year", "spend/spend.csv", "amount_gbp", "[x]", "No figure is published"),
+        (
+            "norfolk-people-by-locality",
+            "providers/locality_share.csv",
+            "share_percent",
+            "[x]",
+            "every share is missing",
+        ),
+        ("survey-answers-by-question", "survey/answer_count.csv", "count", "[c]", "Every answer count is suppressed"),
+    ],
+)
+def test_a_chart_with_every_value_hidden_still_draws_and_says_so(tmp_path, chart_id, resource, column, symbol, words):
+    """Every cell a symbol: an empty plot (no bar of zero), the words say nothing is published, the table keeps the
+    symbols, and the picture files are still made (the build used to stop at "SVG has an invalid size")."""
+    data = fixture_data(tmp_path)
+    _hide_every_value(data / resource, column, symbol)
+    rendered = ChartSet(load_packages(data)).render(chart_id)
+    assert words in rendered.drawn.title + " " + rendered.drawn.alt
+    assert rendered.drawn.table and all(symbol in row.values() for row in rendered.drawn.table)
+    assert rendered.png.startswith(b"\x89PNG")
+    bars = [path for group in svg_tree(rendered.svg).select("g.mark-rect.role-mark") for path in group.find_all("path")]
+    assert bars == []
 
 
 def test_spend_chart_stays_readable_at_150_authorities_by_10_years(fixtures):

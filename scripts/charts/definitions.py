@@ -203,8 +203,10 @@ def labelled_bars(
         .transform_filter(f"datum._lines == {count}")
         for count in sorted({name.count("\n") + 1 for name in names} or {1})
     ]
-    layered = alt.layer(bars, values, *labels, data=frame).properties(width=plot_width, height=alt.Step(step))
-    if not panel:
+    # With no value to draw (every cell a symbol), an empty plot of one band's height: its words and table say why.
+    height = alt.Step(step) if len(frame) else step
+    layered = alt.layer(bars, values, *labels, data=frame).properties(width=plot_width, height=height)
+    if not panel or not len(frame):
         return layered
     return layered.facet(
         facet=alt.Facet(
@@ -298,19 +300,23 @@ def norfolk_people_by_locality(packages, width: int = WIDE) -> Drawn:
         order=order,
         domain_max=100,
     )
-    top = known[0] if known else None
     when = month_name(month)
-    if top:
-        share = number(top["share_percent"])
-        title = (
-            f"{share_in_words(share)[0].upper()}{share_in_words(share)[1:]} of {authority}'s people using "
-            f"day opportunities lived in {top['locality']}"
+    if known:
+        share = number(known[0]["share_percent"])
+        # Every locality with the largest share, so a tie is said as one.
+        leaders = [r["locality"] for r in known if number(r["share_percent"]) == share]
+        words = share_in_words(share)
+        where = f"in {leaders[0]}" if len(leaders) == 1 else f"in each of {listing(leaders)}"
+        title = f"{words[0].upper()}{words[1:]} of {authority}'s people using day opportunities lived {where}"
+        largest = (
+            f"{leaders[0]} had the largest share ({share:g}%)"
+            if len(leaders) == 1
+            else f"{listing(leaders)} had the largest shares ({share:g}% each)"
         )
-        others = ", ".join(f"{r['locality']} ({number(r['share_percent']):g}%)" for r in known[1:])
+        others = ", ".join(f"{r['locality']} ({number(r['share_percent']):g}%)" for r in known[len(leaders) :])
         alt_text = (
             f"Horizontal bar chart of the share of people using day opportunities support in {authority} "
-            f"by locality, {when}. {top['locality']} had the largest share ({share:g}%)"
-            + (f", then {others}." if others else ".")
+            f"by locality, {when}. {largest}" + (f", then {others}." if others else ".")
         )
     else:
         title = f"Where {authority}'s people using day opportunities lived"
@@ -569,18 +575,27 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
     questions = list(dict.fromkeys(r["question"] for r in shown))
     suppressed = [r for r in shown if r["count"] == "[c]"]
     if shown:
-        top = max((r for r in shown if number(r["count"]) is not None), key=lambda r: number(r["count"]), default=None)
-        title = (
-            f"The most common answer was '{top['answer']}' ({number(top['count']):g} people)"
-            if top
-            else "Every answer count is suppressed"
-        )
+        counted = [r for r in shown if number(r["count"]) is not None]
+        most = max((number(r["count"]) for r in counted), default=None)
+        # Every answer with the largest count, so a tie is said as one.
+        tops = [r for r in counted if number(r["count"]) == most]
+        if not tops:
+            suppressed_only = all(r["count"] == "[c]" for r in shown)
+            title = "Every answer count is suppressed" if suppressed_only else "No answer count is published"
+        elif most == 0:
+            title = "Every published answer count is zero"
+        elif len(tops) == 1:
+            title = f"The most common answer was '{tops[0]['answer']}' ({most:g} people)"
+        else:
+            title = f"The most common answers were {listing([_quoted(r) for r in tops])} ({most:g} people each)"
+        largest = listing([f"{_quoted(r)} to '{r['question']}'" for r in tops]) if tops else ""
         alt_text = (
             f"Horizontal bar chart of answer counts for {len(questions)} survey question"
             f"{'s' if len(questions) != 1 else ''}. "
             + (
-                f"The largest is '{top['answer']}' to '{top['question']}' with {number(top['count']):g} people. "
-                if top
+                f"The largest {'is' if len(tops) == 1 else 'are'} {largest}, with {most:g} "
+                f"{'people' if len(tops) == 1 else 'people each'}. "
+                if tops
                 else ""
             )
             + (
@@ -604,6 +619,11 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
         ],
         columns={"question": "Question", "answer": "Answer", "provider_id": "Provider", "count": "People"},
     )
+
+
+def _quoted(row: dict) -> str:
+    """An answer in quotes, as the survey chart's words name it."""
+    return f"'{row['answer']}'"
 
 
 def _symbol_word(symbol: str) -> str:
