@@ -13,6 +13,8 @@ from tests.conftest import DATA, read_csv
 pytestmark = pytest.mark.browser
 
 # Every scenario below is worked out from the shipped CSVs, so it holds as the data grows.
+# After a click that follows a link, wait_for_url waits for the next page's load: page.url changes as the navigation
+# commits, before the new page's entries are there to read (a race CI lost once).
 SERVICES = read_csv(DATA / "providers" / "service.csv")
 ORGANISATIONS = {row["id"]: row for row in read_csv(DATA / "providers" / "organization.csv")}
 LINKS = read_csv(DATA / "providers" / "service_taxonomy.csv")
@@ -62,8 +64,9 @@ def test_liverpools_time_bank_in_two_clicks_on_a_phone_without_javascript(phone_
     service = next(s for s in SERVICES if s["id"] in with_term("time-bank") and s["id"] in LIVERPOOL)
     organisation = ORGANISATIONS[service["organization_id"]]
     page.get_by_role("link", name="Time bank").click()
+    page.wait_for_url(site_url + "/directory/support-type/time-bank/")
     page.get_by_role("link", name=organisation["name"], exact=True).first.click()
-    assert page.url == site_url + f"/directory/{organisation['id']}/"
+    page.wait_for_url(site_url + f"/directory/{organisation['id']}/")
     assert service["name"] in page.locator("main").inner_text()
 
 
@@ -79,10 +82,10 @@ def test_a_norwich_user_finds_a_norfolk_service_in_two_clicks_without_javascript
     page = phone_without_javascript.new_page()
     page.goto(site_url + "/directory/")
     page.get_by_role("link", name=re.compile(r"^Norwich \(\d+\)$")).click()
-    assert page.url == site_url + "/directory/locality/norwich/"
+    page.wait_for_url(site_url + "/directory/locality/norwich/")
     assert visible_entries(page) == {s["id"] for s in in_norwich}
     page.get_by_role("link", name=provider["name"], exact=True).first.click()
-    assert page.url == site_url + f"/directory/{provider['id']}/"
+    page.wait_for_url(site_url + f"/directory/{provider['id']}/")
     main = page.locator("main")
     assert service["name"] in main.inner_text()
     assert main.locator(".contact-value").count() >= 1 and main.locator(".contact .source a").count() >= 1
@@ -94,7 +97,7 @@ def test_filters_narrow_without_javascript(phone_without_javascript, site_url):
     page.goto(site_url + "/directory/")
     assert visible_entries(page) == SHIPPED
     page.get_by_role("link", name="Courses and groups").click()
-    assert page.url == site_url + "/directory/support-type/courses-and-groups/"
+    page.wait_for_url(site_url + "/directory/support-type/courses-and-groups/")
     assert visible_entries(page) == with_term("courses-and-groups")
     if not with_term("peer-support"):
         assert page.get_by_role("link", name="Peer support").count() == 0  # a count of 0 is not a link
@@ -104,7 +107,8 @@ def test_filters_narrow_without_javascript(phone_without_javascript, site_url):
     page.goto(site_url + "/directory/support-type/one-to-one-outreach/")
     assert visible_entries(page) == with_term("one-to-one-outreach")
     page.locator("#directory-empty a").click()
-    assert page.url == site_url + "/directory/" and visible_entries(page) == SHIPPED
+    page.wait_for_url(site_url + "/directory/")
+    assert visible_entries(page) == SHIPPED
 
 
 def test_filters_are_instant_with_javascript_and_reflected_in_the_address(open_page, site_url):
@@ -155,7 +159,7 @@ def test_an_empty_result_says_so_and_clears(open_page, site_url):
     empty = page.locator("#directory-empty")
     assert empty.is_visible() and "No services match" in empty.inner_text()
     empty.get_by_role("link").click()
-    assert page.url == site_url + "/directory/"
+    page.wait_for_url(site_url + "/directory/")
     assert visible_entries(page) == SHIPPED and status(page) == f"Showing all {TOTAL} services."
     assert not empty.is_visible()
 
@@ -316,13 +320,15 @@ def test_every_page_is_reachable_without_javascript(chromium, paged_site, paged_
         page = context.new_page()
         page.goto(paged_url + "/directory/")
         page.get_by_role("link", name="Next page").click()
-        assert page.url == paged_url + "/directory/page/2/"
+        page.wait_for_url(paged_url + "/directory/page/2/")
         assert visible_entries(page) == set(entries_on(paged_site)[50:100])
         page.get_by_role("link", name="Page 31").click()
+        page.wait_for_url(paged_url + "/directory/page/31/")
         assert visible_entries(page) == set(entries_on(paged_site)[1500:])
         page.get_by_role("link", name="Support at a centre").click()
+        page.wait_for_url(paged_url + "/directory/support-type/centre-based/")
         page.get_by_role("link", name="Next page").click()
-        assert page.url == paged_url + "/directory/support-type/centre-based/page/2/"
+        page.wait_for_url(paged_url + "/directory/support-type/centre-based/page/2/")
         assert visible_entries(page) == set(entries_on(paged_site, "support", "centre-based")[50:100])
     finally:
         context.close()
