@@ -97,11 +97,27 @@ def test_the_empty_survey_package_gives_no_chart_only_a_note(shipped, built_site
     assert pages == []
 
 
+def _latest_norfolk_shares(data: Path) -> tuple[list[dict], list[dict]]:
+    """All rows of locality_share.csv, and those of Norfolk's latest month (the month the chart shows)."""
+    with open(data / "providers" / "locality_share.csv", newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    norfolk = [r for r in rows if r["authority_code"] == "E10000020"]
+    month = max(r["month"] for r in norfolk)
+    return rows, [r for r in norfolk if r["month"] == month]
+
+
 def test_locality_title_and_alt_text_come_from_the_numbers(shipped):
+    _, latest = _latest_norfolk_shares(DATA)
+    known = [r for r in latest if number(r["share_percent"]) is not None]
+    top = max(number(r["share_percent"]) for r in known)
+    leaders = [r["locality"] for r in known if number(r["share_percent"]) == top]
     drawn = shipped.render("norfolk-people-by-locality").drawn
-    assert drawn.title == "About half of Norfolk's people using day opportunities lived in Norwich"
-    assert "Norwich had the largest share (51%)" in drawn.alt
-    assert "January 2023" in drawn.subtitle
+    words = charts.share_in_words(top)
+    where = leaders[0] if len(leaders) == 1 else "each of " + charts.listing(leaders)
+    assert drawn.title == f"{words[0].upper()}{words[1:]} of Norfolk's people using day opportunities lived in {where}"
+    if len(leaders) == 1:
+        assert f"{leaders[0]} had the largest share ({top:g}%)" in drawn.alt
+    assert charts.month_name(latest[0]["month"]) in drawn.subtitle
 
 
 @pytest.mark.parametrize(
@@ -130,36 +146,52 @@ def test_a_chart_is_rendered_once_per_build(shipped):
     assert shipped.render("norfolk-people-by-locality") is shipped.render("norfolk-people-by-locality")
 
 
-def _set_share(data: Path, locality: str, share: str) -> None:
-    path = data / "providers" / "locality_share.csv"
-    text = path.read_text(encoding="utf-8")
-    text, count = re.subn(rf"(,{locality}),\d+,", rf"\1,{share},", text)
-    assert count == 1
-    path.write_text(text, encoding="utf-8")
+def _give_shares(data: Path, leading: list[int]) -> list[tuple[str, int]]:
+    """Give Norfolk's localities in its latest month these shares (in file order) and spread the rest of 100 over
+    the others, so the shares still sum to 100; returns each (locality, share) as given."""
+    rows, latest = _latest_norfolk_shares(data)
+    rest = latest[len(leading) :]
+    assert rest, "the chart's month needs more localities than the shares given"
+    left = 100 - sum(leading)
+    spread = [left // len(rest) + (1 if i < left % len(rest) else 0) for i in range(len(rest))]
+    assert max(spread) < min(leading)
+    for row, share in zip(latest, leading + spread):
+        row["share_percent"] = str(share)
+    with open(data / "providers" / "locality_share.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return [(r["locality"], int(r["share_percent"])) for r in latest]
+
+
+def _replaced_labels(given: list[tuple[str, int]]) -> set[str]:
+    """The shipped share labels that the given shares replace and that no locality still has."""
+    _, shipped_latest = _latest_norfolk_shares(DATA)
+    now = {f"{share}%" for _, share in given}
+    return {f"{number(r['share_percent']):g}%" for r in shipped_latest if number(r["share_percent"]) is not None} - now
 
 
 def test_changing_a_locality_share_changes_the_chart(tmp_path, shipped):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    _set_share(data, "Norwich", "41")
-    _set_share(data, "South Norfolk", "30")
+    given = _give_shares(data, [41, 30])
     changed = ChartSet(load_packages(data)).render("norfolk-people-by-locality")
     before = shipped.render("norfolk-people-by-locality")
     assert changed.svg != before.svg
     labels = [t.get_text() for t in svg_tree(changed.svg).find_all("text")]
-    assert "41%" in labels and "30%" in labels and "51%" not in labels
+    assert "41%" in labels and "30%" in labels
+    assert not _replaced_labels(given) & set(labels)
     assert changed.drawn.title.startswith("41% of Norfolk's people")
-    assert {"locality": "Norwich", "share_percent": "41"} in changed.drawn.table
+    assert {"locality": given[0][0], "share_percent": "41"} in changed.drawn.table
 
 
 def test_a_tie_for_the_largest_share_names_every_locality_in_it(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    _set_share(data, "Norwich", "35")
-    _set_share(data, "South Norfolk", "35")
+    (first, _), (second, _), (third, share) = _give_shares(data, [35, 35])[:3]
     drawn = ChartSet(load_packages(data)).render("norfolk-people-by-locality").drawn
-    assert drawn.title.endswith("lived in each of Norwich and South Norfolk")
-    assert "Norwich and South Norfolk had the largest shares (35% each), then North Norfolk (14%)" in drawn.alt
+    assert drawn.title.endswith(f"lived in each of {first} and {second}")
+    assert f"{first} and {second} had the largest shares (35% each), then {third} ({share}%)" in drawn.alt
 
 
 def test_a_tie_for_the_most_common_answer_names_every_answer_in_it(tmp_path):
@@ -185,12 +217,11 @@ def test_changing_a_csv_value_changes_the_built_site(tmp_path):
 
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
-    _set_share(data, "Norwich", "41")
-    _set_share(data, "South Norfolk", "30")
+    given = _give_shares(data, [41, 30])
     output = tmp_path / "output"
     build(output, overrides={"DATA_DIR": str(data)}, data_dir=data)
     svg = (output / "charts" / "norfolk-people-by-locality.svg").read_text(encoding="utf-8")
-    assert ">41%<" in svg and ">51%<" not in svg
+    assert ">41%<" in svg and not [label for label in _replaced_labels(given) if f">{label}<" in svg]
     report = (output / "reports" / "norfolk-2023-market-position" / "index.html").read_text(encoding="utf-8")
     assert "41% of Norfolk&#39;s people" in report or "41% of Norfolk's people" in report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -693,22 +694,30 @@ def test_every_phone_postcode_and_url_in_the_data_validates():
 
 
 def test_the_validator_rejects_a_bad_phone_postcode_and_time(tmp_path):
+    """The first given phone, postcode and opening time, each rewritten in a form that is not UK form (or not a
+    time), are refused at their line and field."""
     data = tmp_path / "providers"
     shutil.copytree(PROVIDERS, data)
-    for name, old, new in (
-        ("phone.csv", "0151 702 5555", "+44 151 702 5555"),
-        ("address.csv", "L8 7LB", "L87LB"),
-        ("schedule.csv", "09:30:00", "9.30am"),
+    lines = {}
+    for name, field, spoil in (
+        ("phone.csv", "number", lambda number: "+44 " + number.removeprefix("0")),
+        ("address.csv", "postal_code", lambda postcode: postcode.replace(" ", "")),
+        ("schedule.csv", "opens_at", lambda time: f"{int(time[:2])}.{time[3:5]}am"),
     ):
         path = data / name
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        rows = read_csv(path)
+        first = next(i for i, row in enumerate(rows) if known(row[field]))
+        rows[first][field] = spoil(rows[first][field])
+        lines[name] = first + 2  # after the header
+        with open(path, "w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
     result = python("-m", "scripts.validate", str(data))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     report = result.stdout
     for name, field in (("phone.csv", "number"), ("address.csv", "postal_code"), ("schedule.csv", "opens_at")):
-        assert re.search(rf"{name}:\d+:{field}: ", report), (name, report)
+        assert f"{name}:{lines[name]}:{field}: " in report, (name, report)
 
 
 def cited_sources(organisation: dict) -> set[str]:

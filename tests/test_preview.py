@@ -43,7 +43,7 @@ def test_preview_reuses_chart_files_only_when_the_spec_is_the_same(site):
     preview(source, output, content)
     assert 'data-reused="yes"' in (output / REPORT).read_text()
     spec = output / "charts" / "norfolk-people-by-locality.vl.json"
-    spec.write_text(spec.read_text().replace("Norwich", "Norwich (old)"))
+    spec.write_text(spec.read_text() + "\n")  # a spec that differs by one byte is not the same chart
     preview(source, output, content)
     assert 'data-reused="yes"' not in (output / REPORT).read_text()
 

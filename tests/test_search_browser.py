@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import axe_violations, watch
+from tests.conftest import DATA, read_csv
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +42,13 @@ def test_search_finds_the_report(open_page, query, report):
 
 
 def test_search_finds_a_provider_in_the_data(open_page):
-    page = search(open_page, "Waythrough")
-    assert "/data/providers/" in result_links(page)
-    assert "/directory/waythrough/" in result_links(search(open_page, "time bank"))
+    """Every listed organisation is found by its name, on its directory page; the providers dataset by a service's."""
+    for organisation in read_csv(DATA / "providers" / "organization.csv"):
+        assert f"/directory/{organisation['id']}/" in result_links(search(open_page, organisation["name"])), (
+            organisation
+        )
+    service = read_csv(DATA / "providers" / "service.csv")[0]
+    assert "/data/providers/" in result_links(search(open_page, service["name"]))
 
 
 def test_search_form_updates_results_without_reloading(open_page):
