@@ -172,9 +172,8 @@ def test_an_empty_result_says_so_and_clears(open_page, site_url):
         "/directory/?support=peer-support",
         "/directory/support-type/time-bank/",
         "/directory/locality/norwich/",
-        "/directory/waythrough/",
-        "/directory/norfolk-and-waveney-mind/",
         "/",
+        *(f"/directory/{organisation}/" for organisation in ORGANISATIONS),
     ],
 )
 def test_directory_pages_pass_axe(open_page, path):
