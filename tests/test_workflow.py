@@ -130,15 +130,16 @@ def test_checkout_fetches_full_history_and_tags():
         assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["fetch-tags"] is True
 
 
-def test_python_with_pip_cache_then_chromium_and_npm_before_the_tests():
+def test_python_with_pip_cache_then_debian_packages_then_npm_before_the_tests():
     names = [s.get("name") or s["uses"].split("@")[0] for s in steps("build")]
     setup = next(s for s in steps("build") if s.get("uses", "").startswith("actions/setup-python"))
     assert setup["with"]["cache"] == "pip"
     runs = [s.get("run", "") for s in steps("build")]
     chromium = next(i for i, r in enumerate(runs) if "apt-get install" in r and "chromium" in r)
     assert "r-cran-readr" in runs[chromium]  # CI=true: the R snippet test fails without R
+    assert "default-jre-headless" in runs[chromium]  # the Nu Html Checker's Java, before npm ci's postinstall
     npm = next(i for i, r in enumerate(runs) if r.startswith("npm ci"))
-    assert names.index("actions/setup-python") < chromium < names.index("Test")
+    assert names.index("actions/setup-python") < chromium < npm < names.index("Test")
     assert npm < names.index("Test")
 
 
