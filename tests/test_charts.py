@@ -212,6 +212,24 @@ def test_a_tie_for_the_most_common_answer_names_every_answer_in_it(tmp_path):
     assert f"with {top} people each" in drawn.alt
 
 
+def test_the_same_answer_most_common_to_two_questions_is_named_once(tmp_path):
+    data = fixture_data(tmp_path)
+    path = data / "survey" / "answer_count.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    everyone = [r for r in rows if r["provider_id"] == "all"]
+    top = max(int(r["count"]) for r in everyone if r["count"].isdigit())
+    leader = next(r for r in everyone if r["count"] == str(top))
+    other = next(r for r in everyone if r["question_id"] != leader["question_id"])
+    other.update(answer=leader["answer"], count=str(top))
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    drawn = ChartSet(load_packages(data)).render("survey-answers-by-question").drawn
+    assert drawn.title == f"The most common answer was '{leader['answer']}' ({top} people to each of 2 questions)"
+    assert f"'{leader['answer']}' to '{other['question']}'" in drawn.alt
+
+
 def test_changing_a_csv_value_changes_the_built_site(tmp_path):
     from scripts.build import build
 

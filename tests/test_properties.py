@@ -458,10 +458,12 @@ def check_survey_chart(drawn: dict, page: BeautifulSoup) -> None:
         top = max(number(r["count"]) for r in counted)
         tops = [r for r in counted if number(r["count"]) == top]
         if top > 0:
-            assert f"({top:g} people{' each' if len(tops) > 1 else ''})" in headline, headline
-            assert all(f"'{r['answer']}'" in headline for r in tops), headline
-            named = {r["answer"] for r in tops}
-            assert not any(f"'{r['answer']}'" in headline for r in counted if r["answer"] not in named), headline
+            assert f"({top:g} people" in headline and ("each" in headline) == (len(tops) > 1), headline
+            label = (lambda r: r["answer"]) if everyone else (lambda r: f"{r['answer']} ({r['provider_id']})")
+            named = {label(r) for r in tops}
+            assert all(f"'{name}'" in headline for name in named), headline
+            assert not any(f"'{label(r)}'" in headline for r in counted if label(r) not in named), headline
+            assert headline.count("'") == 2 * len(named), "each answer named once"
     suppressed = sum(r["count"] == "[c]" for r in shown)
     if suppressed:
         assert f"{suppressed} count{'s are' if suppressed != 1 else ' is'} suppressed" in alt, alt

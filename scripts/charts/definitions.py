@@ -585,10 +585,13 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
         elif most == 0:
             title = "Every published answer count is zero"
         elif len(tops) == 1:
-            title = f"The most common answer was '{tops[0]['answer']}' ({most:g} people)"
+            title = f"The most common answer was '{label(tops[0])}' ({most:g} people)"
+        elif len(names := list(dict.fromkeys(label(r) for r in tops))) == 1:
+            title = f"The most common answer was '{names[0]}' ({most:g} people to each of {len(tops)} questions)"
         else:
-            title = f"The most common answers were {listing([_quoted(r) for r in tops])} ({most:g} people each)"
-        largest = listing([f"{_quoted(r)} to '{r['question']}'" for r in tops]) if tops else ""
+            quoted = listing([f"'{name}'" for name in names])
+            title = f"The most common answers were {quoted} ({most:g} people each)"
+        largest = listing([f"'{label(r)}' to '{r['question']}'" for r in tops]) if tops else ""
         alt_text = (
             f"Horizontal bar chart of answer counts for {len(questions)} survey question"
             f"{'s' if len(questions) != 1 else ''}. "
@@ -619,11 +622,6 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
         ],
         columns={"question": "Question", "answer": "Answer", "provider_id": "Provider", "count": "People"},
     )
-
-
-def _quoted(row: dict) -> str:
-    """An answer in quotes, as the survey chart's words name it."""
-    return f"'{row['answer']}'"
 
 
 def _symbol_word(symbol: str) -> str:
