@@ -12,6 +12,7 @@ from pelican.generators import Generator
 
 from scripts import council_figures
 from scripts.site import context
+from scripts.site.pages import write_page
 
 
 class CouncilPagesGenerator(Generator):
@@ -31,21 +32,6 @@ class CouncilPagesGenerator(Generator):
             "qualifiers": council_figures.QUALIFIERS,
             "kinds": council_figures.KINDS,
         }
-        writer.write_file(
-            "councils/index.html",
-            self.get_template("councils"),
-            self.context,
-            **common,
-            page_name="councils/index",
-            url="councils/",
-        )
+        write_page(self, writer, "councils/", "councils", **common)
         for council in councils:
-            writer.write_file(
-                f"{council.url}index.html",
-                self.get_template("council"),
-                self.context,
-                **common,
-                council=council,
-                page_name=f"{council.url}index",
-                url=council.url,
-            )
+            write_page(self, writer, council.url, "council", **common, council=council)

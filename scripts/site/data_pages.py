@@ -12,6 +12,7 @@ from scripts.catalogue import files as catalogue
 from scripts.datapackages import authority_names
 from scripts.settings import value
 from scripts.site import context
+from scripts.site.pages import write_page
 
 
 class DataPagesGenerator(Generator):
@@ -39,50 +40,16 @@ class DataPagesGenerator(Generator):
             )
             views.append(view)
             for release in view["releases"]:
-                writer.write_file(
-                    f"data/{package.name}/{release.version}/index.html",
-                    self.get_template("version"),
-                    self.context,
-                    dataset=view,
-                    release=release,
-                    page_name=f"data/{package.name}/{release.version}/index",
-                    url=f"data/{package.name}/{release.version}/",
+                write_page(
+                    self, writer, f"data/{package.name}/{release.version}/", "version", dataset=view, release=release
                 )
-            writer.write_file(
-                f"data/{package.name}/changelog/index.html",
-                self.get_template("changelog"),
-                self.context,
-                dataset=view,
-                page_name=f"data/{package.name}/changelog/index",
-                url=f"data/{package.name}/changelog/",
-            )
+            write_page(self, writer, f"data/{package.name}/changelog/", "changelog", dataset=view)
             for resource in view["resources"]:  # a page per file: its preview, kept off the dataset page's weight
                 if resource["row_count"]:
-                    writer.write_file(
-                        f"data/{package.name}/{resource['name']}/index.html",
-                        self.get_template("resource"),
-                        self.context,
-                        dataset=view,
-                        resource=resource,
-                        page_name=f"data/{package.name}/{resource['name']}/index",
-                        url=f"data/{package.name}/{resource['name']}/",
-                    )
-            writer.write_file(
-                f"data/{package.name}/index.html",
-                self.get_template("dataset"),
-                self.context,
-                dataset=view,
-                page_name=f"data/{package.name}/index",
-                url=f"data/{package.name}/",
-            )
-        writer.write_file(
-            "data/index.html",
-            self.get_template("data_index"),
-            self.context,
-            datasets=views,
-            page_name="data/index",
-            url="data/",
-        )
+                    url = f"data/{package.name}/{resource['name']}/"
+                    write_page(self, writer, url, "resource", dataset=view, resource=resource)
+            write_page(self, writer, f"data/{package.name}/", "dataset", dataset=view)
+        write_page(self, writer, "data/", "data_index", datasets=views)
         feeds.write_catalogue_and_feed(views, output, self.settings)
 
 

@@ -20,6 +20,7 @@ from scripts.directory import model, openreferral
 from scripts.settings import value
 from scripts.site import context
 from scripts.site.contact import issue_form_url
+from scripts.site.pages import write_page
 
 
 def today(settings) -> date:
@@ -55,35 +56,23 @@ class DirectoryGenerator(Generator):
         (Path(self.output_path) / "directory" / "entries.json").write_text(directory.entries_json(), encoding="utf-8")
 
         common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid}
-        index = self.get_template("directory")
         size = int(value("directory_page_size", self.settings))
         lists = [(None, "/directory/", directory.services)]
         lists += [(value, value.url, value.entries) for value in directory.filter_values()]
         for active, base, entries in lists:
             for page in model.paginate(entries, base, size):
-                path = page.url.strip("/")
-                writer.write_file(
-                    f"{path}/index.html",
-                    index,
-                    self.context,
-                    **common,
-                    active=active,
-                    entries=page.entries,
-                    listing=page,
-                    page_name=f"{path}/index",
-                    url=f"{path}/",
-                )
+                url = page.url.lstrip("/")
+                write_page(self, writer, url, "directory", **common, active=active, entries=page.entries, listing=page)
         site_url = self.settings.get("SITE_PUBLIC_URL", "")
         for provider in directory.providers:
-            writer.write_file(
-                f"directory/{provider.id}/index.html",
-                self.get_template("provider"),
-                self.context,
+            write_page(
+                self,
+                writer,
+                f"directory/{provider.id}/",
+                "provider",
                 **common,
                 provider=provider,
                 json_ld=model.json_ld(provider, site_url),
                 change_url=change_link(self.settings, provider),
                 change_mailto=change_mailto(self.settings, provider),
-                page_name=f"directory/{provider.id}/index",
-                url=f"directory/{provider.id}/",
             )
