@@ -17,6 +17,7 @@ temporary folder.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import json
 import shutil
@@ -540,8 +541,7 @@ def coverage(drawn: dict, package: str) -> tuple[set[str], str | None]:
                 start = int(row["financial_year"][:4])
                 spans.append((f"{start}-04-01", f"{start + 1}-03-31"))
             if "month" in row:
-                year, month = map(int, row["month"].split("-"))
-                last = [31, 29 if year % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+                last = calendar.monthrange(*map(int, row["month"].split("-")))[1]
                 spans.append((f"{row['month']}-01", f"{row['month']}-{last:02d}"))
     if not spans:  # no time field: the dates of the sources cited
         spans = [
