@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pelican.generators import Generator
 
 from scripts import council_figures, series
+from scripts.charts import hexmap
 from scripts.datapackages import authority_names, number
 from scripts.directory.model import slug
 from scripts.series_figures import pounds
@@ -188,6 +189,24 @@ def services_by_authority(packages) -> dict[str, int]:
     return {code: len(ids) for code, ids in by_code.items()}
 
 
+def map_view(data: series.Series | None):
+    """The hex map of each council's gross cost per client a week in the latest year that gives any."""
+    if data is None:
+        return None
+    years = [
+        y
+        for y in data.years
+        if any((c.year(y) and c.year(y).value(series.UNIT_COST) is not None) for c in data.councils.values())
+    ]
+    if not years:
+        return None
+    year = years[-1]
+    values = {
+        code: (c.year(year).value(series.UNIT_COST) if c.year(year) else None) for code, c in data.councils.items()
+    }
+    return {"year": year, "map": hexmap.draw(values, per_week)}
+
+
 def groups(found: list[CouncilView], key) -> list[tuple[str, list[CouncilView]]]:
     grouped: dict[str, list[CouncilView]] = {}
     for view in found:
@@ -212,6 +231,7 @@ class CouncilPagesGenerator(Generator):
             "regions": groups([v for v in found if v.council], lambda v: v.council.region),
             "types": groups([v for v in found if v.council], lambda v: v.council.council_type),
             "series": data,
+            "map": map_view(data),
             "symbols": SHORT,
             "sources": figures_package.sources if figures_package else {},
             "measures": council_figures.measures(packages) if figures_package else {},
