@@ -18,7 +18,16 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from scripts.build import BuildError, build
-from scripts.directory.model import address_text, is_stale, months_before, paginate
+from scripts.directory.model import (
+    OLD_SOURCE_MONTHS,
+    address_text,
+    date_words,
+    dated,
+    is_stale,
+    latest_day,
+    months_before,
+    paginate,
+)
 from scripts.directory.openreferral import NAMESPACE
 from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, python, read_csv
 
@@ -893,3 +902,63 @@ def test_a_report_with_more_than_ten_references_renders_each_one(built_site):
     assert re.search(r'class="figure"[^>]*>[^<]*</a>\d', html) is None
     shares = [a.get_text() for a in page.select('main td a.figure[href$="#locality_share"]')]
     assert len(shares) == len(read_csv(PROVIDERS / "locality_share.csv"))
+
+
+# --- dates that tell the truth: when a source was published, when we checked it, and its age ---------------
+
+
+def expected_dates(source: dict, today: date) -> tuple[str, str, bool]:
+    published = known(source["date_published"])
+    words = f"Published {date_words(published)}" if published else "Undated"
+    old = bool(published) and latest_day(published) < months_before(today, OLD_SOURCE_MONTHS)
+    return words, date_words(source["date_accessed"]), old
+
+
+def test_every_entry_says_when_its_source_was_published_and_when_we_checked_it(built_site):
+    today = date.today()  # the day built_site was built: the build's default "today"
+    page = soup(built_site, "directory")
+    for service in SERVICES:
+        words, checked, old = expected_dates(SOURCES[service["source_id"]], today)
+        entry = page.select_one(f"#entry-{service['id']}")
+        dates = entry.select_one(".source-dates")
+        assert dates.get_text().startswith(words), service["id"]
+        assert dates.select_one(".source-checked").get_text() == checked
+        assert (dates.select_one(".source-undated") is not None) == (words == "Undated")
+        assert (entry.select_one(".source-old") is not None) == old, service["id"]
+
+
+def test_every_sourced_detail_on_a_provider_page_carries_its_source_dates(built_site):
+    today = date.today()
+    by_url = {row["url"]: row for row in SOURCES.values()}
+    flagged = 0
+    for organisation in csv_rows("organization"):
+        page = soup(built_site, f"directory/{organisation['id']}")
+        for source in page.select("main .source"):
+            if source.find_parent(class_="urgent-help"):
+                continue  # the national routes, not a directory entry's details
+            row = by_url[source.select_one("a")["href"]]
+            words, checked, old = expected_dates(row, today)
+            assert source.select_one(".source-dates").get_text().lower().startswith(words.lower())
+            assert source.select_one(".source-checked").get_text() == checked
+            assert (source.select_one(".source-old") is not None) == old
+            flagged += old
+    any_old = any(expected_dates(SOURCES[s["source_id"]], today)[2] for s in SERVICES)
+    assert flagged or not any_old
+
+
+@pytest.mark.parametrize(
+    "published, today, old",
+    [
+        ("2019-09-05", date(2026, 12, 6), True),
+        ("2024-12-07", date(2026, 12, 6), False),
+        ("2024-12-05", date(2026, 12, 6), True),
+        ("2024-11", date(2026, 12, 6), True),
+        ("2024-12", date(2026, 12, 6), False),  # a month counts from its last day
+        ("2024", date(2026, 12, 31), False),
+        ("[x]", date(2026, 12, 6), False),
+    ],
+)
+def test_a_source_is_old_after_two_years_from_its_latest_possible_day(published, today, old):
+    source = {"date_published": published, "date_accessed": "2026-11-23"}
+    assert dated(source, today)["old"] is old
+    assert dated(source, today)["undated"] is (published == "[x]")

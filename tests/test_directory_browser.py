@@ -248,6 +248,7 @@ def test_an_entry_drawn_by_the_script_reads_like_the_served_one(open_page):
     if organisation["status"] == "renamed":
         run_by += f" (formerly {organisation['former_name']})"
     assert drawn.inner_text() == text and run_by in text
+    assert "we last checked it on" in text  # the source's dates, drawn by both
     assert drawn.locator("a").evaluate_all("links => links.map(a => a.href)") == hrefs
 
 

@@ -91,6 +91,16 @@
       contact.href = base + item.org + "/#contact";
       meta.lastChild.appendChild(contact);
     }
+    if (item.sourceChecked) {
+      meta.appendChild(el("dt", "Source"));
+      var dates = el("dd", (item.sourceDate ? "Published " + item.sourceDate : "Undated") +
+        "; we last checked it on " + item.sourceChecked);
+      if (item.sourceOld) {
+        dates.appendChild(document.createTextNode(" "));
+        dates.appendChild(el("strong", "This source is over two years old: these details may have changed.", "source-old"));
+      }
+      meta.appendChild(dates);
+    }
     li.appendChild(meta);
     if (item.checked) {
       var notice = el("p", "", "stale-notice");
