@@ -853,20 +853,34 @@ def test_the_urgent_help_box_is_on_every_page_it_should_be_with_its_sources(buil
     routes = csv_rows("urgent_help")
     pages = urgent_pages(built_site)
     assert len(pages) > len(csv_rows("organization")) + 10
-    for path in pages:
+    home, after = pages[0], pages[1:]
+    # The home page: the full box, each route with what it is for and its source, straight after the heading.
+    page = BeautifulSoup(home.read_text(encoding="utf-8"), "lxml")
+    (box,) = page.select("main aside.urgent-help#urgent-help")
+    items = box.select("li.urgent-route")
+    assert [li["data-route"] for li in items] == [r["id"] for r in routes]
+    for item, route in zip(items, routes, strict=True):
+        number = item.select_one("a.urgent-number")
+        assert number.get_text() == route["number"] and number["href"] == "tel:" + re.sub(r"\D", "", route["number"])
+        assert item.select_one(".source a")["href"] == SOURCES[route["source_id"]]["url"]
+        assert route["description"] in item.get_text(" ", strip=True)
+    assert box.find_previous_sibling("h1") is not None
+    # Every other page: the compact box, first in the reading order, every number tappable, linking to the full box.
+    for path in after:
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
         (box,) = page.select("main aside.urgent-help")
-        items = box.select("li.urgent-route")
-        assert [li["data-route"] for li in items] == [r["id"] for r in routes], path
-        for item, route in zip(items, routes, strict=True):
-            number = item.select_one("a.urgent-number")
+        assert "urgent-help-compact" in box["class"], path
+        assert page.select_one("main").find(True) is box, f"{path}: the urgent-help box is not first in the page"
+        spans = box.select(".urgent-route")
+        assert [s["data-route"] for s in spans] == [r["id"] for r in routes], path
+        for span, route in zip(spans, routes, strict=True):
+            number = span.select_one("a.urgent-number")
             assert number.get_text() == route["number"] and number["href"] == "tel:" + re.sub(
                 r"\D", "", route["number"]
             )
-            assert item.select_one(".source a")["href"] == SOURCES[route["source_id"]]["url"]
-            assert route["description"] in item.get_text(" ", strip=True)
-        # Near the top: straight after the page's heading, before any filter or entry.
-        assert box.find_previous_sibling("h1") is not None
+            assert route["name"] in span.get_text()  # said to a screen reader before its number
+        assert box.select_one('a.urgent-more[href="/#urgent-help"]') is not None
+        assert box.select("li") == [] and box.select(".source") == []
     publishers = {SOURCES[r["source_id"]]["publisher"] for r in routes}
     assert any("NHS" in p for p in publishers) and "Samaritans" in publishers
 

@@ -154,9 +154,8 @@ class Service:
             "costText": self.cost_text,
             "contact": self.has_contact,
             "checked": provider.last_checked.isoformat() if provider.stale else "",
-            "sourceDate": self.source.get("published_words", "") if self.source else "",
-            "sourceChecked": self.source.get("checked_words", "") if self.source else "",
-            "sourceOld": bool(self.source.get("old")) if self.source else False,
+            "source": source_dates_text(self.source),
+            "sourceOld": OLD_SOURCE_TEXT if self.source and self.source["old"] else "",
             **{key: values for key, values in self.values.items()},
         }
         return {key: value for key, value in record.items() if value}
@@ -340,6 +339,17 @@ def latest_day(text: str) -> date:
     if len(parts) == 2:
         return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
     return date(parts[0], 12, 31)
+
+
+OLD_SOURCE_TEXT = "This source is over two years old: these details may have changed."
+
+
+def source_dates_text(source: dict) -> str:
+    """What theme/templates/_source.html says of a source's dates, for the script to draw the same words."""
+    if not source:
+        return ""
+    published = f"Published {source['published_words']}" if not source["undated"] else "Undated"
+    return f"{published}; we last checked it on {source['checked_words']}" + (" " if source["old"] else "")
 
 
 def dated(source: dict, today: date) -> dict:
