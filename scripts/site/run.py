@@ -50,6 +50,9 @@ def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.Log
     finally:
         root_logger.removeHandler(collector)
     errors = [r for r in collector.records if r.levelno >= logging.ERROR]
+    ours = [r for r in errors if r.name.startswith("scripts.")]
+    if ours:  # we said what and where; Pelican's "Could not process <file>" would say it again, without the line
+        errors = ours + [r for r in errors if r not in ours and not r.getMessage().startswith("Could not process")]
     if errors:
         raise BuildError("\n".join(f"build failed: {r.getMessage()}" for r in errors))
     return [r for r in collector.records if r.levelno == logging.WARNING]
