@@ -22,7 +22,7 @@ NEWEST = "newest/"
 
 # The measures the home page leads with, in order: for each, the newest dated figure from an
 # official source (a council, a government notice, the NHS or Healthwatch) with a single value.
-HEADLINE_MEASURES = ("spend-year", "people-in-year", "providers")
+HEADLINE_MEASURES = ("spend-year", "people-at-a-date", "providers")
 
 PREFIXES = {"approximately": "about ", "at-least": "at least ", "up-to": "up to "}
 QUALIFIERS = {
