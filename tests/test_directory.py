@@ -18,6 +18,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from scripts.build import BuildError, build
+from scripts.datapackages import authority_names
 from scripts.directory.model import (
     OLD_SOURCE_MONTHS,
     address_text,
@@ -976,3 +977,43 @@ def test_a_source_is_old_after_two_years_from_its_latest_possible_day(published,
     source = {"date_published": published, "date_accessed": "2026-11-23"}
     assert dated(source, today)["old"] is old
     assert dated(source, today)["undated"] is (published == "[x]")
+
+
+# --- coverage said plainly, and the organisation's site offered as such -----------------------------
+
+
+def test_the_directory_says_which_council_areas_it_covers(built_site):
+    names = authority_names(ROOT / "scripts" / "reference" / "gss-codes.csv")
+    services_in: dict[str, set[str]] = {}
+    for area in AREAS:
+        services_in.setdefault(names[area["authority_code"]], set()).add(area["service_id"])
+    for path in ("directory", "directory/page/2") if (built_site / "directory/page/2").exists() else ("directory",):
+        note = soup(built_site, path).select_one(".coverage-areas")
+        links = {a.get_text(): a for a in note.select("a")}
+        assert set(links) == set(services_in), note
+        text = note.get_text(" ", strip=True)
+        assert f"covers {len(services_in)} council" in text and "nothing yet for anywhere else" in text
+        for name, services in services_in.items():
+            n = len(services)
+            assert f"{name} ({n} {'service' if n == 1 else 'services'})" in text
+
+
+def test_a_service_without_its_own_page_offers_the_organisations_site_as_such(built_site):
+    organisations = {o["id"]: o for o in csv_rows("organization")}
+    offered = 0
+    for service in SERVICES:
+        organisation = organisations[service["organization_id"]]
+        page = soup(built_site, f"directory/{organisation['id']}")
+        section = page.select_one(f"#service-{service['id']}")
+        web = section.find("dt", string="Web page").find_next_sibling("dd")
+        if known(service["url"]):
+            assert web.select_one("a")["href"] == service["url"]
+        elif known(organisation["website"]):
+            assert web.select_one("a")["href"] == organisation["website"]
+            assert "the organisation’s site" in web.get_text() and organisation["name"] in web.get_text()
+            offered += 1
+        else:
+            assert web.select_one("a") is None
+    assert offered or not any(
+        not known(s["url"]) and known(organisations[s["organization_id"]]["website"]) for s in SERVICES
+    )
