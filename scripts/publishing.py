@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from scripts.settings import ROOT, SETTINGS, value
 
@@ -85,3 +85,11 @@ def problems(settings: Mapping, conf: Path = CONF) -> list[str]:
             site_name = SETTINGS[name].site_name
             found.append(f"{where(site_name, conf)}:{site_name}: {wrong}")
     return found
+
+
+def issue_form_url(settings: Mapping, form: str, title: str = "") -> str:
+    """The address of one of the repository's issue forms (ISSUE_FORMS), with an optional title filled in."""
+    query = {"template": settings["ISSUE_FORMS"][form]}
+    if title:
+        query["title"] = title
+    return f"{value('repository_url', settings)}/issues/new?{urlencode(query, quote_via=quote)}"

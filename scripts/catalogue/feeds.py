@@ -15,8 +15,7 @@ from feedgenerator import Atom1Feed, get_tag_uri
 
 from scripts.catalogue import metadata
 from scripts.catalogue.versions import Release
-from scripts.publishing import contact_email
-from scripts.site.contact import issue_form_url
+from scripts.publishing import contact_email, issue_form_url
 
 DATA_FEED = "feeds/data.atom.xml"
 REPORTS_FEED = "feeds/reports.atom.xml"

@@ -10,11 +10,9 @@ GitHub issue forms. Templates build the same addresses with the ``issue_form_url
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import quote, urlencode
 
-from scripts.publishing import contact_email
+from scripts.publishing import contact_email, issue_form_url
 from scripts.references import Rendered
-from scripts.settings import value
 
 NO_EMAIL = (
     "we have no email address or phone number yet, so the forms on GitHub are the only way to reach us "
@@ -26,14 +24,6 @@ FORM_TEXT = {
     "directory-change": "report a change to a directory entry",
     "data-problem": "report a problem with the data",
 }
-
-
-def issue_form_url(settings: Mapping, form: str, title: str = "") -> str:
-    """The address of one of the repository's issue forms, with an optional title filled in."""
-    query = {"template": settings["ISSUE_FORMS"][form]}
-    if title:
-        query["title"] = title
-    return f"{value('repository_url', settings)}/issues/new?{urlencode(query, quote_via=quote)}"
 
 
 def jinja_global(settings: Mapping):
