@@ -288,7 +288,6 @@ def test_accessibility_statement_has_the_regulations_sections(built_site):
     ):
         assert heading in headings
     assert page.select_one("#other-formats")
-    assert page.select_one("main a[href='mailto:mh-day-opportunities-data@example.org']")
     assert page.select_one("main a[href$='template=share-your-thoughts.yml']")
 
 
