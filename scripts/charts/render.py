@@ -80,7 +80,7 @@ def embedded_font_css() -> str:
             f"@font-face{{font-family:'{charts.FONT_FAMILY}';font-weight:{weight};"
             f"src:url(data:font/woff2;base64,{data.decode()}) format('woff2')}}"
         )
-    return "".join(rules)
+    return "".join(rules) + TEXT_FONT_CSS
 
 
 @cache
@@ -117,6 +117,10 @@ def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
     )
 
 
+# Every label is in the site's font: said once, in CSS (site.css for an inline chart, the file's own <style> for a
+# standalone one), not on each <text>.
+FONT_ATTRIBUTE = f' font-family="{charts.FONT}"'
+TEXT_FONT_CSS = f"text{{font-family:'{charts.FONT_FAMILY}',sans-serif}}"
 # What vega writes that draws nothing: attributes at their defaults and empty paths. Dropped to keep pages light.
 NO_OPS = (
     re.compile(r'\s(?:pointer-events="none"|opacity="1"|transform="translate\(0,0\)")'),
@@ -132,6 +136,7 @@ ATTRIBUTE = re.compile(r'="([^"]*)"')
 
 
 def lean(svg: str) -> str:
+    svg = svg.replace(FONT_ATTRIBUTE, "")
     for pattern in NO_OPS:
         svg = pattern.sub("", svg)
     return ATTRIBUTE.sub(lambda m: '="' + LONG_DECIMAL.sub(r"\1", m[1]) + '"', svg)
