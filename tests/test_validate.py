@@ -23,7 +23,52 @@ EXPECTED = {
             43,
             None,
             "descriptor-error",
-            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no link leading out)",
+        ),
+    ],
+    "active-content-path": [
+        (
+            "datapackage.json",
+            111,
+            None,
+            "descriptor-error",
+            "resource 'organization': path 'index.html' is not a data file: only .csv files are published (an HTML, SVG or script file would run in the browser)",
+        ),
+    ],
+    "resource-name-taken-by-a-page": [
+        (
+            "datapackage.json",
+            318,
+            None,
+            "descriptor-error",
+            "resource name 'changelog' is taken by a page the site writes (/data/<package>/changelog/): choose another name",
+        ),
+    ],
+    "media-type-not-csv": [
+        (
+            "datapackage.json",
+            108,
+            None,
+            "descriptor-error",
+            "resource 'spend': mediatype 'text/html' is not allowed: data files are text/csv",
+        ),
+    ],
+    "encoding-not-utf-8": [
+        (
+            "datapackage.json",
+            45,
+            None,
+            "descriptor-error",
+            "resource 'spend': encoding 'latin-1' is not allowed: data files are utf-8",
+        ),
+    ],
+    "paths-differing-only-in-case": [
+        (
+            "datapackage.json",
+            111,
+            None,
+            "descriptor-error",
+            "resource 'organization': path 'Spend.csv' is the same file name as 'spend.csv' (letter case aside): on many systems they are one file",
         ),
     ],
     "bad-enum": [
@@ -209,7 +254,7 @@ EXPECTED = {
             43,
             None,
             "descriptor-error",
-            "resource 'spend': path '../spend.csv' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+            "resource 'spend': path '../spend.csv' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no link leading out)",
         ),
     ],
     "remote-dialect": [

@@ -20,8 +20,8 @@ from pathlib import Path
 from scripts.catalogue.files import write_zip
 from scripts.datapackages import DataPackage, primary_key, record_count
 from scripts.gitinfo import last_changed
+from scripts.validate.shapes import VERSION
 
-VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
 
 
 @dataclass

@@ -19,6 +19,15 @@ RESOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
 URL_SCHEMES = ("http", "https", "mailto")
 MULTILINE = "multiline"  # a string field's schema says "multiline": true where a cell may span lines
+# The one data format the validator reads and the site publishes, by extension, with its format
+# and media type: a file of any other type (HTML, SVG, script) would be served as active content.
+DATA_FORMATS = {".csv": ("csv", "text/csv")}
+ENCODING = "utf-8"
+# Pages the site writes beside each resource's page (/data/<package>/<resource>/): its changelog
+# and each release's folder, so a resource may not be named like one.
+RESERVED_NAMES = {"changelog"}
+# A release's folder name (/data/<package>/<version>/), read by scripts/catalogue/versions.py.
+VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
 
 
 def depth(value, limit: int) -> int:
@@ -118,9 +127,19 @@ class Shapes:
         resources = d.get("resources")
         if not isinstance(resources, list):
             return self.found
+        seen: dict[str, str] = {}
         for index, resource in enumerate(resources):
             if isinstance(resource, dict):
                 self.resource(("resources", index), resource)
+                path = resource.get("path")
+                if isinstance(path, str) and path.casefold() in seen:
+                    self.add(
+                        ("resources", index, "path"),
+                        f"resource {resource.get('name')!r}: path {path!r} is the same file name as "
+                        f"{seen[path.casefold()]!r} (letter case aside): on many systems they are one file",
+                    )
+                elif isinstance(path, str):
+                    seen[path.casefold()] = path
         return self.found
 
     def name(self, where: tuple, value, what: str, form: re.Pattern) -> None:
@@ -159,6 +178,13 @@ class Shapes:
     def resource(self, where: tuple, resource: dict) -> None:
         name = resource.get("name")
         self.name(where + ("name",), name, "resource", RESOURCE_NAME)
+        if isinstance(name, str) and (name in RESERVED_NAMES or VERSION.fullmatch(name)):
+            self.add(
+                where + ("name",),
+                f"resource name {name!r} is taken by a page the site writes "
+                f"(/data/<package>/{name}/): choose another name",
+            )
+        self.format(where, name, resource)
         self.profile(where + ("profile",), resource)
         self.texts(where, resource)
         path = resource.get("path")
@@ -179,9 +205,27 @@ class Shapes:
         if isinstance(schema, dict):
             self.schema(where + ("schema",), name, schema)
 
+    def format(self, where: tuple, name, resource: dict) -> None:
+        """Only CSV, in UTF-8: the validator reads nothing else, so nothing else may be published."""
+        wanted = dict(zip(("format", "mediatype"), DATA_FORMATS[".csv"]), encoding=ENCODING)
+        for key, value in wanted.items():
+            if key in resource and (not isinstance(resource[key], str) or resource[key].lower() != value):
+                self.add(
+                    where + (key,),
+                    f"resource {name!r}: {key} {resource[key]!r} is not allowed: data files are {value}",
+                )
+
     def path(self, where: tuple, name, path: str) -> None:
+        if "/" not in path and "\\" not in path and Path(path).suffix not in DATA_FORMATS:
+            self.add(
+                where,
+                f"resource {name!r}: path {path!r} is not a data file: only "
+                f"{', '.join(DATA_FORMATS)} files are published (an HTML, SVG or script file would run in the browser)",
+            )
+            return
         bad = (
             not path
+            or "/" in path
             or "://" in path
             or path.startswith(("/", "\\", "~"))
             or "\\" in path
@@ -198,7 +242,7 @@ class Shapes:
             self.add(
                 where,
                 f"resource {name!r}: path {path!r} must name a file inside the package folder "
-                "(no URL, no absolute path, no '..', no link leading out)",
+                "(one file name: no folder, no URL, no absolute path, no '..', no link leading out)",
             )
 
     def schema(self, where: tuple, name, schema: dict) -> None:
