@@ -23,7 +23,6 @@ from scripts.gitinfo import last_changed
 from scripts.validate.shapes import VERSION
 
 
-
 @dataclass
 class Release:
     package: str
