@@ -141,6 +141,18 @@ SETTINGS = {
             "How deeply a datapackage.json may nest objects and lists; deeper is an error, not a crash.",
             ("validate",),
         ),
+        Setting(
+            "max_markdown_bytes",
+            200_000,
+            "The largest a Markdown file in content/ may be, in bytes; a larger one is an error before the build.",
+            ("build",),
+        ),
+        Setting(
+            "max_markdown_depth",
+            12,
+            "How deeply a Markdown file may nest block quotes or lists; deeper is an error before the build.",
+            ("build",),
+        ),
     )
 }
 

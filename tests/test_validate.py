@@ -23,7 +23,7 @@ EXPECTED = {
             43,
             None,
             "descriptor-error",
-            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no link leading out)",
+            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no symbolic link)",
         ),
     ],
     "active-content-path": [
@@ -254,7 +254,7 @@ EXPECTED = {
             43,
             None,
             "descriptor-error",
-            "resource 'spend': path '../spend.csv' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no link leading out)",
+            "resource 'spend': path '../spend.csv' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no symbolic link)",
         ),
     ],
     "remote-dialect": [

@@ -234,15 +234,16 @@ class Shapes:
         )
         if not bad:
             try:
+                bad = (self.folder / path).is_symlink()
                 resolved = (self.folder / path).resolve()
-                bad = not resolved.is_relative_to(self.folder.resolve()) or resolved == self.folder.resolve()
+                bad = bad or not resolved.is_relative_to(self.folder.resolve()) or resolved == self.folder.resolve()
             except (OSError, ValueError):
                 bad = True
         if bad:
             self.add(
                 where,
                 f"resource {name!r}: path {path!r} must name a file inside the package folder "
-                "(one file name: no folder, no URL, no absolute path, no '..', no link leading out)",
+                "(one file name: no folder, no URL, no absolute path, no '..', no symbolic link)",
             )
 
     def schema(self, where: tuple, name, schema: dict) -> None:

@@ -7,6 +7,7 @@ Frictionless checks types, constraints and keys; this module reads its errors ba
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,12 @@ def load_package(
         for name in ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")
     }
     descriptor_path = str(folder / "datapackage.json")
+    for path in (folder, folder / "datapackage.json"):
+        if path.is_symlink():
+            problems.append(
+                Problem(str(path), None, None, "is a symbolic link: put the package itself here", "symlink")
+            )
+            return None
     try:
         size = (folder / "datapackage.json").stat().st_size
         if size > settings["max_descriptor_bytes"]:
@@ -147,6 +154,7 @@ def load_package(
     _check_descriptor(descriptor, descriptor_path, positions, problems)
     for where, message, field_name in Shapes(descriptor, folder, settings).check():
         problems.append(Problem(descriptor_path, line_of(positions, where), field_name, message, "descriptor-error"))
+    problems.extend(_links_in(folder, descriptor))
     if len(problems) > before:
         return None
     report = Package.validate_descriptor(descriptor)
@@ -193,6 +201,22 @@ def load_package(
         else:
             problems.extend(check_cells(table, resource["schema"], settings))
     return package
+
+
+def _links_in(folder: Path, descriptor: dict) -> list[Problem]:
+    """Symbolic links anywhere in the package folder but a resource's (refused with its descriptor line)."""
+    named = {
+        folder / r["path"]
+        for r in descriptor.get("resources", [])
+        if isinstance(r, dict) and isinstance(r.get("path"), str)
+    }
+    found = []
+    for parent, folders, files in os.walk(folder):
+        for name in sorted(folders + files):
+            path = Path(parent) / name
+            if path.is_symlink() and path not in named:
+                found.append(Problem(str(path), None, None, "is a symbolic link: put the file itself here", "symlink"))
+    return found
 
 
 def check_cells(table: Table, schema: dict, settings: dict) -> list[Problem]:
