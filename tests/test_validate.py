@@ -71,6 +71,74 @@ EXPECTED = {
             "resource 'organization': path 'Spend.csv' is the same file name as 'spend.csv' (letter case aside): on many systems they are one file",
         ),
     ],
+    "infinity-as-a-number": [
+        (
+            "spend.csv",
+            2,
+            "amount_gbp",
+            "type-error",
+            "'Infinity' is infinity, not a number: write the value in digits, or a symbol such as [x]",
+        ),
+    ],
+    "nan-as-a-number": [
+        (
+            "spend.csv",
+            3,
+            "amount_gbp",
+            "type-error",
+            "'NaN' says 'not a number': write the value in digits, or a symbol such as [x]",
+        ),
+    ],
+    "number-with-exponent": [
+        (
+            "spend.csv",
+            2,
+            "amount_gbp",
+            "type-error",
+            "'1e309' is not a number: write only the digits 0 to 9, with an optional sign and at most one decimal point (no spaces, exponent, underscore or other digits)",
+        ),
+    ],
+    "number-with-spaces-or-underscore": [
+        (
+            "answer_count.csv",
+            2,
+            "count",
+            "type-error",
+            "'1_000' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+        (
+            "answer_count.csv",
+            4,
+            "count",
+            "type-error",
+            "' 0' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+    ],
+    "non-ascii-digits": [
+        (
+            "answer_count.csv",
+            2,
+            "count",
+            "type-error",
+            "'١٢' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+        (
+            "answer_count.csv",
+            4,
+            "count",
+            "type-error",
+            "'０' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+    ],
+    "date-with-non-ascii-digits": [
+        (
+            "sources.csv",
+            2,
+            "date_accessed",
+            "type-error",
+            "'２０２４-01-05' is not a date in the form YYYY-MM-DD: use only the digits 0 to 9",
+        ),
+    ],
     "bad-enum": [
         ("organization.csv", 3, "status", "constraint-error", "'open' is not one of: active, renamed, closed"),
     ],

@@ -384,9 +384,30 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
             continue
         report = frictionless_package.get_resource(name).validate()
         table = package.tables[name]
+        unplain = _unplain_cells(table, resource["schema"])
         for task in report.tasks:
             for error in task.errors:
+                where = (getattr(error, "row_number", None), getattr(error, "field_name", None))
+                if error.type in ("type-error", "constraint-error") and where in unplain:
+                    continue  # reported once below, as the columnar engine reports it
                 problems.append(_from_frictionless(error, table, resource["schema"], descriptor))
+        for (row, field_name), (line, cell, spec) in unplain.items():
+            problems.append(Problem(str(table.path), line, field_name, messages.type_error(cell, spec), "type-error"))
+
+
+def _unplain_cells(table: Table, schema: dict) -> dict[tuple[int, str], tuple[int, str, dict]]:
+    """(row position, field) -> (line, cell, spec) of number, integer and date cells not written plainly
+    (messages.PLAIN), which frictionless reads or refuses in its own ways."""
+    missing = set(schema.get("missingValues", [""]))
+    specs = [spec for spec in schema["fields"] if spec.get("type") in messages.PLAIN]
+    found = {}
+    for position, (line, record) in enumerate(table.records(), start=2):
+        for spec in specs:
+            cell = record.get(spec["name"])
+            missing_here = set(spec.get("missingValues", missing))
+            if cell is not None and cell not in missing_here and not messages.is_plain(cell, spec["type"]):
+                found[(position, spec["name"])] = (line, cell, spec)
+    return found
 
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
