@@ -139,6 +139,15 @@ EXPECTED = {
             "'２０２４-01-05' is not a date in the form YYYY-MM-DD: use only the digits 0 to 9",
         ),
     ],
+    "csv-dialect-not-the-default": [
+        (
+            "datapackage.json",
+            110,
+            None,
+            "descriptor-error",
+            "resource 'spend': dialect commentChar '#' is not allowed: every file is read as plain CSV (comma, double quotes doubled, a header row, no comments), so the validator and the site read the same rows",
+        ),
+    ],
     "bad-enum": [
         ("organization.csv", 3, "status", "constraint-error", "'open' is not one of: active, renamed, closed"),
     ],

@@ -23,6 +23,16 @@ MULTILINE = "multiline"  # a string field's schema says "multiline": true where 
 # and media type: a file of any other type (HTML, SVG, script) would be served as active content.
 DATA_FORMATS = {".csv": ("csv", "text/csv")}
 ENCODING = "utf-8"
+# The one CSV dialect, which the validator, the columnar engine and the site all read: a dialect in
+# a descriptor may only restate these values (with either line ending).
+DIALECT = {
+    "delimiter": (",",),
+    "quoteChar": ('"',),
+    "doubleQuote": (True,),
+    "header": (True,),
+    "lineTerminator": ("\r\n", "\n"),
+    "skipInitialSpace": (False,),
+}
 # Pages the site writes beside each resource's page (/data/<package>/<resource>/): its changelog
 # and each release's folder, so a resource may not be named like one.
 RESERVED_NAMES = {"changelog"}
@@ -198,6 +208,15 @@ class Shapes:
                     where + (key,),
                     f"resource {name!r}: {key} must be written out in the descriptor as an object, "
                     f"not {_kind(resource[key])} (nothing is fetched or read from elsewhere)",
+                )
+        dialect = resource.get("dialect")
+        for key, value in dialect.items() if isinstance(dialect, dict) else ():
+            if key not in DIALECT or not any(value == v and type(value) is type(v) for v in DIALECT[key]):
+                self.add(
+                    where + ("dialect", key),
+                    f"resource {name!r}: dialect {key} {value!r} is not allowed: every file is read as plain CSV "
+                    "(comma, double quotes doubled, a header row, no comments), so the validator and the site "
+                    "read the same rows",
                 )
         if "data" in resource:
             self.add(where + ("data",), f"resource {name!r}: inline data is not allowed: put the rows in a CSV file")
