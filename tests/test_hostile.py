@@ -352,3 +352,29 @@ def test_the_build_refuses_bad_content_and_publishes_nothing(tmp_path):
     assert f"{content}/reports/r.md:3:Save_as: the metadata key 'Save_as' is not allowed" in result.stderr
     assert f"{content}/reports/r.md:5: {{attach}}../../../etc/passwd leads out of content/" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_key_written_twice_in_the_descriptor_is_refused_with_its_line(tmp_path):
+    folder = materialise("valid/minimal", tmp_path)
+    text = (folder / "datapackage.json").read_text()
+    text = text.replace('"path": "spend.csv",', '"path": "spend.csv",\n      "path": "spend-old.csv",', 1)
+    (folder / "datapackage.json").write_text(text)
+    message = (
+        "the key 'path' appears twice in one object: JSON readers keep only one of the two values, "
+        "and not all the same one"
+    )
+    assert problems(folder) == [(44, None, "descriptor-error", message)]
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\u200d", "\ufeff"])
+def test_invisible_characters_in_names_and_titles_are_refused(tmp_path, char):
+    folder = materialise("valid/minimal", tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"][1]["schema"]["fields"][1]["name"] = f"authority{char}_name"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    ((line, _, code, message),) = problems(folder)
+    assert code == "descriptor-error" and f"holds the invisible character U+{ord(char):04X}" in message
+    assert isinstance(line, int)
+    write(tmp_path / "content" / "reports" / "r.md", f"Title: Report{char}\nSlug: r\n\nText.\n")
+    ((file, line, field, code, message),) = content_problems(tmp_path / "content")
+    assert (file, line, field, code) == ("reports/r.md", 1, "Title", "metadata-error")

@@ -148,6 +148,15 @@ EXPECTED = {
             "resource 'spend': dialect commentChar '#' is not allowed: every file is read as plain CSV (comma, double quotes doubled, a header row, no comments), so the validator and the site read the same rows",
         ),
     ],
+    "bidi-override-in-a-title": [
+        (
+            "datapackage.json",
+            173,
+            "title",
+            "descriptor-error",
+            "title holds the invisible character U+202E at position 15 (a direction override or zero-width character, which can make text read differently): remove it",
+        ),
+    ],
     "bad-enum": [
         ("organization.csv", 3, "status", "constraint-error", "'open' is not one of: active, renamed, closed"),
     ],

@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 
 from scripts.settings import default
 from scripts.validate.problems import Problem
+from scripts.validate.shapes import invisible_problem
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")  # every one goes through the site's reader
 MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.meta"]  # as MARKDOWN in pelican.conf.py
@@ -128,9 +129,22 @@ def check_static(folder: Path, linked: set[Path]) -> list[Problem]:
     if not folder.is_dir():
         return []
     problems = []
+    seen: dict[str, Path] = {}
     for path in _files(folder):
         if path in linked:
             continue
+        if path.as_posix().casefold() in seen:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"has the same name as {seen[path.as_posix().casefold()]} (letter case aside): on many systems "
+                    "they are one file",
+                    "static-file",
+                )
+            )
+        seen[path.as_posix().casefold()] = path
         if path.relative_to(folder).as_posix() == FAVICON:
             message = svg_problem(path.read_bytes())
         elif path.suffix.lower() not in STATIC_TYPES or path.suffix != path.suffix.lower():
@@ -232,6 +246,8 @@ def _metadata_problems(
     def problem(message: str, code: str = "metadata-error") -> list[Problem]:
         return [Problem(str(path), number, key, message, code)]
 
+    if invisible_problem(value):
+        return problem(invisible_problem(value))
     if name in PAGE_ADDRESSES and section == PAGES:
         if value not in PAGE_ADDRESSES[name]:
             allowed = ", ".join(repr(v) for v in PAGE_ADDRESSES[name])

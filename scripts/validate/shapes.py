@@ -23,6 +23,22 @@ MULTILINE = "multiline"  # a string field's schema says "multiline": true where 
 # and media type: a file of any other type (HTML, SVG, script) would be served as active content.
 DATA_FORMATS = {".csv": ("csv", "text/csv")}
 ENCODING = "utf-8"
+# Characters that change how text around them is shown, or are not shown at all: bidirectional
+# overrides and isolates (a name could read backwards) and zero-width ones (two names could look alike).
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def invisible_problem(value: str) -> str | None:
+    """Why ``value`` may not be a name or title: it holds a bidirectional or zero-width character."""
+    found = INVISIBLE.search(value)
+    if found:
+        return (
+            f"holds the invisible character U+{ord(found.group()):04X} at position {found.start() + 1} "
+            "(a direction override or zero-width character, which can make text read differently): remove it"
+        )
+    return None
+
+
 # The one CSV dialect, which the validator, the columnar engine and the site all read: a dialect in
 # a descriptor may only restate these values (with either line ending).
 DIALECT = {
@@ -178,6 +194,8 @@ class Shapes:
             value = holder[key]
             if not isinstance(value, str):
                 self.add(where + (key,), f"{key} must be text, not {_kind(value)}", key)
+            elif invisible_problem(value):
+                self.add(where + (key,), f"{key} {invisible_problem(value)}", key)
             elif limit is not None and len(value) > limit:
                 self.add(
                     where + (key,),
@@ -276,6 +294,8 @@ class Shapes:
                 self.add(at, f"resource {name!r}: each field needs a name as text")
                 continue
             names.append(spec["name"])
+            if invisible_problem(spec["name"]):
+                self.add(at + ("name",), f"field name {spec['name']!r} {invisible_problem(spec['name'])}")
             self.texts(at, spec)
             for key, kind in (("type", str), ("format", str), ("constraints", dict), ("missingValues", list)):
                 if key in spec and not isinstance(spec[key], kind):

@@ -15,7 +15,7 @@ from pathlib import Path
 from scripts.datapackages import primary_key
 from scripts.settings import default
 from scripts.validate import columnar, messages
-from scripts.validate.jsonpos import line_of, locate
+from scripts.validate.jsonpos import duplicate_keys, line_of, locate
 from scripts.validate.problems import Problem
 from scripts.validate.shapes import MULTILINE, Shapes, depth, raw_depth
 from scripts.validate.table import Table, TableError, read_table
@@ -151,6 +151,17 @@ def load_package(
         return None
     positions = locate(text)
     before = len(problems)
+    for line, _, key in duplicate_keys(text):
+        problems.append(
+            Problem(
+                descriptor_path,
+                line,
+                None,
+                f"the key {key!r} appears twice in one object: JSON readers keep only one of the two values, "
+                "and not all the same one",
+                "descriptor-error",
+            )
+        )
     _check_descriptor(descriptor, descriptor_path, positions, problems)
     for where, message, field_name in Shapes(descriptor, folder, settings).check():
         problems.append(Problem(descriptor_path, line_of(positions, where), field_name, message, "descriptor-error"))
