@@ -378,3 +378,34 @@ def test_invisible_characters_in_names_and_titles_are_refused(tmp_path, char):
     write(tmp_path / "content" / "reports" / "r.md", f"Title: Report{char}\nSlug: r\n\nText.\n")
     ((file, line, field, code, message),) = content_problems(tmp_path / "content")
     assert (file, line, field, code) == ("reports/r.md", 1, "Title", "metadata-error")
+
+
+def with_name_pattern(folder: Path, pattern: str) -> None:
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"][2]["schema"]["fields"][1]["constraints"] = {"pattern": pattern}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+
+
+@pytest.mark.parametrize("engine", [None, 0], ids=["frictionless", "columnar"])
+def test_a_pattern_that_would_backtrack_for_ever_is_checked_in_linear_time(tmp_path, engine):
+    folder = materialise("valid/minimal", tmp_path)
+    with_name_pattern(folder, "^(a+)+$")  # Python's re takes about 2**n steps on n a's and a '!'
+    (folder / "organization.csv").write_text(
+        f"id,name,status,source_id\nalpha,{'a' * 60}!,active,fixture\nbeta,aaa,renamed,fixture\n"
+    )
+    threshold = [] if engine is None else ["--columnar-threshold-bytes", "0"]
+    result = python("-m", "scripts.validate", *threshold, str(folder), timeout=60)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].endswith(
+        f"organization.csv:2:name: '{'a' * 60}!' does not match the pattern ^(a+)+$"
+    )
+    assert result.stdout.splitlines()[-1].endswith("1 error in 1 file.")
+
+
+@pytest.mark.parametrize("pattern", ["^(a)\\1$", "^(?=a)a$", "^(a{1000}){1000}$", "^[a-z"])
+def test_a_pattern_re2_cannot_run_is_refused_with_its_line(tmp_path, pattern):
+    folder = materialise("valid/minimal", tmp_path)
+    with_name_pattern(folder, pattern)
+    ((line, field, code, message),) = problems(folder)
+    assert (field, code) == ("name", "descriptor-error") and isinstance(line, int)
+    assert message.startswith(f"the pattern {pattern!r} cannot be used: ")

@@ -300,6 +300,18 @@ class Shapes:
             for key, kind in (("type", str), ("format", str), ("constraints", dict), ("missingValues", list)):
                 if key in spec and not isinstance(spec[key], kind):
                     self.add(at + (key,), f"{key} must be {_article(kind)}, not {_kind(spec[key])}", spec["name"])
+            pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
+            if pattern is not None:
+                from scripts.validate.columnar import pattern_problem  # DuckDB, only for a schema with a pattern
+
+                problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be text"
+                if problem:
+                    self.add(
+                        at + ("constraints", "pattern"),
+                        f"the pattern {pattern!r} cannot be used: {problem} (patterns run in RE2: no "
+                        "back-references or look-arounds, repeats up to 1000)",
+                        spec["name"],
+                    )
             for key in (MULTILINE, "disclosureControl"):
                 if key in spec and not isinstance(spec[key], bool):
                     self.add(at + (key,), f"{key} must be true or false", spec["name"])

@@ -371,7 +371,11 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
     from frictionless import FrictionlessException, Package
 
     descriptor = json.loads(json.dumps(package.descriptor))
+    patterns = {}  # checked in RE2 (columnar.not_matching), never by Python's backtracking re in frictionless
     for resource in descriptor["resources"]:
+        for spec in resource["schema"]["fields"]:
+            if "pattern" in spec.get("constraints", {}):
+                patterns[(resource["name"], spec["name"])] = spec["constraints"].pop("pattern")
         keys = resource["schema"].get("foreignKeys", [])
         resource["schema"]["foreignKeys"] = [
             fk for fk in keys if fk.get("reference", {}).get("resource", "") not in package.broken
@@ -404,6 +408,22 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
                 problems.append(_from_frictionless(error, table, resource["schema"], descriptor))
         for (row, field_name), (line, cell, spec) in unplain.items():
             problems.append(Problem(str(table.path), line, field_name, messages.type_error(cell, spec), "type-error"))
+        problems.extend(_pattern_problems(table, package.schema(name), patterns, name))
+
+
+def _pattern_problems(table: Table, schema: dict, patterns: dict, resource_name: str) -> list[Problem]:
+    found = []
+    missing = schema.get("missingValues", [""])
+    for spec in schema["fields"]:
+        pattern = patterns.get((resource_name, spec["name"]))
+        if pattern is None:
+            continue
+        skip = set(spec.get("missingValues", missing))
+        cells = [(line, r[spec["name"]]) for line, r in table.records() if r.get(spec["name"], "") not in skip]
+        for line, cell in columnar.not_matching(pattern, cells):
+            message = messages.constraint("pattern", pattern, cell, spec)
+            found.append(Problem(str(table.path), line, spec["name"], message, "constraint-error"))
+    return found
 
 
 def _unplain_cells(table: Table, schema: dict) -> dict[tuple[int, str], tuple[int, str, dict]]:
