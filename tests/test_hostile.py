@@ -15,7 +15,7 @@ from scripts.settings import ROOT, default
 from scripts.site.run import BuildError, run_pelican
 from scripts.validate.command import CLI_SETTINGS, validate
 from scripts.validate.content import check_content, check_dates, svg_problem
-from tests.conftest import python
+from tests.conftest import python, run
 from tests.overlay import materialise
 
 DEFAULTS = {name: default(name) for name in CLI_SETTINGS}
@@ -409,3 +409,25 @@ def test_a_pattern_re2_cannot_run_is_refused_with_its_line(tmp_path, pattern):
     ((line, field, code, message),) = problems(folder)
     assert (field, code) == ("name", "descriptor-error") and isinstance(line, int)
     assert message.startswith(f"the pattern {pattern!r} cannot be used: ")
+
+
+@pytest.mark.parametrize("path", ["../../../evil.csv", "index.html", "sub/spend.csv"])
+def test_a_release_whose_tagged_descriptor_names_no_csv_file_is_not_published(tmp_path, path):
+    from scripts.catalogue.versions import files_at
+
+    folder = tmp_path / "data" / "pkg"
+    write(folder / "datapackage.json", json.dumps({"name": "pkg", "resources": [{"name": "x", "path": path}]}))
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "pkg 1.0.0"], ["tag", "pkg-v1.0.0"]):
+        run("git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args, cwd=tmp_path, check=True)
+    with pytest.raises(ValueError, match=f"pkg-v1.0.0: resource path '{path}' is not a CSV file name"):
+        files_at(folder, "pkg-v1.0.0")
+
+
+@pytest.mark.parametrize("version", ["../1.0.0", "1.0.0/x", "v1", 1])
+def test_a_version_that_is_not_a_version_number_is_refused(tmp_path, version):
+    folder = materialise("valid/minimal", tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["version"] = version
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    ((line, _, code, message),) = problems(folder)
+    assert code == "descriptor-error" and message.startswith(f"version {version!r} must be like 1.0.0")

@@ -56,6 +56,18 @@ RESERVED_NAMES = {"changelog"}
 VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
 
 
+def is_data_file_name(path) -> bool:
+    """Whether ``path`` could be a published data file: one file name (no folder) of a type in DATA_FORMATS."""
+    return (
+        isinstance(path, str)
+        and "/" not in path
+        and "\\" not in path
+        and path not in ("", ".", "..")
+        and not any(ord(c) < 32 for c in path)
+        and Path(path).suffix in DATA_FORMATS
+    )
+
+
 def depth(value, limit: int) -> int:
     """How deeply ``value`` nests lists and objects, counting up to ``limit + 1`` at most (no recursion)."""
     deepest, stack = 0, [(value, 1)]
@@ -148,6 +160,11 @@ class Shapes:
                         problem = url_problem(value)
                         if problem:
                             self.add((key, index, link), f"{key}[{index}].{link}: {problem}")
+        if "version" in d and not (isinstance(d["version"], str) and VERSION.fullmatch(d["version"])):
+            self.add(
+                ("version",),
+                f"version {d['version']!r} must be like 1.0.0 (it becomes the folder /data/<package>/<version>/)",
+            )
         if "homepage" in d and url_problem(d["homepage"]):
             self.add(("homepage",), f"homepage: {url_problem(d['homepage'])}")
         resources = d.get("resources")
@@ -253,7 +270,7 @@ class Shapes:
                 )
 
     def path(self, where: tuple, name, path: str) -> None:
-        if "/" not in path and "\\" not in path and Path(path).suffix not in DATA_FORMATS:
+        if not is_data_file_name(path) and "/" not in path and "\\" not in path:
             self.add(
                 where,
                 f"resource {name!r}: path {path!r} is not a data file: only "
