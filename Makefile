@@ -6,7 +6,7 @@ DEPS := $(VENV)/.installed
 NODE := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: site test lint golden validate serve preview bench lock clean ci linkcheck
+.PHONY: site test lint golden validate serve preview bench lock clean ci linkcheck import
 
 ## site: install pinned dependencies into .venv, validate data/, build the site into output/
 site: $(DEPS) $(NODE)
@@ -24,6 +24,10 @@ lint: $(DEPS)
 ## golden: rebuild the site and rewrite tests/golden/site.json, the snapshot of what it says (commit its diff)
 golden: $(DEPS) $(NODE)
 	$(BIN)/python -m tests.golden
+
+## import: regenerate data/day-care-spend/ from the official files in raw/ (the same bytes on every run)
+import: $(DEPS)
+	$(BIN)/python -m scripts.imports.pss_ex1
 
 ## validate: check every data package under data/ (errors as file:line:field: message)
 validate: $(DEPS)

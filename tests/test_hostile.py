@@ -431,3 +431,4 @@ def test_a_version_that_is_not_a_version_number_is_refused(tmp_path, version):
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
     ((line, _, code, message),) = problems(folder)
     assert code == "descriptor-error" and message.startswith(f"version {version!r} must be like 1.0.0")
+    assert isinstance(line, int)

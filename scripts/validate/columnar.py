@@ -388,7 +388,10 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
         if kind == "string":
             cell_tests.append(
                 (
-                    f"left({raw}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))",
+                    (
+                        f"left({raw}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+                        f"AND NOT regexp_full_match({raw}, '{messages.PRINTED_NEGATIVE}')"
+                    ),
                     field,
                     lambda ln, cell, field=field: Problem(path, ln, field, messages.formula(cell), "formula-injection"),
                 )

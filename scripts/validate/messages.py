@@ -98,6 +98,11 @@ def foreign_key(cells, target: str, target_path: str, target_fields: list[str]) 
     return f"'{value}' is not an {','.join(target_fields)} in {target_path}"
 
 
+# A negative number as printed ("-31.26", "-1,234"), or a lone "-" (a publisher's symbol), is no formula: both
+# engines let it stand in a text field.
+PRINTED_NEGATIVE = r"^-([0-9][0-9,]*(\.[0-9]+)?)?$"
+
+
 def formula(cell: str) -> str:
     first = {"\t": "a tab", "\r": "a carriage return"}.get(cell[0], f"'{cell[0]}'")
     return (

@@ -39,11 +39,12 @@ def _number(cell: str) -> float | None:
 
 
 def no_formula_injection(package, settings):
-    """No text cell starts with =, +, -, @, a tab or a carriage return (spreadsheet formula injection)."""
+    """No text cell starts with =, +, -, @, a tab or a carriage return (spreadsheet formula injection),
+    but for a negative number or a lone - as printed (-31.26, -)."""
     for table, spec in _fields(package, lambda f: f.get("type", "string") == "string"):
         for line, record in table.records():
             cell = record.get(spec["name"], "")
-            if cell.startswith(FORMULA_STARTS):
+            if cell.startswith(FORMULA_STARTS) and not re.match(messages.PRINTED_NEGATIVE, cell):
                 yield Problem(str(table.path), line, spec["name"], messages.formula(cell), "formula-injection")
 
 
