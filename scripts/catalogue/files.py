@@ -64,6 +64,9 @@ PATTERN_WORDS = {
         "a week number (1TU: the first Tuesday; -1FR: the last Friday)"
     ),
     "^-?[0-9]{1,2}(,-?[0-9]{1,2})*$": "days of the month as numbers, comma-separated (-1 is the last day)",
+    "^[0-9]{3}$": "three digits, such as 102",
+    "^[A-Z]{1,3}$": "one to three capital letters, as a spreadsheet names a column (A, Z, AA)",
+    "^E92000001$": "E92000001, the GSS code of England",
 }
 
 

@@ -208,6 +208,7 @@ def england_differences(rows: list[dict], totals: list[dict]) -> list[dict]:
                 "missing": missing[key],
                 "sum": sum(sums[key]),
                 "england": float(total["value"]),
+                "where": f"{total['locator_file']}:{total['locator_line']}",
             }
         )
     return found
@@ -223,7 +224,7 @@ def england_problems(rows: list[dict], totals: list[dict]) -> list[str]:
         short = d["england"] - d["sum"]
         if short < -slack or (not d["missing"] and short > slack):
             problems.append(
-                f"{d['financial_year']} {d['measure']}: the councils add up to {d['sum']:g}, "
+                f"{d['where']}: {d['financial_year']} {d['measure']}: the councils add up to {d['sum']:g}, "
                 f"England is printed as {d['england']:g} ({d['missing']} councils without a value)"
             )
     return problems
@@ -309,7 +310,8 @@ def tidy(raw: Path) -> dict[str, list[dict]]:
     _no_duplicates(spend, ("authority_code", "financial_year", "measure"))
     _no_duplicates(totals, ("area", "financial_year", "measure"))
     for problem in england_problems(spend, totals):
-        raise ImportProblem("raw/pss-ex1", None, problem)
+        path, line, message = problem.split(":", 2)
+        raise ImportProblem(path, int(line), message.strip())
     return {
         "spend": sorted(spend, key=order),
         "published_total": sorted(totals, key=order),
