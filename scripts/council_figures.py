@@ -2,7 +2,7 @@
 
 Every row of ``figure.csv`` is a figure by its id: ``{figure council-figures/<id>}`` quotes exactly
 that row. ``{figure council-figures/newest/<measure>}`` quotes the newest dated figure of an official
-measure (the home page's headline figures are chosen this way, see ``HEADLINE_MEASURES``), and
+measure, and
 ``{compare <measure>}`` draws one measure's figures side by side, in order of council name, never
 ranked and never mixed with another measure. Values are shown as the CSV holds them; a figure the
 source gives only as a range shows the source's own words.
@@ -19,10 +19,6 @@ from scripts.references import Rendered
 PACKAGE = "council-figures"
 RESOURCE = "figure"
 NEWEST = "newest/"
-
-# The measures the home page leads with, in order: for each, the newest dated figure from an
-# official source (a council, a government notice, the NHS or Healthwatch) with a single value.
-HEADLINE_MEASURES = ("spend-year", "people-in-year", "providers")
 
 PREFIXES = {"approximately": "about ", "at-least": "at least ", "up-to": "up to "}
 QUALIFIERS = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scripts import council_figures
+from scripts import council_figures, series, series_figures
 from scripts.datapackages import DataPackage, Resource, number
 from scripts.formats import gbp_millions, percent, whole
 from scripts.references import Rendered
@@ -108,9 +108,9 @@ for _locality in ("Norwich", "South Norfolk", "North Norfolk", "West Norfolk", "
         show=percent,
     )
 
-# The figures the home page leads with, in order: for each headline measure, the newest dated
-# official figure in the council figures compendium (chosen from the data, see council_figures).
-HEADLINE = tuple(f"{council_figures.PACKAGE}/{council_figures.NEWEST}{m}" for m in council_figures.HEADLINE_MEASURES)
+# The home page leads with England: the official series' latest national figure and its change since the first
+# year (scripts/series_figures.py), and how many councils have a page.
+HEADLINE = tuple(f"{series.PACKAGE}/{name}" for name in ("england/latest", "england/change-real", "councils"))
 
 
 @dataclass(frozen=True)
@@ -174,9 +174,23 @@ def select(figure: Figure, packages: dict[str, DataPackage]) -> list[dict]:
     return [row for row in rows if all(row.get(k) == v for k, v in figure.where.items())]
 
 
+def resolve_series_figure(name: str, packages: dict[str, DataPackage]) -> FigureValue:
+    """``day-care-spend/<name>``: a number, year or council worked out from the official series."""
+    loaded = series.of(packages)
+    if loaded is None:
+        raise FigureError(f"figure '{name}' needs the '{series.PACKAGE}' data package")
+    try:
+        text, label = series_figures.resolve(name, loaded)
+    except series_figures.SeriesFigureError as error:
+        raise FigureError(str(error)) from None
+    return FigureValue(name, text, label, series.PACKAGE, "spend", None)
+
+
 def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
     if name.startswith(council_figures.PACKAGE + "/") and name not in FIGURES:
         return resolve_council_figure(name, packages)
+    if name.startswith(series.PACKAGE + "/"):
+        return resolve_series_figure(name, packages)
     try:
         figure = FIGURES[name]
     except KeyError:

@@ -17,8 +17,10 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from scripts import series
 from scripts.datapackages import DataPackage, number
 from scripts.formats import gbp_millions
+from scripts.series_figures import change_words, pounds
 from scripts.settings import default
 from scripts.symbols import SHORT, suppressed_range
 
@@ -626,3 +628,228 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
 
 def _symbol_word(symbol: str) -> str:
     return SHORT.get(symbol, "missing")
+
+
+# --- the official series (data/day-care-spend/) --------------------------------------------------
+
+
+def _series(packages):
+    loaded = series.of(packages)
+    if loaded is None or not loaded.years:
+        raise ChartError(f"the official series charts need the '{series.PACKAGE}' package with a gross cost")
+    return loaded
+
+
+def _series_source(packages) -> str:
+    sources = packages[series.PACKAGE].sources.values()
+    returns = sorted({s["publisher"] for s in sources if s["source_id"].startswith("pss-")})
+    deflators = sorted({s["publisher"] for s in sources if "deflator" in s["source_id"]})
+    note = "Source: councils' returns, official statistics published by " + "; ".join(returns)
+    return note + (f"; GDP deflators: {listing(deflators)}" if deflators else "")
+
+
+def _breaks(data) -> str:
+    years = [d["financial_year"] for d in data.breaks_between(data.first, data.latest)]
+    if not years:
+        return ""
+    return f"; what counts as day care changes in {listing(years)}"
+
+
+@chart(
+    "england-day-care-by-year",
+    (series.PACKAGE,),
+    "published_total",
+    "England's gross cost of day care for adults with mental health needs, each year, in cash and in real terms",
+)
+def england_day_care_by_year(packages, width: int = WIDE) -> Drawn:
+    data = _series(packages)
+    prices = f"At {data.base_year} prices"
+    rows = []
+    for year in data.years:
+        england = data.england.get(year)
+        if england is None or england.gross is None:
+            continue
+        rows.append({"financial_year": year, "panel": "Cash", "value": england.gross, "label": pounds(england.gross)})
+        if england.real is not None:
+            rows.append({"financial_year": year, "panel": prices, "value": england.real, "label": pounds(england.real)})
+    frame = pd.DataFrame(rows, columns=["financial_year", "panel", "value", "label"])
+    bars = labelled_bars(
+        frame,
+        category="financial_year",
+        value="value",
+        label="label",
+        width=width,
+        colour=PALETTE[0],
+        x_title="Gross cost (£ thousands)",
+        order=data.years,
+        panel="panel",
+        panel_order=["Cash", prices],
+        x_axis={"tickCount": 3, "labelExpr": "'£' + format(datum.value / 1e3, '~g') + 'm'"},
+    )
+    real = [r for r in rows if r["panel"] == prices]
+    if len(real) >= 2:
+        first, last = real[0], real[-1]
+        change = 100 * (last["value"] - first["value"]) / first["value"] if first["value"] else 0
+        words = change_words(change)
+        title = (
+            f"{words[0].upper()}{words[1:]} in real terms: England's councils reported {last['label']} on day care "
+            f"in {last['financial_year']}, against {first['label']} in {first['financial_year']} at today's prices"
+        ).replace("at today's prices", f"at {data.base_year} prices")
+        top = max(real, key=lambda r: r["value"])
+        alt_text = (
+            f"Horizontal bar chart in two panels, cash and at {data.base_year} prices, of England's gross cost of day "
+            f"care by financial year, {first['financial_year']} to {last['financial_year']}. In real terms the highest "
+            f"year was {top['financial_year']} ({top['label']}); {last['financial_year']} was {last['label']}."
+        )
+    else:
+        title = "England's gross cost of day care for adults with mental health needs"
+        alt_text = "Horizontal bar chart of England's gross cost of day care by financial year."
+    return Drawn(
+        chart=bars,
+        table=[
+            {"financial_year": r["financial_year"], "panel": r["panel"], "value": f"{r['value']:.0f}"} for r in rows
+        ],
+        columns={"financial_year": "Financial year", "panel": "Prices", "value": "Gross cost (£ thousands)"},
+        title=title,
+        subtitle=(
+            f"Gross cost of day care for adults with mental health needs, England, £, cash and at {data.base_year} "
+            f"prices (HM Treasury GDP deflator), {data.first} to {data.latest}{_breaks(data)}"
+        ),
+        alt=alt_text,
+        source=_series_source(packages),
+    )
+
+
+@chart(
+    "england-day-care-bought-from-others",
+    (series.PACKAGE,),
+    "published_total",
+    "The share of England's gross cost of day care bought from other organisations, each year",
+)
+def england_bought_from_others(packages, width: int = WIDE) -> Drawn:
+    data = _series(packages)
+    rows = [
+        {"financial_year": y, "share": data.england[y].share_bought}
+        for y in data.years
+        if y in data.england and data.england[y].share_bought is not None
+    ]
+    frame = pd.DataFrame(
+        [{**r, "label": f"{round(r['share'])}%"} for r in rows], columns=["financial_year", "share", "label"]
+    )
+    bars = labelled_bars(
+        frame,
+        category="financial_year",
+        value="share",
+        label="label",
+        width=width,
+        colour=PALETTE[1],
+        x_title="Share bought from others (%)",
+        order=[r["financial_year"] for r in rows],
+        domain_max=100,
+    )
+    if rows:
+        first, last = rows[0], rows[-1]
+        title = (
+            f"Councils bought {round(last['share'])}% of England's day care from other organisations in "
+            f"{last['financial_year']}, against {round(first['share'])}% in {first['financial_year']}"
+        )
+        alt_text = (
+            f"Horizontal bar chart of the share of England's gross cost of day care bought from other organisations, "
+            f"{first['financial_year']} to {last['financial_year']}: from {round(first['share'])}% to "
+            f"{round(last['share'])}%."
+        )
+    else:
+        title, alt_text = "Day care bought from other organisations, England", "Bar chart with no published share."
+    return Drawn(
+        chart=bars,
+        table=[{"financial_year": r["financial_year"], "share": f"{r['share']:.1f}"} for r in rows],
+        columns={"financial_year": "Financial year", "share": "Bought from others (% of gross cost)"},
+        title=title,
+        subtitle=(
+            "Provision by others as a share of the gross cost of day care for adults with mental health needs, "
+            f"England, %, {data.first} to {data.latest}{_breaks(data)}"
+        ),
+        alt=alt_text,
+        source=_series_source(packages),
+    )
+
+
+@chart(
+    "council-day-care-spread",
+    (series.PACKAGE,),
+    "spend",
+    "How councils' gross cost of day care spread each year: the middle half of councils and the median",
+)
+def council_day_care_spread(packages, width: int = WIDE) -> Drawn:
+    data = _series(packages)
+    spreads = [data.spreads[y] for y in data.years if y in data.spreads]
+    frame = pd.DataFrame(
+        [
+            {
+                "financial_year": s.financial_year,
+                "lower": s.lower,
+                "median": s.median,
+                "upper": s.upper,
+                "label": f"£{s.median:,.0f}k",
+            }
+            for s in spreads
+        ],
+        columns=["financial_year", "lower", "median", "upper", "label"],
+    )
+    plot_width = width - 4 - VALUE_ROOM
+    top = max(float(frame["upper"].max()) if len(frame) else 1, 1) * plot_width / (plot_width - VALUE_ROOM)
+    x = alt.X(
+        "lower:Q",
+        title="£ thousands per council",
+        scale=alt.Scale(domain=[0, top], nice=False),
+        axis=alt.Axis(tickCount=max(2, plot_width // 90), labelExpr="'£' + format(datum.value, ',~g') + 'k'"),
+    )
+    y = alt.Y("financial_year:N", sort=[s.financial_year for s in spreads], title=None, axis=alt.Axis(labelPadding=4))
+    base = alt.Chart(frame).encode(y=y)
+    ranges = base.mark_rule(color=PALETTE[0], size=8).encode(x=x, x2="upper:Q")
+    medians = base.mark_tick(color=INK, thickness=3, size=16).encode(x=alt.X("median:Q"))
+    labels = base.mark_text(align="left", dx=6, color=INK).encode(x=alt.X("upper:Q"), text="label:N")
+    picture = alt.layer(ranges, medians, labels).properties(width=plot_width - 56, height=alt.Step(26))
+    if spreads:
+        last = spreads[-1]
+        title = (
+            f"In {last.financial_year} half of councils reported between {pounds(last.lower)} and {pounds(last.upper)} "
+            f"on day care; the median council, {pounds(last.median)}"
+        )
+        alt_text = (
+            f"Range chart, one row per financial year from {spreads[0].financial_year} to {last.financial_year}, of "
+            f"the lower quartile to the upper quartile of councils' gross cost of day care, with the median marked. "
+            f"The median went from {pounds(spreads[0].median)} to {pounds(last.median)}."
+        )
+    else:
+        title, alt_text = "How councils' spending on day care spread", "Range chart with no published values."
+    return Drawn(
+        chart=picture,
+        table=[
+            {
+                "financial_year": s.financial_year,
+                "councils": str(s.councils),
+                "lower": f"{s.lower:.0f}",
+                "median": f"{s.median:.0f}",
+                "upper": f"{s.upper:.0f}",
+                "zero": str(s.zero),
+            }
+            for s in spreads
+        ],
+        columns={
+            "financial_year": "Financial year",
+            "councils": "Councils with a figure",
+            "lower": "Lower quartile (£ thousands)",
+            "median": "Median (£ thousands)",
+            "upper": "Upper quartile (£ thousands)",
+            "zero": "Councils reporting none",
+        },
+        title=title,
+        subtitle=(
+            "Councils' gross cost of day care for adults with mental health needs, England, £ thousands, cash, "
+            f"bars from the lower to the upper quartile (inclusive method), a mark at the median, {data.first} to "
+            f"{data.latest}{_breaks(data)}; compare years only within one definition"
+        ),
+        alt=alt_text,
+        source=_series_source(packages),
+    )

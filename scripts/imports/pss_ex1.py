@@ -14,6 +14,7 @@ import argparse
 import csv
 import hashlib
 import io
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -83,8 +84,6 @@ def _years() -> tuple[Year, ...]:
                 "From 2008-09 the figures come from the unit-cost tables: the client group is adults aged 18-64 "
                 "(not under 65), the service is 'day care or day services', and client counts are given."
                 if end == 2009
-                else "From 2009-10 client counts are clients per week again, not client weeks in the year."
-                if end == 2010
                 else ""
             )
             years.append(
@@ -317,6 +316,7 @@ def tidy(raw: Path) -> dict[str, list[dict]]:
         "published_total": sorted(totals, key=order),
         "measure": _measures(spend),
         "definition": [_definition(y) for y in YEARS],
+        "council": _councils(councils, spend),
         "deflator": _deflators(raw),
         "sources": _sources(),
     }
@@ -354,6 +354,38 @@ def _definition(year: Year) -> dict[str, str]:
     }
 
 
+SUCCESSOR = re.compile(r"^(E\d{8}) (.+?) from (\d{4}-\d{2}-\d{2})")
+CODE_HISTORY = "ons-code-history-2024-07"
+
+
+def _councils(councils: dict[str, dict], spend: list[dict]) -> list[dict[str, str]]:
+    """Every council in the series: its code, region, type, years and the councils that replaced it."""
+    present = {row["cassr_code"] for row in spend}
+    rows = []
+    for cassr, c in sorted(councils.items(), key=lambda item: item[1]["name"]):
+        if cassr not in present:
+            continue
+        parts = [SUCCESSOR.match(part.strip()) for part in c["successors"].split(";") if part.strip()]
+        parts = [m for m in parts if m]
+        rows.append(
+            {
+                "authority_code": c["gss_code"],
+                "authority_name": c["name"],
+                "cassr_code": cassr,
+                "council_type": c["council_type"],
+                "region_code": c["region_code"],
+                "region_name": c["region_name"],
+                "first_year": c["first_year"],
+                "last_year": c["last_year"],
+                "successor_codes": " ".join(m.group(1) for m in parts) or "[z]",
+                "successor_names": "; ".join(m.group(2) for m in parts) or "[z]",
+                "successors_from": parts[0].group(3) if parts else "[z]",
+                "source_id": CODE_HISTORY,
+            }
+        )
+    return rows
+
+
 DEFLATOR_FILE = "hmt-gdp-deflators/GDP_Deflators_Budget_March_2020_update.xlsx"
 
 
@@ -387,6 +419,21 @@ def _sources() -> list[dict[str, str]]:
         }
         for y in YEARS
     ]
+    rows.append(
+        {
+            "source_id": CODE_HISTORY,
+            "publisher": "Office for National Statistics",
+            "title": "Code History Database (July 2024): GSS codes of local authorities, their names, dates and successors",
+            "url": "https://github.com/open-innovations/geography-code-adder/tree/5c33e2d9f4c969d9c9b69d2fe6c8a07ba0e58b7b/docs/data",
+            "date_published": "2024-07",
+            "date_accessed": ACCESSED,
+            "licence": OGL,
+            "note": "Read as re-published by open-innovations/geography-code-adder (commit 5c33e2d9); the ONS page is "
+            "https://geoportal.statistics.gov.uk/datasets/d7be63c8bd144ae0a26c6593eb5e00b7/about. Councils' codes and "
+            "regions were checked against the 2016-17 ASC-FR file (raw/pss-ex1/2017); successor councils against the "
+            "structural changes orders (for example SI 2008/907 Bedfordshire, SI 2008/634 Cheshire, SI 2022/331 Cumbria).",
+        }
+    )
     rows.append(
         {
             "source_id": "hmt-gdp-deflators-2020-03",
@@ -424,6 +471,20 @@ FIELDS = {
         "overheads_included",
         "series_break",
         "break_note",
+        "source_id",
+    ),
+    "council": (
+        "authority_code",
+        "authority_name",
+        "cassr_code",
+        "council_type",
+        "region_code",
+        "region_name",
+        "first_year",
+        "last_year",
+        "successor_codes",
+        "successor_names",
+        "successors_from",
         "source_id",
     ),
     "deflator": ("financial_year", "index", "base_year", "locator", "source_id"),

@@ -44,7 +44,9 @@ class BuildContext:
             packages=packages,
             charts=ChartSet(packages, Path(previous) if previous else None),
             resolvers=resolvers or {},
-            headline_figures=[figures.resolve(name, packages) for name in figures.HEADLINE],
+            headline_figures=[
+                figures.resolve(name, packages) for name in figures.HEADLINE if name.split("/")[0] in packages
+            ],
             data_last_changed=last_changed(data_dir),
             built_on=datetime.now(UTC).strftime("%Y-%m-%d"),
             urgent_help=urgent_help(packages.get("providers")),

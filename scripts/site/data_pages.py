@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from scripts.catalogue import feeds, metadata, versions
+from scripts.catalogue import derived, feeds, metadata, versions
 from scripts.catalogue import files as catalogue
 from scripts.datapackages import authority_names
 from scripts.settings import value
@@ -27,6 +27,7 @@ class DataPagesGenerator(Generator):
                 package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"], build.suppressed_counts
             )
             view["zip_download"] = zip_download
+            view["derived"] = derived.write_derived(package, output, self.settings.get("SITE_PUBLIC_URL", ""))
             view["places"] = metadata.spatial_coverage(package, names)
             catalogue.attach_releases(
                 view,
