@@ -432,3 +432,24 @@ def test_a_version_that_is_not_a_version_number_is_refused(tmp_path, version):
     ((line, _, code, message),) = problems(folder)
     assert code == "descriptor-error" and message.startswith(f"version {version!r} must be like 1.0.0")
     assert isinstance(line, int)
+
+
+@pytest.mark.parametrize("name", ["changelog", "formats", "councils", "1", "2-0", "q2"])
+def test_a_resource_may_not_take_a_folder_the_site_writes_beside_its_page(tmp_path, name):
+    folder = materialise("valid/minimal", tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"][5]["name"] = name
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    found = problems(folder)
+    if name == "q2":  # not like a version (2-0 is: version 2 with the suffix -0)
+        assert found == []
+    else:
+        assert [(code, message) for _, _, code, message in found] == [
+            (
+                "descriptor-error",
+                (
+                    f"resource name '{name}' is taken by a page the site writes (/data/<package>/{name}/): "
+                    "choose another name"
+                ),
+            )
+        ]

@@ -49,9 +49,10 @@ DIALECT = {
     "lineTerminator": ("\r\n", "\n"),
     "skipInitialSpace": (False,),
 }
-# Pages the site writes beside each resource's page (/data/<package>/<resource>/): its changelog
-# and each release's folder, so a resource may not be named like one.
-RESERVED_NAMES = {"changelog"}
+# Folders the site writes beside each resource's page (/data/<package>/<resource>/): the changelog,
+# the derived formats and per-council files (scripts/catalogue/derived.py) and each release's
+# folder, so a resource may not be named like one.
+RESERVED_NAMES = {"changelog", "formats", "councils"}
 # A release's folder name (/data/<package>/<version>/), read by scripts/catalogue/versions.py.
 VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
 
