@@ -39,7 +39,7 @@ ci: $(DEPS) $(NODE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n auto
-	$(BIN)/python -m scripts.build
+	$(BIN)/python -m scripts.build --publish
 	$(BIN)/python -m scripts.linkcheck output
 
 ## linkcheck: check every internal link of the built site in output/

@@ -12,7 +12,9 @@ DEFAULT_LANG = "en-GB"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Where readers send feedback and requests for other formats; the site links to issue forms.
-CONTACT_EMAIL = "mh-day-opportunities-data@example.org"
+# We have no mailbox yet: with CONTACT_EMAIL None the pages say the issue forms are the only route.
+# `python -m scripts.build --publish` refuses a placeholder here or in the two addresses (scripts/publishing.py).
+CONTACT_EMAIL = None
 REPOSITORY_URL = "https://github.com/mh-day-opportunities/open-data"
 ISSUE_FORMS = {
     "feedback": "share-your-thoughts.yml",

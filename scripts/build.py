@@ -30,9 +30,10 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from scripts import publishing
 from scripts.search import SearchIndexError, index_site
 from scripts.settings import ROOT, default, site_overrides, validation_settings
-from scripts.site.run import BuildError, run_pelican
+from scripts.site.run import BuildError, pelican_settings, run_pelican
 from scripts.validate.command import package_folders, validate
 from scripts.validate.content import check_content
 
@@ -121,10 +122,18 @@ def build(
     data_dir: Path | None = None,
     validation: dict | None = None,
     allow_incomplete_history: bool | None = None,
+    for_publishing: bool = False,
 ) -> list[logging.LogRecord]:
-    """Validate, build into a new versioned folder, then point ``output`` at it in one rename."""
+    """Validate, build into a new versioned folder, then point ``output`` at it in one rename.
+
+    ``for_publishing`` (``--publish``, the workflow's build for deployment) first refuses placeholder or empty
+    contact settings (scripts/publishing.py)."""
     output = Path(os.path.abspath(output))
     content = Path((overrides or {}).get("PATH", ROOT / "content"))
+    if for_publishing:
+        refused = publishing.problems(pelican_settings(overrides))
+        if refused:
+            raise BuildError("\n".join(refused))
     if allow_incomplete_history is None:
         allow_incomplete_history = default("allow_incomplete_history")
     if not allow_incomplete_history:
@@ -246,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
         default=default("allow_incomplete_history"),
         help="build even from a shallow clone or one missing release tags (not for publishing)",
     )
+    cli.add_argument(
+        "--publish",
+        action="store_true",
+        help="a build to publish: refuse an empty or example SITE_PUBLIC_URL, REPOSITORY_URL or CONTACT_EMAIL",
+    )
     args = cli.parse_args(argv)
     overrides = {"PATH": str(args.content.resolve())} if args.content else None
     validation = {"gss_codes": args.gss_codes} if args.gss_codes else None
@@ -256,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             args.data.resolve() if args.data else None,
             validation,
             args.allow_incomplete_history,
+            args.publish,
         )
     except BuildError as error:
         print(error, file=sys.stderr)

@@ -61,7 +61,8 @@ FIGURES = {
         "providers",
         "market_snapshot",
         "people_accessing",
-        "people accessing mental health day services funded by Norfolk County Council, 2022-23",
+        "people accessing mental health day services funded by Norfolk County Council: a snapshot at the end of "
+        "March 2023, which the council labels 2022-23",
         {"financial_year": "2022-23"},
         NORFOLK,
     ),

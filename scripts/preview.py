@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scripts.build import BuildError, run_pelican
 from scripts.settings import ROOT
+from scripts.site.reader import display
 from scripts.validate.content import check_content
 
 
@@ -31,10 +32,14 @@ def preview(source: Path, output: Path, content: Path = ROOT / "content", overri
         staged_content, staged_output = Path(workdir) / "content", Path(workdir) / "output"
         (staged_content / relative).parent.mkdir(parents=True)
         shutil.copyfile(source, staged_content / relative)
-        run_pelican(
-            staged_output,
-            {"PATH": str(staged_content), "PREVIEW": True, "CHARTS_FROM": str(output), **(overrides or {})},
-        )
+        try:
+            run_pelican(
+                staged_output,
+                {"PATH": str(staged_content), "PREVIEW": True, "CHARTS_FROM": str(output), **(overrides or {})},
+            )
+        except BuildError as error:
+            # Name the file the maintainer edits, never its copy in the temporary folder.
+            raise BuildError(str(error).replace(str(staged_content / relative), display(source))) from None
         # Index pages of the preview list one page only: keep the full build's.
         listings = {"index.html", "reports/index.html", "search/index.html"}
         if relative.stem == "home":

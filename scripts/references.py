@@ -28,6 +28,19 @@ class ReferenceProblem(Exception):
         self.path, self.line, self.message = path, line, message
 
 
+class ReferenceProblems(ReferenceProblem):
+    """Every bad reference of one file: its text is one ``file:line: message`` line per reference."""
+
+    def __init__(self, problems: list[ReferenceProblem]):
+        first = problems[0]
+        super().__init__(first.path, first.line, first.message)
+        self.problems = problems
+        self.args = ("\n".join(str(p) for p in problems),)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 Resolver = Callable[[str, object], Rendered]  # (name, build context) -> trusted HTML
 
 
@@ -62,7 +75,5 @@ def resolve_all(html_text: str, source_text: str, source_path: str, context) -> 
                 ReferenceProblem(source_path, line_of(source_text, match.group(0)), str(error).strip("'\""))
             )
     if problems:
-        raise ReferenceProblem(
-            problems[0].path, problems[0].line, "; ".join(p.message if p is problems[0] else str(p) for p in problems)
-        )
+        raise ReferenceProblems(problems)
     return resolved

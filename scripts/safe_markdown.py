@@ -10,6 +10,7 @@ so nothing an author writes can pass as trusted. The Pelican reader that uses th
 
 from __future__ import annotations
 
+import html as _html
 import re
 import secrets
 
@@ -94,6 +95,25 @@ def sanitise(html: str) -> str:
     )
 
 
+TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+HEADING = re.compile(r"<h[2-6][^>]*>(.*?)</h[2-6]>", re.DOTALL)
+CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+
+def scrollable_tables(html: str) -> str:
+    """Put each table an author wrote in a focusable region that scrolls on its own on a narrow screen, named by
+    its caption or else the heading above it, as the site's own tables are (theme/templates/_compare.html)."""
+
+    def wrap(match: re.Match) -> str:
+        named = CAPTION.search(match[0]) or (HEADING.findall(html[: match.start()]) or [None])[-1]
+        text = named[1] if isinstance(named, re.Match) else named
+        label = _html.escape(" ".join(TAG.sub("", _html.unescape(text)).split()) if text else "Table", quote=True)
+        return f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">{match[0]}</div>'
+
+    return TABLE.sub(wrap, html)
+
+
 def render(html: str, source_text: str, source_path: str, context) -> str:
     """Clean the author's HTML, then put in the trusted HTML of each reference."""
     resolved = references.resolve_all(html, source_text, source_path, context)
@@ -103,7 +123,7 @@ def render(html: str, source_text: str, source_path: str, context) -> str:
         token = f"REF{nonce}N{number}E"  # the end mark keeps N1 from matching inside N10
         tokens[token] = rendered
         html = html.replace(reference, token)
-    html = sanitise(html)
+    html = scrollable_tables(sanitise(html))
     for token, rendered in tokens.items():
         if rendered.block:
             html = re.sub(rf"<p>\s*{token}\s*</p>", lambda _, rendered=rendered: rendered.html, html)

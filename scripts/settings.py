@@ -153,6 +153,28 @@ SETTINGS = {
             "How deeply a Markdown file may nest block quotes or lists; deeper is an error before the build.",
             ("build",),
         ),
+        Setting(
+            "site_public_url",
+            "",
+            "Where the published site lives (https), for citations, feeds and absolute links; a publishing build "
+            "refuses an empty or example address.",
+            ("site", "build"),
+        ),
+        Setting(
+            "repository_url",
+            "",
+            "The public source repository (https); the issue forms the pages link to are under it. A publishing "
+            "build refuses an empty or example address.",
+            ("site", "build"),
+        ),
+        Setting(
+            "contact_email",
+            None,
+            "The project's own email address, or None when it has none: the pages then offer the GitHub issue "
+            "forms and say so. A placeholder (example.org and other reserved domains) is never shown, and a "
+            "publishing build refuses it.",
+            ("site", "build"),
+        ),
     )
 }
 

@@ -380,6 +380,9 @@ def write_site_inputs(
     # the real council figures, copied as the survey is (descriptor marked): the real reports copied below quote them
     shutil.copytree(ROOT / "data" / "council-figures", data / "council-figures")
     _descriptor("council-figures", data)
+    # the real official series too (the national report and every council's page quote it): the real-size pages
+    shutil.copytree(ROOT / "data" / "day-care-spend", data / "day-care-spend")
+    _descriptor("day-care-spend", data)
     if transactions:
         write_transactions(data, codes, transactions)
     write_reports(folder / "content", reports)

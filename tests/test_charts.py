@@ -25,6 +25,9 @@ from tests.chart_fixtures import AUTHORITIES, YEARS, fixture_data
 from tests.conftest import DATA, ROOT
 
 SHIPPED_WITH_DATA = [
+    "council-day-care-spread",
+    "england-day-care-bought-from-others",
+    "england-day-care-by-year",
     "liverpool-providers-by-support-type",
     "norfolk-people-by-locality",
     "providers-by-support-type",
@@ -79,7 +82,7 @@ def test_chart_renders_from_the_shipped_data(chart_id, shipped):
     assert_accessible_svg(rendered)
     drawn = rendered.drawn
     assert drawn.title and drawn.subtitle and drawn.source.startswith("Source: ")
-    assert re.match(r"(Horizontal )?[Bb]ar chart", drawn.alt), "alt text names the chart type"
+    assert re.match(r"(Horizontal )?([Bb]ar|[Rr]ange) chart", drawn.alt), "alt text names the chart type"
     assert rendered.png.startswith(b"\x89PNG")
 
 

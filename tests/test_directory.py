@@ -9,7 +9,7 @@ import shutil
 import uuid
 from datetime import date
 from functools import cache
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
 import pytest
@@ -18,7 +18,17 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from scripts.build import BuildError, build
-from scripts.directory.model import address_text, is_stale, months_before, paginate
+from scripts.datapackages import authority_names
+from scripts.directory.model import (
+    OLD_SOURCE_MONTHS,
+    address_text,
+    date_words,
+    dated,
+    is_stale,
+    latest_day,
+    months_before,
+    paginate,
+)
 from scripts.directory.openreferral import NAMESPACE
 from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, python, read_csv
 
@@ -59,6 +69,8 @@ EXTRA = {
         "closed-centre-day,centre-based,norfolk-mps-2023",
     ],
 }
+# An address set only in this test build, to show the mailto routes a configured address gets.
+TEST_EMAIL = "data@mh-day-opportunities.github.io"
 PROSE = """Waythrough was called Richmond Fellowship in 2019.
 
 [A link](https://example.org/) and <script>alert(1)</script><em onclick="x()">emphasis</em>.
@@ -151,7 +163,12 @@ def synthetic(tmp_path_factory):
     warnings = build(
         output,
         data_dir=data,
-        overrides={"DATA_DIR": str(data), "DIRECTORY_PATH": str(prose), "DIRECTORY_TODAY": "2026-11-22"},
+        overrides={
+            "DATA_DIR": str(data),
+            "DIRECTORY_PATH": str(prose),
+            "DIRECTORY_TODAY": "2026-11-22",
+            "CONTACT_EMAIL": TEST_EMAIL,
+        },
     )
     return output, [w.getMessage() for w in warnings]
 
@@ -257,11 +274,12 @@ def test_provider_page_shows_the_entry_honestly(built_site):
                 assert page.select_one(".prose h2").get_text() == heading[1]
 
 
-def test_report_a_change_by_email_names_the_provider(built_site):
+def test_report_a_change_by_email_names_the_provider(synthetic):
+    site, _ = synthetic
     for organisation in csv_rows("organization"):
-        link = soup(built_site, f"directory/{organisation['id']}").select_one("a.change-mailto")
+        link = soup(site, f"directory/{organisation['id']}").select_one("a.change-mailto")
         url = urlsplit(link["href"])
-        assert (url.scheme, url.path) == ("mailto", "mh-day-opportunities-data@example.org")
+        assert (url.scheme, url.path) == ("mailto", TEST_EMAIL)
         subject = parse_qs(url.query)["subject"]
         assert subject == [f"Directory change: {organisation['name']} ({organisation['id']})"]
         assert " " not in link["href"]
@@ -836,20 +854,34 @@ def test_the_urgent_help_box_is_on_every_page_it_should_be_with_its_sources(buil
     routes = csv_rows("urgent_help")
     pages = urgent_pages(built_site)
     assert len(pages) > len(csv_rows("organization")) + 10
-    for path in pages:
+    home, after = pages[0], pages[1:]
+    # The home page: the full box, each route with what it is for and its source, straight after the heading.
+    page = BeautifulSoup(home.read_text(encoding="utf-8"), "lxml")
+    (box,) = page.select("main aside.urgent-help#urgent-help")
+    items = box.select("li.urgent-route")
+    assert [li["data-route"] for li in items] == [r["id"] for r in routes]
+    for item, route in zip(items, routes, strict=True):
+        number = item.select_one("a.urgent-number")
+        assert number.get_text() == route["number"] and number["href"] == "tel:" + re.sub(r"\D", "", route["number"])
+        assert item.select_one(".source a")["href"] == SOURCES[route["source_id"]]["url"]
+        assert route["description"] in item.get_text(" ", strip=True)
+    assert box.find_previous_sibling("h1") is not None
+    # Every other page: the compact box, first in the reading order, every number tappable, linking to the full box.
+    for path in after:
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
         (box,) = page.select("main aside.urgent-help")
-        items = box.select("li.urgent-route")
-        assert [li["data-route"] for li in items] == [r["id"] for r in routes], path
-        for item, route in zip(items, routes, strict=True):
-            number = item.select_one("a.urgent-number")
+        assert "urgent-help-compact" in box["class"], path
+        assert page.select_one("main").find(True) is box, f"{path}: the urgent-help box is not first in the page"
+        spans = box.select(".urgent-route")
+        assert [s["data-route"] for s in spans] == [r["id"] for r in routes], path
+        for span, route in zip(spans, routes, strict=True):
+            number = span.select_one("a.urgent-number")
             assert number.get_text() == route["number"] and number["href"] == "tel:" + re.sub(
                 r"\D", "", route["number"]
             )
-            assert item.select_one(".source a")["href"] == SOURCES[route["source_id"]]["url"]
-            assert route["description"] in item.get_text(" ", strip=True)
-        # Near the top: straight after the page's heading, before any filter or entry.
-        assert box.find_previous_sibling("h1") is not None
+            assert route["name"] in span.get_text()  # said to a screen reader before its number
+        assert box.select_one('a.urgent-more[href="/#urgent-help"]') is not None
+        assert box.select("li") == [] and box.select(".source") == []
     publishers = {SOURCES[r["source_id"]]["publisher"] for r in routes}
     assert any("NHS" in p for p in publishers) and "Samaritans" in publishers
 
@@ -873,15 +905,115 @@ def test_the_directory_and_the_norfolk_report_say_the_list_is_partial(built_site
     text = heading.find_next("p")
     assert text.select_one('a[href="/directory/area/norfolk/"]') is not None
     assert snapshot["providers_or_locations"] in text.get_text() and "partial" in text.get_text()
-    assert unquote(text.select_one('a[href^="mailto:"]')["href"]).startswith("mailto:")
+    assert text.select_one('a[href$="template=directory-change.yml"]') is not None
 
 
 def test_a_report_with_more_than_ten_references_renders_each_one(built_site):
     """The Norfolk report has over ten {figure}/{contact} references: none may be swallowed by another's token."""
     html = (built_site / "reports" / "norfolk-2023-market-position" / "index.html").read_text(encoding="utf-8")
     page = BeautifulSoup(html, "lxml")
-    references = page.select("main a.figure, main figure.chart, main a[href^='mailto:']")
+    references = page.select("main a.figure, main figure.chart, main a[href*='/issues/new?']")
     assert len(references) > 10
     assert re.search(r'class="figure"[^>]*>[^<]*</a>\d', html) is None
     shares = [a.get_text() for a in page.select('main td a.figure[href$="#locality_share"]')]
     assert len(shares) == len(read_csv(PROVIDERS / "locality_share.csv"))
+
+
+# --- dates that tell the truth: when a source was published, when we checked it, and its age ---------------
+
+
+def expected_dates(source: dict, today: date) -> tuple[str, str, bool]:
+    published = known(source["date_published"])
+    words = f"Published {date_words(published)}" if published else "Undated"
+    old = bool(published) and latest_day(published) < months_before(today, OLD_SOURCE_MONTHS)
+    return words, date_words(source["date_accessed"]), old
+
+
+def test_every_entry_says_when_its_source_was_published_and_when_we_checked_it(built_site):
+    today = date.today()  # the day built_site was built: the build's default "today"
+    page = soup(built_site, "directory")
+    for service in SERVICES:
+        words, checked, old = expected_dates(SOURCES[service["source_id"]], today)
+        entry = page.select_one(f"#entry-{service['id']}")
+        dates = entry.select_one(".source-dates")
+        assert dates.get_text().startswith(words), service["id"]
+        assert dates.select_one(".source-checked").get_text() == checked
+        assert (dates.select_one(".source-undated") is not None) == (words == "Undated")
+        assert (entry.select_one(".source-old") is not None) == old, service["id"]
+
+
+def test_every_sourced_detail_on_a_provider_page_carries_its_source_dates(built_site):
+    today = date.today()
+    by_url = {row["url"]: row for row in SOURCES.values()}
+    flagged = 0
+    for organisation in csv_rows("organization"):
+        page = soup(built_site, f"directory/{organisation['id']}")
+        for source in page.select("main .source"):
+            if source.find_parent(class_="urgent-help"):
+                continue  # the national routes, not a directory entry's details
+            row = by_url[source.select_one("a")["href"]]
+            words, checked, old = expected_dates(row, today)
+            assert source.select_one(".source-dates").get_text().lower().startswith(words.lower())
+            assert source.select_one(".source-checked").get_text() == checked
+            assert (source.select_one(".source-old") is not None) == old
+            flagged += old
+    any_old = any(expected_dates(SOURCES[s["source_id"]], today)[2] for s in SERVICES)
+    assert flagged or not any_old
+
+
+@pytest.mark.parametrize(
+    "published, today, old",
+    [
+        ("2019-09-05", date(2026, 12, 6), True),
+        ("2024-12-07", date(2026, 12, 6), False),
+        ("2024-12-05", date(2026, 12, 6), True),
+        ("2024-11", date(2026, 12, 6), True),
+        ("2024-12", date(2026, 12, 6), False),  # a month counts from its last day
+        ("2024", date(2026, 12, 31), False),
+        ("[x]", date(2026, 12, 6), False),
+    ],
+)
+def test_a_source_is_old_after_two_years_from_its_latest_possible_day(published, today, old):
+    source = {"date_published": published, "date_accessed": "2026-11-23"}
+    assert dated(source, today)["old"] is old
+    assert dated(source, today)["undated"] is (published == "[x]")
+
+
+# --- coverage said plainly, and the organisation's site offered as such -----------------------------
+
+
+def test_the_directory_says_which_council_areas_it_covers(built_site):
+    names = authority_names(ROOT / "scripts" / "reference" / "gss-codes.csv")
+    services_in: dict[str, set[str]] = {}
+    for area in AREAS:
+        services_in.setdefault(names[area["authority_code"]], set()).add(area["service_id"])
+    for path in ("directory", "directory/page/2") if (built_site / "directory/page/2").exists() else ("directory",):
+        note = soup(built_site, path).select_one(".coverage-areas")
+        named = {span.get_text() for span in note.select(".coverage-area")}
+        assert named == set(services_in), note  # plain words: the filters below are the links
+        text = note.get_text(" ", strip=True)
+        assert f"covers {len(services_in)} council" in text and "nothing yet for anywhere else" in text
+        for name, services in services_in.items():
+            n = len(services)
+            assert f"{name} ({n} {'service' if n == 1 else 'services'})" in text
+
+
+def test_a_service_without_its_own_page_offers_the_organisations_site_as_such(built_site):
+    organisations = {o["id"]: o for o in csv_rows("organization")}
+    offered = 0
+    for service in SERVICES:
+        organisation = organisations[service["organization_id"]]
+        page = soup(built_site, f"directory/{organisation['id']}")
+        section = page.select_one(f"#service-{service['id']}")
+        web = section.find("dt", string="Web page").find_next_sibling("dd")
+        if known(service["url"]):
+            assert web.select_one("a")["href"] == service["url"]
+        elif known(organisation["website"]):
+            assert web.select_one("a")["href"] == organisation["website"]
+            assert "the organisation’s site" in web.get_text() and organisation["name"] in web.get_text()
+            offered += 1
+        else:
+            assert web.select_one("a") is None
+    assert offered or not any(
+        not known(s["url"]) and known(organisations[s["organization_id"]]["website"]) for s in SERVICES
+    )

@@ -202,6 +202,16 @@ def test_directory_pages_and_the_urgent_help_box_pass_axe_on_a_phone(chromium, o
         assert box.locator("a.urgent-number").all_inner_texts() == [r["number"] for r in routes]
         # Near the top of the page: the box starts within the first two screens on a phone.
         assert box.bounding_box()["y"] < 2 * 640
+        if path != "/":  # after the home page: compact, a line or two on a 320 px phone, above the heading
+            line = float(
+                page.evaluate(
+                    "() => getComputedStyle(document.querySelector('aside.urgent-help p')).lineHeight"
+                ).removesuffix("px")
+            )
+            assert box.bounding_box()["height"] <= 2 * line + 20, box.bounding_box()
+            assert box.bounding_box()["y"] < page.locator("main h1").bounding_box()["y"]
+            for number in box.locator("a.urgent-number").all():
+                assert number.bounding_box()["height"] >= 24  # a tap target (WCAG 2.2 target size, minimum)
     finally:
         context.close()
 
@@ -248,6 +258,7 @@ def test_an_entry_drawn_by_the_script_reads_like_the_served_one(open_page):
     if organisation["status"] == "renamed":
         run_by += f" (formerly {organisation['former_name']})"
     assert drawn.inner_text() == text and run_by in text
+    assert "we last checked it on" in text  # the source's dates, drawn by both
     assert drawn.locator("a").evaluate_all("links => links.map(a => a.href)") == hrefs
 
 
@@ -341,3 +352,41 @@ def test_paginated_pages_pass_axe(browser_context, paged_url, path):
     watched.goto(path)
     assert axe_violations(settle(watched.page)) == []
     assert watched.console_errors == [] and watched.off_host() == []
+
+
+# A value is a link when it has an address and can take focus; one without (the script's 0) is text.
+FILTER_COUNTS = """() => Array.from(document.querySelectorAll('#directory a[data-facet]')).map((a) => {
+  a.focus();
+  return {facet: a.dataset.facet, value: a.dataset.value, count: a.querySelector('.count').textContent,
+          link: a.hasAttribute('href') && document.activeElement === a && !a.hidden};
+})"""
+
+
+def expected_count(entries: list[dict], state: dict, facet: str, value: str) -> int:
+    would = {**state, facet: value}
+    return sum(all(v in entry.get(f, []) for f, v in would.items()) for entry in entries)
+
+
+def test_filter_counts_follow_the_selection_and_a_zero_is_never_a_link(open_page, built_site):
+    entries = json.loads((built_site / "directory" / "entries.json").read_text(encoding="utf-8"))["entries"]
+    term = min(
+        (t for t in {link["taxonomy_term_id"] for link in LINKS}),
+        key=lambda t: (len(with_term(t)), t),  # the rarest kind of support: the most values fall to 0
+    )
+    page = open_page(f"/directory/?support={term}").page
+    settle(page)
+    state = {"support": term}
+    shown = [c for c in page.evaluate(FILTER_COUNTS) if c["facet"]]
+    assert shown
+    zeros = 0
+    for count in shown:
+        n = expected_count(entries, state, count["facet"], count["value"])
+        assert count["count"] == f"({n:,})", count
+        chosen = state.get(count["facet"]) == count["value"]
+        assert count["link"] == (n > 0 or chosen), count
+        zeros += n == 0
+    assert zeros, "the rarest support type leaves no value at 0: the test would not see a zero shown as a link"
+    page.get_by_role("link", name=re.compile("^Clear all filters")).click()
+    served = [c for c in page.evaluate(FILTER_COUNTS) if c["facet"]]
+    for count in served:  # back to every entry: the served counts, every one a link
+        assert count["link"] and count["count"] == f"({expected_count(entries, {}, count['facet'], count['value']):,})"

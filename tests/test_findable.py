@@ -206,7 +206,7 @@ def test_reports_feed_is_atom_listing_every_report(built_site):
     assert feed.tag == f"{ATOM}feed"
     links = sorted(e.find(f"{ATOM}link").get("href") for e in feed.iter(f"{ATOM}entry"))
     reports = sorted(f"{PUBLIC}/reports/{p.parent.name}/" for p in built_site.glob("reports/*/index.html"))
-    assert links == reports and len(links) == 3
+    assert links == reports and len(links) == len(list((ROOT / "content" / "reports").glob("*.md")))
 
 
 def test_data_feed_has_one_entry_per_package_version(built_site):
@@ -249,7 +249,10 @@ def test_only_reports_dataset_pages_and_directory_entries_are_marked_for_indexin
         + [f"/reports/{p.parent.name}/" for p in built_site.glob("reports/*/index.html")]
         + [f"/directory/{p}/" for p in providers]
         + ["/councils/"]
-        + sorted({f"/councils/{r['authority_code']}/" for r in read_csv(DATA / "council-figures" / "figure.csv")})
+        + sorted(
+            {f"/councils/{r['authority_code']}/" for r in read_csv(DATA / "council-figures" / "figure.csv")}
+            | {f"/councils/{r['authority_code']}/" for r in read_csv(DATA / "day-care-spend" / "council.csv")}
+        )
     )
     for path in marked:
         page = soup(built_site, path.lstrip("/") + "index.html")

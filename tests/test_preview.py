@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from scripts.build import BuildError, build
-from scripts.preview import preview
+from scripts.preview import main, preview
 from tests.conftest import ROOT
 
 REPORT = "reports/norfolk-2023-market-position/index.html"
@@ -59,3 +59,26 @@ def test_preview_of_a_broken_reference_fails_with_file_and_line(site):
     source.write_text(source.read_text() + "\nSpend: {figure spend/nowhere}\n")
     with pytest.raises(BuildError, match=r"about\.md:\d+: unknown figure 'spend/nowhere'"):
         preview(source, output, content)
+
+
+def test_preview_names_every_bad_reference_once_by_the_file_edited(site, capsys):
+    output, content = site
+    source = content / "pages" / "about.md"
+    text = source.read_text()
+    source.write_text(text + "\nSpend: {figure spend/nowhere}\n\nAnd {figure council-figures/no-such-row}.\n")
+    lines = text.count("\n") + 1
+    assert main([str(source), "--output", str(output), "--content", str(content)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    expected = [
+        f"build failed: {source}:{lines + 1}: unknown figure 'spend/nowhere'",
+        f"build failed: {source}:{lines + 3}: figure 'council-figures/no-such-row'",
+    ]
+    assert len(errors) == len(expected), errors  # each once, Pelican's "Could not process" left out
+    for error, start in zip(errors, expected, strict=True):
+        assert error.startswith(start), error
+
+
+def test_preview_of_a_repository_file_names_it_by_its_repository_path():
+    from scripts.site.reader import display
+
+    assert display(ROOT / "content" / "pages" / "about.md") == "content/pages/about.md"

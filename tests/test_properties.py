@@ -1,8 +1,9 @@
 """Property-based: the site tells the truth about any valid data.
 
-Hypothesis generates whole spend, provider and survey packages of many shapes (one to four
-authorities, one to four years, several months of locality shares, any number of organisations,
-services, areas, places, phones and survey answers, with ties and the symbols [c] and [x]), writes
+Hypothesis generates whole spend, provider, survey and official-series packages of many shapes (one
+to four authorities, one to four years, several months of locality shares, any number of organisations,
+services, areas, places, phones and survey answers, councils' day-care series across a series break,
+with ties, zeros and the symbols [c] and [x]), writes
 them with the shipped descriptors into a temporary folder, builds the whole site from them, and
 checks every figure, chart headline, directory count and dataset page against a recomputation
 from the CSVs written here, independently of the build's own code.
@@ -21,6 +22,7 @@ import calendar
 import csv
 import json
 import shutil
+import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -305,9 +307,111 @@ def copied() -> dict:
     return {"providers": providers_, "survey": survey_sources}
 
 
+SERIES = "day-care-spend"
+# A run of years across the shipped series' break of 2008-09; the last two always share one definition.
+SERIES_YEARS = ["2006-07", "2007-08", "2008-09", "2009-10", "2010-11", "2011-12", "2012-13", "2013-14"]
+THOUSANDS = st.one_of(st.sampled_from([0, 150, 150, 2000]), st.integers(1, 9000))
+
+
+def _located(row: dict) -> dict:
+    return {
+        **row,
+        "value_as_published": row["value"],
+        "locator_file": "SYNTHETIC",
+        "locator_line": 1,
+        "locator_row": MARK,
+        "locator_column": "A",
+        "locator_column_label": MARK,
+        "source_id": f"pss-{row['financial_year']}",
+    }
+
+
+@st.composite
+def day_care_spend(draw) -> dict:
+    """The official series for one to four councils over a run of years ending 2013-14, with zeros, ties,
+    symbols and gaps; England's totals as a publisher might print them. The first council always has a gross
+    cost in the first and the last two years and England always has its first and last totals, because the
+    national report quotes them."""
+    start = draw(st.integers(0, len(SERIES_YEARS) - 2))
+    years = SERIES_YEARS[start:]
+    codes = draw(st.lists(st.sampled_from(sorted(AUTHORITIES)), min_size=1, max_size=4, unique=True))
+    spend_rows, councils = [], []
+    for n, code in enumerate(codes):
+        first = years[0] if n == 0 else draw(st.sampled_from(years[:-1]))
+        councils.append(
+            {
+                "authority_code": code,
+                "authority_name": AUTHORITIES[code],
+                "cassr_code": f"{900 + n}",
+                "council_type": draw(st.sampled_from(["county", "metropolitan district", "unitary authority"])),
+                "region_code": "E12000006",
+                "region_name": draw(st.sampled_from(["East of England", "North West"])),
+                "first_year": first,
+                "last_year": years[-1],
+                "successor_codes": "[z]",
+                "successor_names": "[z]",
+                "successors_from": "[z]",
+                "source_id": "ons-code-history-2024-07",
+            }
+        )
+        for year in years[years.index(first) :]:
+            if n and not draw(st.booleans()):
+                continue
+            must = n == 0 and year in (years[0], *years[-2:])
+            gross = draw(THOUSANDS) if must else draw(st.one_of(THOUSANDS, SYMBOL))
+            spend_rows.append(
+                {
+                    "authority_code": code,
+                    "authority_name": AUTHORITIES[code],
+                    "cassr_code": f"{900 + n}",
+                    "financial_year": year,
+                    "measure": "gross-cost",
+                    "value": gross,
+                }
+            )
+            if isinstance(gross, int) and draw(st.booleans()):
+                bought = draw(st.integers(0, gross))
+                spend_rows.append(
+                    {
+                        "authority_code": code,
+                        "authority_name": AUTHORITIES[code],
+                        "cassr_code": f"{900 + n}",
+                        "financial_year": year,
+                        "measure": "provided-by-others",
+                        "value": bought,
+                    }
+                )
+    totals = []
+    for year in years:
+        if year in (years[0], years[-1]) or draw(st.booleans()):
+            gross = draw(st.integers(1, 90000))
+            for measure, value in (("gross-cost", gross), ("provided-by-others", draw(st.integers(0, gross)))):
+                totals.append(
+                    {
+                        "area": "England",
+                        "area_code": "E92000001",
+                        "financial_year": year,
+                        "measure": measure,
+                        "value": value,
+                    }
+                )
+    shipped = {t: read_csv(DATA / SERIES / f"{t}.csv") for t in ("measure", "definition", "deflator", "sources")}
+    return {
+        "spend": [_located(r) for r in spend_rows],
+        "published_total": [_located(r) for r in totals],
+        "council": councils,
+        **shipped,
+    }
+
+
 COPIED = copied()
 packages = st.fixed_dictionaries(
-    {"spend": spend(), "providers": providers(COPIED["providers"]), "survey": survey(COPIED["survey"])}
+    {
+        "spend": spend(),
+        "providers": providers(COPIED["providers"]),
+        "survey": survey(COPIED["survey"]),
+        SERIES: day_care_spend(),
+    }
 )
 
 
@@ -555,6 +659,63 @@ def coverage(drawn: dict, package: str) -> tuple[set[str], str | None]:
     return places, start if start == end else f"{start}/{end}"
 
 
+def pounds(thousands: float) -> str:
+    value = thousands * 1000
+    return f"£{value / 1e6:,.1f}m" if abs(value) >= 1e6 else f"£{value:,.0f}"
+
+
+def check_series(drawn: dict, out: Path) -> None:
+    """Every council's page and the national report's numbers, recomputed from the generated series."""
+    gross: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for row in rows_of(drawn, SERIES, "spend"):
+        if row["measure"] == "gross-cost":
+            gross[row["financial_year"]][row["authority_code"]] = number(row["value"])
+    england = {
+        r["financial_year"]: float(r["value"])
+        for r in rows_of(drawn, SERIES, "published_total")
+        if r["measure"] == "gross-cost"
+    }
+    index = {r["financial_year"]: float(r["index"]) for r in rows_of(drawn, SERIES, "deflator")}
+    years = sorted(set(gross) | set(england))
+    base = years[-1]
+    for council in rows_of(drawn, SERIES, "council"):
+        code = council["authority_code"]
+        page = soup(out / "councils" / code / "index.html")
+        rows = page.select("table.series-table tbody tr")
+        assert [r.th.get_text(" ", strip=True).split()[0] for r in rows] == [y for y in years if code in gross[y]]
+        for tr in rows:
+            year = tr.th.get_text(" ", strip=True).split()[0]
+            cells = [td.get_text() for td in tr.select("td")]
+            value = gross[year][code]
+            known = [v for v in gross[year].values() if v is not None]
+            if value is None:
+                assert cells[0] in SYMBOLS, cells
+                continue
+            assert cells[0] == pounds(value) and cells[1] == pounds(value * index[base] / index[year]), (code, year)
+            median = statistics.median(known)
+            assert cells[5] == pounds(median)
+            assert cells[6] == ("above" if value > median else "below" if value < median else "at")
+    report = soup(out / "reports" / "what-councils-in-england-spent-on-mental-health-day-care" / "index.html")
+    shown = {a["data-figure"]: a.get_text() for a in report.select("a.figure[data-figure]")}
+    latest = [v for v in gross[years[-1]].values() if v is not None]
+    lower, median, upper = statistics.quantiles(latest, n=4, method="inclusive") if len(latest) > 1 else [latest[0]] * 3
+    expected = {
+        "years/first": years[0],
+        "years/latest": years[-1],
+        "england/latest": pounds(england[years[-1]]),
+        "england/first": pounds(england[years[0]]),
+        "spread/latest/councils": f"{len(latest):,}",
+        "spread/latest/median": pounds(median),
+        "spread/latest/lower": pounds(lower),
+        "spread/latest/upper": pounds(upper),
+        "spread/latest/zero": f"{sum(1 for v in latest if v == 0):,}",
+    }
+    for name, text in expected.items():
+        assert shown[f"{SERIES}/{name}"] == text, name
+    home = [v.get_text() for v in soup(out / "index.html").select(".headline-figures .headline-value")]
+    assert home[0] == pounds(england[years[-1]])
+
+
 def check_dataset_pages(drawn: dict, out: Path) -> None:
     for package, tables in drawn.items():
         page = soup(out / "data" / package / "index.html")
@@ -617,6 +778,7 @@ def test_generated_packages_build_a_site_that_tells_the_truth(tmp_path_factory, 
 
     check_directory(drawn, out)
     check_dataset_pages(drawn, out)
+    check_series(drawn, out)
 
     # every page within the weight budget
     for html in out.rglob("*.html"):

@@ -159,3 +159,26 @@ def test_the_layout_shift_measure_sees_a_shift(chromium, open_page):
         assert page.page.evaluate(LAYOUT_SHIFT)["total"] > 0.01
     finally:
         context.close()
+
+
+def provider_pages(links: list[str]) -> list[str]:
+    organisations = {f"/directory/{o['id']}/" for o in read_csv(DATA / "providers" / "organization.csv")}
+    return [link for link in links if link.split("#")[0] in organisations]
+
+
+def test_free_finds_the_free_services_provider_page_first(open_page):
+    """What a service costs is what a search for "free" finds, not the urgent-help box on every provider page."""
+    free = {
+        f"/directory/{s['organization_id']}/"
+        for s in read_csv(DATA / "providers" / "service.csv")
+        if s["fees_description"].lower().startswith("free")
+    }
+    assert free, "the shipped data has a free service"
+    links = result_links(search(open_page, "free"))
+    assert links and links[0].split("#")[0] in free, links
+    assert set(provider_pages(links)) <= free, links
+
+
+def test_the_urgent_help_box_is_not_what_provider_pages_are_found_by(open_page):
+    page = search(open_page, "samaritans")
+    assert provider_pages(result_links(page)) == []

@@ -457,6 +457,15 @@ EXPECTED = {
             "'E10000099' is not a known GSS code: check it against ONS, then add it to scripts/reference/gss-codes.csv",
         ),
     ],
+    "misspelt-website-source": [
+        (
+            "organization.csv",
+            3,
+            "website_source_id",
+            "foreign-key",
+            "unknown source 'fixtrue': it is not a source_id in sources.csv",
+        ),
+    ],
     "unknown-source": [
         (
             "organization.csv",

@@ -182,7 +182,7 @@ def test_make_ci_runs_the_workflow_checks_in_the_same_order():
         == [
             "python -m scripts.validate --format github --json build-report.json",
             "python -m pytest -n auto",
-            "python -m scripts.build",
+            "python -m scripts.build --publish",
             "python -m scripts.linkcheck output",
         ]
     )

@@ -67,6 +67,8 @@ PATTERN_WORDS = {
     "^[0-9]{3}$": "three digits, such as 102",
     "^[A-Z]{1,3}$": "one to three capital letters, as a spreadsheet names a column (A, Z, AA)",
     "^E92000001$": "E92000001, the GSS code of England",
+    "^E12[0-9]{6}$": "a GSS code for a region of England: E12 and six digits",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a full date, such as 2009-04-01",
 }
 
 

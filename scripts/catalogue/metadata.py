@@ -307,7 +307,9 @@ def _descriptions(view: dict) -> dict[str, str]:
     return found
 
 
-def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str, contact_email: str = "") -> dict:
+def dcat_catalog(
+    views: list[dict], site_url: str, sitename: str, publisher: str, contact_email: str = "", contact_url: str = ""
+) -> dict:
     """A DCAT-AP 3.0.1 catalogue of every package, as JSON-LD that ckanext-dcat can harvest."""
     agent = publisher_agent(site_url, publisher)
     datasets = []
@@ -333,12 +335,12 @@ def dcat_catalog(views: list[dict], site_url: str, sitename: str, publisher: str
                 _distribution(view, d, descriptions.get(d.filename, d.filename), site_url) for d in downloads(view)
             ],
         }
-        if contact_email:
-            dataset["dcat:contactPoint"] = {
-                "@type": "vcard:Kind",
-                "vcard:fn": publisher,
-                "vcard:hasEmail": {"@id": f"mailto:{contact_email}"},
-            }
+        if contact_email or contact_url:  # the feedback form when the project has no email address
+            dataset["dcat:contactPoint"] = {"@type": "vcard:Kind", "vcard:fn": publisher}
+            if contact_email:
+                dataset["dcat:contactPoint"]["vcard:hasEmail"] = {"@id": f"mailto:{contact_email}"}
+            if contact_url:
+                dataset["dcat:contactPoint"]["vcard:hasURL"] = {"@id": contact_url}
         if cited := view.get("citation"):
             dataset["adms:identifier"] = {
                 "@type": "adms:Identifier",

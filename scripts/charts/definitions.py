@@ -659,20 +659,26 @@ def _breaks(data) -> str:
     "england-day-care-by-year",
     (series.PACKAGE,),
     "published_total",
-    "England's gross cost of day care for adults with mental health needs, each year, in cash and in real terms",
+    "England's gross cost of day care for adults with mental health needs, each year, in real terms",
 )
 def england_day_care_by_year(packages, width: int = WIDE) -> Drawn:
     data = _series(packages)
-    prices = f"At {data.base_year} prices"
     rows = []
     for year in data.years:
         england = data.england.get(year)
         if england is None or england.gross is None:
             continue
-        rows.append({"financial_year": year, "panel": "Cash", "value": england.gross, "label": pounds(england.gross)})
-        if england.real is not None:
-            rows.append({"financial_year": year, "panel": prices, "value": england.real, "label": pounds(england.real)})
-    frame = pd.DataFrame(rows, columns=["financial_year", "panel", "value", "label"])
+        real = england.real
+        rows.append(
+            {
+                "financial_year": year,
+                "cash": england.gross,
+                "value": real,
+                "label": pounds(real) if real is not None else england.cell(series.GROSS),
+            }
+        )
+    drawn = [r for r in rows if r["value"] is not None]
+    frame = pd.DataFrame(drawn, columns=["financial_year", "cash", "value", "label"])
     bars = labelled_bars(
         frame,
         category="financial_year",
@@ -680,26 +686,24 @@ def england_day_care_by_year(packages, width: int = WIDE) -> Drawn:
         label="label",
         width=width,
         colour=PALETTE[0],
-        x_title="Gross cost (£ thousands)",
-        order=data.years,
-        panel="panel",
-        panel_order=["Cash", prices],
+        x_title=f"Gross cost at {data.base_year} prices (£ thousands)",
+        order=[r["financial_year"] for r in drawn],
         x_axis={"tickCount": 3, "labelExpr": "'£' + format(datum.value / 1e3, '~g') + 'm'"},
     )
-    real = [r for r in rows if r["panel"] == prices]
-    if len(real) >= 2:
-        first, last = real[0], real[-1]
+    if len(drawn) >= 2:
+        first, last = drawn[0], drawn[-1]
         change = 100 * (last["value"] - first["value"]) / first["value"] if first["value"] else 0
         words = change_words(change)
         title = (
             f"{words[0].upper()}{words[1:]} in real terms: England's councils reported {last['label']} on day care "
-            f"in {last['financial_year']}, against {first['label']} in {first['financial_year']} at today's prices"
-        ).replace("at today's prices", f"at {data.base_year} prices")
-        top = max(real, key=lambda r: r["value"])
+            f"in {last['financial_year']}, against {first['label']} in {first['financial_year']} at "
+            f"{data.base_year} prices"
+        )
+        top = max(drawn, key=lambda r: r["value"])
         alt_text = (
-            f"Horizontal bar chart in two panels, cash and at {data.base_year} prices, of England's gross cost of day "
-            f"care by financial year, {first['financial_year']} to {last['financial_year']}. In real terms the highest "
-            f"year was {top['financial_year']} ({top['label']}); {last['financial_year']} was {last['label']}."
+            f"Horizontal bar chart of England's gross cost of day care at {data.base_year} prices by financial year, "
+            f"{first['financial_year']} to {last['financial_year']}. The highest year was {top['financial_year']} "
+            f"({top['label']}); {last['financial_year']} was {last['label']}."
         )
     else:
         title = "England's gross cost of day care for adults with mental health needs"
@@ -707,13 +711,22 @@ def england_day_care_by_year(packages, width: int = WIDE) -> Drawn:
     return Drawn(
         chart=bars,
         table=[
-            {"financial_year": r["financial_year"], "panel": r["panel"], "value": f"{r['value']:.0f}"} for r in rows
+            {
+                "financial_year": r["financial_year"],
+                "cash": f"{r['cash']:.0f}",
+                "value": f"{r['value']:.0f}" if r["value"] is not None else "[x]",
+            }
+            for r in rows
         ],
-        columns={"financial_year": "Financial year", "panel": "Prices", "value": "Gross cost (£ thousands)"},
+        columns={
+            "financial_year": "Financial year",
+            "cash": "Gross cost, cash (£ thousands)",
+            "value": f"Gross cost at {data.base_year} prices (£ thousands)",
+        },
         title=title,
         subtitle=(
-            f"Gross cost of day care for adults with mental health needs, England, £, cash and at {data.base_year} "
-            f"prices (HM Treasury GDP deflator), {data.first} to {data.latest}{_breaks(data)}"
+            f"Gross cost of day care for adults with mental health needs, England, £, at {data.base_year} prices "
+            f"(HM Treasury GDP deflator), {data.first} to {data.latest}{_breaks(data)}; the table gives cash too"
         ),
         alt=alt_text,
         source=_series_source(packages),
@@ -746,6 +759,7 @@ def england_bought_from_others(packages, width: int = WIDE) -> Drawn:
         x_title="Share bought from others (%)",
         order=[r["financial_year"] for r in rows],
         domain_max=100,
+        x_axis={"values": [0, 25, 50, 75, 100]},
     )
     if rows:
         first, last = rows[0], rows[-1]
@@ -802,12 +816,12 @@ def council_day_care_spread(packages, width: int = WIDE) -> Drawn:
         "lower:Q",
         title="£ thousands per council",
         scale=alt.Scale(domain=[0, top], nice=False),
-        axis=alt.Axis(tickCount=max(2, plot_width // 90), labelExpr="'£' + format(datum.value, ',~g') + 'k'"),
+        axis=alt.Axis(tickCount=max(2, plot_width // 150), labelExpr="'£' + format(datum.value, ',~g') + 'k'"),
     )
     y = alt.Y("financial_year:N", sort=[s.financial_year for s in spreads], title=None, axis=alt.Axis(labelPadding=4))
     base = alt.Chart(frame).encode(y=y)
     ranges = base.mark_rule(color=PALETTE[0], size=8).encode(x=x, x2="upper:Q")
-    medians = base.mark_tick(color=INK, thickness=3, size=16).encode(x=alt.X("median:Q"))
+    medians = base.mark_tick(color=PALETTE[4], thickness=3, size=16).encode(x=alt.X("median:Q"))
     labels = base.mark_text(align="left", dx=6, color=INK).encode(x=alt.X("upper:Q"), text="label:N")
     picture = alt.layer(ranges, medians, labels).properties(width=plot_width - 56, height=alt.Step(26))
     if spreads:

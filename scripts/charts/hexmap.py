@@ -55,7 +55,7 @@ def centre(q: int, r: int, layout: str) -> tuple[float, float]:
 
 def corners(x: float, y: float) -> str:
     return " ".join(
-        f"{x + SIZE * math.cos(math.radians(60 * i - 30)):.2f},{y + SIZE * math.sin(math.radians(60 * i - 30)):.2f}"
+        f"{x + SIZE * math.cos(math.radians(60 * i - 30)):.1f},{y + SIZE * math.sin(math.radians(60 * i - 30)):.1f}"
         for i in range(6)
     )
 

@@ -105,6 +105,7 @@ def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
     head = re.sub(r'\s(?:class|role|aria-[a-z]+)="[^"]*"', "", head)
     # The <svg> is one image described by its title and desc; vega's inner roles would make it several.
     rest = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", rest)
+    rest = lean(rest)
     head = head.replace(
         "<svg",
         f'<svg role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" class="chart-svg" focusable="false"',
@@ -114,6 +115,26 @@ def accessible_svg(svg: str, id: str, title: str, desc: str) -> str:
         f'{head}<title id="chart-{id}-title">{html.escape(title)}</title>'
         f'<desc id="chart-{id}-desc">{html.escape(desc)}</desc>{rest}'
     )
+
+
+# What vega writes that draws nothing: attributes at their defaults and empty paths. Dropped to keep pages light.
+NO_OPS = (
+    re.compile(r'\s(?:pointer-events="none"|opacity="1"|transform="translate\(0,0\)")'),
+    re.compile(r'<path class="(?:background|foreground)" d="(?:M0,0h0v0h0Z)?"[^>]*></path>'),
+    re.compile(r'<path class="(?:background|foreground)" d="(?:M0,0h0v0h0Z)?"[^>]*/>'),
+)
+
+
+# Coordinates to a hundredth of a pixel: vega writes up to 17 digits, which no screen can show. Only inside
+# attribute values: a label's text is never touched.
+LONG_DECIMAL = re.compile(r"(?<=\d)(\.\d{2})\d+")
+ATTRIBUTE = re.compile(r'="([^"]*)"')
+
+
+def lean(svg: str) -> str:
+    for pattern in NO_OPS:
+        svg = pattern.sub("", svg)
+    return ATTRIBUTE.sub(lambda m: '="' + LONG_DECIMAL.sub(r"\1", m[1]) + '"', svg)
 
 
 def standalone_svg(svg: str) -> str:

@@ -7,6 +7,7 @@ filter pages (/directory/<facet path>/<value>/), the query keys the script reads
 
 from __future__ import annotations
 
+import calendar
 import json
 import logging
 import re
@@ -30,6 +31,22 @@ STATUS_LABELS = {"active": "Active", "renamed": "Active, under a new name", "clo
 
 NOT_CONFIRMED = "Not yet confirmed from a source"
 STALE_AFTER_MONTHS = 12
+# A source published longer ago than this is flagged beside the details it supports.
+OLD_SOURCE_MONTHS = 24
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,8 @@ class Service:
             "costText": self.cost_text,
             "contact": self.has_contact,
             "checked": provider.last_checked.isoformat() if provider.stale else "",
+            "source": source_dates_text(self.source),
+            "sourceOld": OLD_SOURCE_TEXT if self.source and self.source["old"] else "",
             **{key: values for key, values in self.values.items()},
         }
         return {key: value for key, value in record.items() if value}
@@ -302,6 +321,51 @@ def is_stale(last_checked: date, today: date) -> bool:
     return last_checked < months_before(today, STALE_AFTER_MONTHS)
 
 
+def date_words(text: str) -> str:
+    """A full or partial ISO date (2019-09-05, 2025-03, 2019) in words: 5 September 2019, March 2025, 2019."""
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def latest_day(text: str) -> date:
+    """The last day a partial date can mean (2025-03: 31 March 2025), so a source is never called older than it is."""
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return date(*parts)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(parts[0], 12, 31)
+
+
+OLD_SOURCE_TEXT = "This source is over two years old: these details may have changed."
+
+
+def source_dates_text(source: dict) -> str:
+    """What theme/templates/_source.html says of a source's dates, for the script to draw the same words."""
+    if not source:
+        return ""
+    published = f"Published {source['published_words']}" if not source["undated"] else "Undated"
+    return f"{published}; we last checked it on {source['checked_words']}" + (" " if source["old"] else "")
+
+
+def dated(source: dict, today: date) -> dict:
+    """A source row with when it was published (or that it is undated), when we last checked it, and its age."""
+    if not source:
+        return source
+    published = known(source.get("date_published"))
+    return {
+        **source,
+        "published_words": date_words(published) if published else "",
+        "undated": not published,
+        "old": bool(published) and latest_day(published) < months_before(today, OLD_SOURCE_MONTHS),
+        "checked_words": date_words(str(source["date_accessed"])) if known(source.get("date_accessed")) else "",
+    }
+
+
 def _rows(resources, name: str) -> list[dict]:
     return resources[name].rows if name in resources else []
 
@@ -375,7 +439,7 @@ def urgent_help(package: DataPackage | None) -> list[dict]:
 def load(package: DataPackage, authority_names: dict[str, str], today: date) -> Directory:
     """The directory from the providers package; ``today`` decides which entries are stale."""
     resources = package.resources
-    sources = package.sources
+    sources = {sid: dated(row, today) for sid, row in package.sources.items()}
     phones, locations_of, schedules_of = _contacts(resources, sources)
     terms = {row["id"]: row for row in resources["taxonomy_term"].rows}
     services_terms: dict[str, list[dict]] = {}

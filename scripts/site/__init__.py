@@ -12,6 +12,7 @@ from pelican import signals
 
 from scripts import council_figures, figures
 from scripts.catalogue import feeds
+from scripts.publishing import contact_email
 from scripts.references import Rendered
 from scripts.site import contact, context, reader
 from scripts.site.charts import ChartFilesGenerator
@@ -49,7 +50,10 @@ def start_build(pelican) -> None:
     if not build.preview:  # a preview renders only the charts its page places
         build.charts.render_all()
     settings[context.KEY] = build
-    settings.setdefault("JINJA_GLOBALS", {})["issue_form_url"] = contact.jinja_global(settings)
+    jinja_globals = settings.setdefault("JINJA_GLOBALS", {})
+    jinja_globals["issue_form_url"] = contact.jinja_global(settings)
+    jinja_globals["contact_email"] = contact_email(settings)
+    jinja_globals["no_email"] = contact.NO_EMAIL
 
 
 def site_generators(pelican):

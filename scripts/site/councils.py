@@ -229,7 +229,6 @@ class CouncilPagesGenerator(Generator):
             "views": found,
             "letters": groups(found, lambda v: v.name[0].upper()),
             "regions": groups([v for v in found if v.council], lambda v: v.council.region),
-            "types": groups([v for v in found if v.council], lambda v: v.council.council_type),
             "series": data,
             "map": map_view(data),
             "symbols": SHORT,

@@ -17,6 +17,7 @@ from pelican.generators import Generator
 
 from scripts.datapackages import authority_names
 from scripts.directory import model, openreferral
+from scripts.publishing import contact_email
 from scripts.settings import value
 from scripts.site import context
 from scripts.site.contact import issue_form_url
@@ -34,10 +35,14 @@ def change_link(settings, provider: model.Provider) -> str:
     return issue_form_url(settings, "directory-change", f"Directory change: {provider.name} ({provider.id})")
 
 
-def change_mailto(settings, provider: model.Provider) -> str:
-    """A mailto: link to the contact address, the provider's name in the subject: no GitHub account needed."""
+def change_mailto(settings, provider: model.Provider) -> str | None:
+    """A mailto: link to the contact address, the provider's name in the subject: no GitHub account needed.
+    None when the project has no address (the page then says the form is the only route)."""
+    email = contact_email(settings)
+    if email is None:
+        return None
     subject = f"Directory change: {provider.name} ({provider.id})"
-    return f"mailto:{settings.get('CONTACT_EMAIL', '')}?subject={quote(subject)}"
+    return f"mailto:{email}?subject={quote(subject)}"
 
 
 class DirectoryGenerator(Generator):
@@ -63,7 +68,7 @@ class DirectoryGenerator(Generator):
             for page in model.paginate(entries, base, size):
                 url = page.url.lstrip("/")
                 write_page(self, writer, url, "directory", **common, active=active, entries=page.entries, listing=page)
-        site_url = self.settings.get("SITE_PUBLIC_URL", "")
+        site_url = value("site_public_url", self.settings)
         for provider in directory.providers:
             write_page(
                 self,

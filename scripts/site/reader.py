@@ -29,8 +29,10 @@ class SafeMarkdownReader(MarkdownReader):
         try:
             content = render(content, source_text, display(source_path), context.of(self.settings))
         except references.ReferenceProblem as problem:
-            # Pelican logs only "Could not process <file>"; say what and where first.
-            logger.error("%s", problem)
+            # Pelican logs only "Could not process <file>"; say what and where, one line per bad reference
+            # (run_pelican then leaves Pelican's line out).
+            for each in getattr(problem, "problems", [problem]):
+                logger.error("%s", each)
             raise
         if "summary" in metadata:
             metadata["summary"] = sanitise(str(metadata["summary"]))

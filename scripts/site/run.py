@@ -30,21 +30,21 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
+def pelican_settings(overrides: dict | None = None, output: Path | None = None) -> dict:
+    """pelican.conf.py as Pelican reads it, with the build's overrides."""
+    from pelican.settings import read_settings
+
+    defaults = {"PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "DELETE_OUTPUT_DIRECTORY": False}
+    if output is not None:
+        defaults["OUTPUT_PATH"] = str(output)
+    return read_settings(str(CONF), override={**defaults, **(overrides or {})})
+
+
 def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.LogRecord]:
     """Run Pelican into ``output``; return the warnings it logged, raise BuildError on errors."""
     from pelican import Pelican
-    from pelican.settings import read_settings
 
-    settings = read_settings(
-        str(CONF),
-        override={
-            "PATH": str(ROOT / "content"),
-            "THEME": str(ROOT / "theme"),
-            "OUTPUT_PATH": str(output),
-            "DELETE_OUTPUT_DIRECTORY": False,
-            **(overrides or {}),
-        },
-    )
+    settings = pelican_settings(overrides, output)
     collector = _Collector()
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
@@ -61,6 +61,9 @@ def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.Log
         or str(r.msg).startswith(FATAL_WARNINGS)
         or r.getMessage().startswith(FATAL_WARNINGS)
     ]
+    ours = [r for r in errors if r.name.startswith("scripts.")]
+    if ours:  # we said what and where; Pelican's "Could not process <file>" would say it again, without the line
+        errors = ours + [r for r in errors if r not in ours and not r.getMessage().startswith("Could not process")]
     if errors:
         raise BuildError("\n".join(f"build failed: {r.getMessage()}" for r in errors))
     return [r for r in collector.records if r.levelno == logging.WARNING]

@@ -475,7 +475,9 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
         else:
             message = messages.duplicate_key(_cells(error, table, key), key, previous_line)
     elif kind == "foreign-key":
-        fk = next((k for k in schema.get("foreignKeys", []) if messages.key_fields(k)[0] in error.note), None)
+        # By the key's own fields, never a substring of the note: "source_id" is inside "website_source_id".
+        named = list(getattr(error, "field_names", None) or [])
+        fk = next((k for k in schema.get("foreignKeys", []) if messages.key_fields(k) == named), None)
         fields = messages.key_fields(fk) if fk else []
         field_name = ",".join(fields) or None
         target = fk["reference"]["resource"] if fk else "?"

@@ -1,6 +1,4 @@
-// Instant filtering for /directory/. Without this script every filter link goes to its pre-built, paginated page.
-// With it, a filter searches every entry (/directory/entries.json, fetched on first use) and the filters live in
-// the address (/directory/?support=time-bank&area=liverpool) so a filtered view can be shared.
+// Instant, combined filters for /directory/ over /directory/entries.json, kept in the address (README "Filters").
 (function () {
   "use strict";
   var root = document.getElementById("directory");
@@ -30,6 +28,11 @@
     if (facets.indexOf(facet) < 0) facets.push(facet);
     labels[facet + "=" + link.getAttribute("data-value")] = link.firstChild.textContent.trim();
   });
+  // Counts follow the selection; a value at 0 loses its href (text, not a link).
+  var counts = links.map(function (a) {
+    var n = a.querySelector(".count");
+    return { a: a, href: a.getAttribute("href"), n: n, served: n.textContent };
+  });
 
   function el(tag, text, name) {
     var node = document.createElement(tag);
@@ -41,20 +44,15 @@
   function number(n) { return n.toLocaleString("en-GB"); }
 
   function fromAddress() {
-    var query = new URLSearchParams(location.search);
-    var state = {};
-    facets.forEach(function (facet) {
-      var value = query.get(facet);
-      if (value) state[facet] = value;
-    });
+    var query = new URLSearchParams(location.search), state = {};
+    facets.forEach(function (f) { if (query.get(f)) state[f] = query.get(f); });
     return state;
   }
 
   function toAddress(state) {
     var query = new URLSearchParams();
-    facets.forEach(function (facet) { if (state[facet]) query.set(facet, state[facet]); });
-    var text = query.toString();
-    return base + (text ? "?" + text : "");
+    facets.forEach(function (f) { if (state[f]) query.set(f, state[f]); });
+    return base + (query.toString() ? "?" + query : "");
   }
 
   function describe(state) {
@@ -63,7 +61,7 @@
     }).join(", ");
   }
 
-  // One entry, as the server writes it (theme/templates/directory.html); text only, never markup.
+  // One entry, as theme/templates/directory.html writes it; text only, never markup.
   function entry(item) {
     var li = el("li", "", "entry");
     li.id = "entry-" + item.id;
@@ -72,11 +70,8 @@
     var link = el("a", item.orgName);
     link.href = base + item.org + "/";
     by.appendChild(link);
-    if (item.former) by.appendChild(document.createTextNode(" (formerly " + item.former + ")"));
-    if (item.closed) {
-      by.appendChild(document.createTextNode(" "));
-      by.appendChild(el("strong", "(closed)"));
-    }
+    if (item.former) by.append(" (formerly " + item.former + ")");
+    if (item.closed) by.append(" ", el("strong", "(closed)"));
     li.appendChild(by);
     li.appendChild(el("p", item.description));
     var meta = el("dl", "", "meta-list directory-meta");
@@ -91,29 +86,41 @@
       contact.href = base + item.org + "/#contact";
       meta.lastChild.appendChild(contact);
     }
-    li.appendChild(meta);
-    if (item.checked) {
-      var notice = el("p", "", "stale-notice");
-      notice.appendChild(el("strong", "Last checked " + item.checked + ": over 12 months ago."));
-      li.appendChild(notice);
+    if (item.source) {
+      meta.appendChild(el("dt", "Source"));
+      meta.appendChild(el("dd", item.source)).appendChild(el("strong", item.sourceOld));
     }
+    li.appendChild(meta);
+    if (item.checked) li.appendChild(el("p", "", "stale-notice")).appendChild(el("strong", "Last checked " + item.checked + ": over 12 months ago."));
     return li;
   }
 
   function announce() {
-    var range = found.length > limit ? "Showing 1 to " + number(limit) : "";
-    if (filtered) {
-      status.textContent = number(found.length) + " of " + number(data.total) + " services match: " + filtered + "." +
-        (range ? " " + range + "." : "");
-    } else {
-      status.textContent = range ? range + " of " + number(data.total) + " services." : "Showing all " + number(data.total) + " services.";
-    }
+    var range = found.length > limit ? "Showing 1 to " + number(limit) : "", all = number(data.total);
+    status.textContent = filtered ? number(found.length) + " of " + all + " services match: " + filtered + "." +
+      (range ? " " + range + "." : "") : range ? range + " of " + all + " services." : "Showing all " + all + " services.";
+  }
+
+  function matches(item, state) {
+    return facets.every(function (facet) { return !state[facet] || (item[facet] || []).indexOf(state[facet]) >= 0; });
+  }
+
+  function recount(state) {
+    counts.forEach(function (c) {
+      var f = c.a.getAttribute("data-facet"), v = c.a.getAttribute("data-value"), n = -1, would = {};
+      if (data && describe(state)) {
+        facets.forEach(function (k) { would[k] = state[k]; });
+        would[f] = v;
+        n = data.entries.filter(function (item) { return matches(item, would); }).length;
+      }
+      c.n.textContent = n < 0 ? c.served : "(" + number(n) + ")";
+      if (n === 0 && state[f] !== v) c.a.removeAttribute("href"); else c.a.setAttribute("href", c.href);
+    });
   }
 
   function render(state) {
-    found = data.entries.filter(function (item) {
-      return facets.every(function (facet) { return !state[facet] || (item[facet] || []).indexOf(state[facet]) >= 0; });
-    });
+    found = data.entries.filter(function (item) { return matches(item, state); });
+    recount(state);
     limit = STEP;
     list.textContent = "";
     found.slice(0, limit).forEach(function (item) { list.appendChild(entry(item)); });
@@ -124,6 +131,7 @@
   }
 
   function restore() {
+    recount({});
     list.textContent = "";
     served.forEach(function (item) { list.appendChild(item); });
     if (pager) pager.hidden = false;
@@ -192,7 +200,7 @@
 
   links.forEach(function (link) {
     link.addEventListener("click", function (event) {
-      if (failed || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      if (failed || !link.hasAttribute("href") || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
       event.preventDefault();
       var state = fromAddress();
       var facet = link.getAttribute("data-facet");
