@@ -35,7 +35,7 @@ from scripts.search import SearchIndexError, index_site
 from scripts.settings import ROOT, default, site_overrides, validation_settings
 from scripts.site.run import BuildError, pelican_settings, run_pelican
 from scripts.validate.command import package_folders, validate
-from scripts.validate.content import check_dates
+from scripts.validate.content import check_content
 
 FAULT = "BUILD_FAULT"
 FAULT_POINTS = ("validated", "built", "indexed", "linked", "swapped", "cleaned")
@@ -43,9 +43,9 @@ FAULT_POINTS = ("validated", "built", "indexed", "linked", "swapped", "cleaned")
 
 def validate_data(data_dir: Path, settings: dict | None = None, content_dir: Path | None = None) -> None:
     result = validate(package_folders([], data_dir), validation_settings(settings))
-    dates = check_dates(content_dir) if content_dir is not None else []
-    if not result.valid or dates:
-        raise BuildError("\n".join([p.text() for p in result.problems + dates] + [result.summary()]))
+    content = check_content(content_dir) if content_dir is not None else []
+    if not result.valid or content:
+        raise BuildError("\n".join([p.text() for p in result.problems + content] + [result.summary()]))
 
 
 FIX_HISTORY = "git fetch --unshallow --tags"

@@ -16,6 +16,7 @@ from pathlib import Path
 from scripts.build import BuildError, run_pelican
 from scripts.settings import ROOT
 from scripts.site.reader import display
+from scripts.validate.content import check_content
 
 
 def preview(source: Path, output: Path, content: Path = ROOT / "content", overrides: dict | None = None) -> list[Path]:
@@ -24,6 +25,9 @@ def preview(source: Path, output: Path, content: Path = ROOT / "content", overri
     if not (output / "index.html").exists():
         raise BuildError(f"{output} has no full build to preview into: run `make site` first")
     relative = source.relative_to(content)
+    problems = [p.text() for p in check_content(content) if Path(p.path).resolve() == source]
+    if problems:
+        raise BuildError("\n".join(problems))
     with tempfile.TemporaryDirectory(prefix="preview-") as workdir:
         staged_content, staged_output = Path(workdir) / "content", Path(workdir) / "output"
         (staged_content / relative).parent.mkdir(parents=True)

@@ -1,7 +1,8 @@
 """Markdown from pull requests, made safe: nh3 with an explicit allow-list.
 
 Authors may write a little HTML (a table, an abbreviation); scripts, event handlers,
-``javascript:`` links, iframes, styles and forms never reach a page. References such as
+``javascript:`` links, iframes, styles and forms never reach a page, nor pictures from other
+sites or protocol-relative (``//host/``) links. References such as
 ``{figure ...}`` are swapped for tokens before cleaning and for our own trusted HTML after,
 so nothing an author writes can pass as trusted. The Pelican reader that uses this is
 ``scripts/site/reader.py``.
@@ -16,6 +17,7 @@ import secrets
 import nh3
 
 from scripts import references
+from scripts.validate.content import address_problem
 
 ALLOWED_TAGS = {
     "a",
@@ -74,6 +76,13 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def _keep_address(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a picture from another site and a protocol-relative link (the validator refuses both first)."""
+    if attribute in ("href", "src") and address_problem(tag, attribute, value):
+        return None
+    return value
+
+
 def sanitise(html: str) -> str:
     return nh3.clean(
         html,
@@ -82,6 +91,7 @@ def sanitise(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_keep_address,
     )
 
 

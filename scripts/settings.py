@@ -142,6 +142,18 @@ SETTINGS = {
             ("validate",),
         ),
         Setting(
+            "max_markdown_bytes",
+            200_000,
+            "The largest a Markdown file in content/ may be, in bytes; a larger one is an error before the build.",
+            ("build",),
+        ),
+        Setting(
+            "max_markdown_depth",
+            12,
+            "How deeply a Markdown file may nest block quotes or lists; deeper is an error before the build.",
+            ("build",),
+        ),
+        Setting(
             "site_public_url",
             "",
             "Where the published site lives (https), for citations, feeds and absolute links; a publishing build "

@@ -23,7 +23,138 @@ EXPECTED = {
             43,
             None,
             "descriptor-error",
-            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+            "resource 'spend': path '/etc/passwd' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no symbolic link)",
+        ),
+    ],
+    "active-content-path": [
+        (
+            "datapackage.json",
+            111,
+            None,
+            "descriptor-error",
+            "resource 'organization': path 'index.html' is not a data file: only .csv files are published (an HTML, SVG or script file would run in the browser)",
+        ),
+    ],
+    "resource-name-taken-by-a-page": [
+        (
+            "datapackage.json",
+            318,
+            None,
+            "descriptor-error",
+            "resource name 'changelog' is taken by a page the site writes (/data/<package>/changelog/): choose another name",
+        ),
+    ],
+    "media-type-not-csv": [
+        (
+            "datapackage.json",
+            108,
+            None,
+            "descriptor-error",
+            "resource 'spend': mediatype 'text/html' is not allowed: data files are text/csv",
+        ),
+    ],
+    "encoding-not-utf-8": [
+        (
+            "datapackage.json",
+            45,
+            None,
+            "descriptor-error",
+            "resource 'spend': encoding 'latin-1' is not allowed: data files are utf-8",
+        ),
+    ],
+    "paths-differing-only-in-case": [
+        (
+            "datapackage.json",
+            111,
+            None,
+            "descriptor-error",
+            "resource 'organization': path 'Spend.csv' is the same file name as 'spend.csv' (letter case aside): on many systems they are one file",
+        ),
+    ],
+    "infinity-as-a-number": [
+        (
+            "spend.csv",
+            2,
+            "amount_gbp",
+            "type-error",
+            "'Infinity' is infinity, not a number: write the value in digits, or a symbol such as [x]",
+        ),
+    ],
+    "nan-as-a-number": [
+        (
+            "spend.csv",
+            3,
+            "amount_gbp",
+            "type-error",
+            "'NaN' says 'not a number': write the value in digits, or a symbol such as [x]",
+        ),
+    ],
+    "number-with-exponent": [
+        (
+            "spend.csv",
+            2,
+            "amount_gbp",
+            "type-error",
+            "'1e309' is not a number: write only the digits 0 to 9, with an optional sign and at most one decimal point (no spaces, exponent, underscore or other digits)",
+        ),
+    ],
+    "number-with-spaces-or-underscore": [
+        (
+            "answer_count.csv",
+            2,
+            "count",
+            "type-error",
+            "'1_000' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+        (
+            "answer_count.csv",
+            4,
+            "count",
+            "type-error",
+            "' 0' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+    ],
+    "non-ascii-digits": [
+        (
+            "answer_count.csv",
+            2,
+            "count",
+            "type-error",
+            "'١٢' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+        (
+            "answer_count.csv",
+            4,
+            "count",
+            "type-error",
+            "'０' is not a whole number: write only the digits 0 to 9, with an optional sign (no spaces, exponent, underscore or other digits)",
+        ),
+    ],
+    "date-with-non-ascii-digits": [
+        (
+            "sources.csv",
+            2,
+            "date_accessed",
+            "type-error",
+            "'２０２４-01-05' is not a date in the form YYYY-MM-DD: use only the digits 0 to 9",
+        ),
+    ],
+    "csv-dialect-not-the-default": [
+        (
+            "datapackage.json",
+            110,
+            None,
+            "descriptor-error",
+            "resource 'spend': dialect commentChar '#' is not allowed: every file is read as plain CSV (comma, double quotes doubled, a header row, no comments), so the validator and the site read the same rows",
+        ),
+    ],
+    "bidi-override-in-a-title": [
+        (
+            "datapackage.json",
+            173,
+            "title",
+            "descriptor-error",
+            "title holds the invisible character U+202E at position 15 (a direction override or zero-width character, which can make text read differently): remove it",
         ),
     ],
     "bad-enum": [
@@ -209,7 +340,7 @@ EXPECTED = {
             43,
             None,
             "descriptor-error",
-            "resource 'spend': path '../spend.csv' must name a file inside the package folder (no URL, no absolute path, no '..', no link leading out)",
+            "resource 'spend': path '../spend.csv' must name a file inside the package folder (one file name: no folder, no URL, no absolute path, no '..', no symbolic link)",
         ),
     ],
     "remote-dialect": [

@@ -20,8 +20,7 @@ from pathlib import Path
 from scripts.catalogue.files import write_zip
 from scripts.datapackages import DataPackage, primary_key, record_count
 from scripts.gitinfo import last_changed
-
-VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
+from scripts.validate.shapes import VERSION, is_data_file_name
 
 
 @dataclass
@@ -94,6 +93,10 @@ def files_at(folder: Path, tag: str) -> dict[str, bytes]:
 
     files = {"datapackage.json": show("datapackage.json")}
     for spec in json.loads(files["datapackage.json"].decode("utf-8"))["resources"]:
+        if not is_data_file_name(spec.get("path")):  # the validator checks only today's descriptor
+            raise ValueError(
+                f"{tag}: resource path {spec.get('path')!r} is not a CSV file name, so this release cannot be published"
+            )
         files[spec["path"]] = show(spec["path"])
     return files
 

@@ -10,6 +10,11 @@ from scripts.settings import ROOT
 CONF = ROOT / "pelican.conf.py"
 
 
+# Warnings Pelican logs about a link to content it could not find, or could not tell what it is:
+# the page would carry a broken or unreviewed address, so the build stops (content.py refuses them first).
+FATAL_WARNINGS = ("Unable to find", "{filename} used for linking", "Replacement Indicator")
+
+
 class BuildError(Exception):
     pass
 
@@ -49,7 +54,13 @@ def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.Log
         raise BuildError(f"build failed: {error}") from error
     finally:
         root_logger.removeHandler(collector)
-    errors = [r for r in collector.records if r.levelno >= logging.ERROR]
+    errors = [
+        r
+        for r in collector.records
+        if r.levelno >= logging.ERROR
+        or str(r.msg).startswith(FATAL_WARNINGS)
+        or r.getMessage().startswith(FATAL_WARNINGS)
+    ]
     ours = [r for r in errors if r.name.startswith("scripts.")]
     if ours:  # we said what and where; Pelican's "Could not process <file>" would say it again, without the line
         errors = ours + [r for r in errors if r not in ours and not r.getMessage().startswith("Could not process")]

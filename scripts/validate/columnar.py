@@ -23,11 +23,35 @@ from scripts.validate.problems import Problem
 
 TYPES = {"string", "number", "integer", "date"}
 CONSTRAINTS = {"required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "unique"}
-# What Python's Decimal() and int() accept once frictionless has stripped the cell (NaN and
-# infinities included: they fail any bound, as in frictionless).
-NUMBER = r"[+-]?((\d(_?\d)*)(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?|[+-]?([Ii][Nn][Ff]([Ii][Nn][Ii][Tt][Yy])?|[sS]?[Nn][Aa][Nn])"
-INTEGER = r"[+-]?\d(_?\d)*"
-DATE = r"\d{4}-\d{1,2}-\d{1,2}"
+# Number, integer and date cells must be written plainly (messages.PLAIN): structure.py reports
+# any other in the frictionless engine as a type error, as this one does.
+NUMBER, INTEGER, DATE = (messages.PLAIN[kind] for kind in ("number", "integer", "date"))
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a schema pattern cannot be used; None if it can. Patterns run in RE2 (DuckDB's regular
+    expressions) in both engines: linear in the cell's length, so no pattern backtracks for ever."""
+    try:
+        duckdb.connect().execute("SELECT regexp_full_match('', ?)", [pattern])
+    except duckdb.Error as error:
+        return str(error).removeprefix("Invalid Input Error: ")
+    return None
+
+
+def not_matching(pattern: str, cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The (line, cell) pairs whose cell does not match ``pattern`` whole, in RE2."""
+    if not cells:
+        return []
+    lines, values = zip(*cells)
+    return (
+        duckdb.connect()
+        .execute(
+            "SELECT line, cell FROM (SELECT unnest(?) AS line, unnest(?) AS cell) "
+            "WHERE NOT regexp_full_match(cell, ?) ORDER BY line",
+            [list(lines), list(values), pattern],
+        )
+        .fetchall()
+    )
 
 
 class Declined(Exception):
@@ -86,9 +110,9 @@ class Column:
     @property
     def valid(self) -> str:
         if self.kind == "number":
-            return f"regexp_full_match(trim({self.raw}), '{NUMBER}')"
+            return f"regexp_full_match({self.raw}, '{NUMBER}')"
         if self.kind == "integer":
-            return f"regexp_full_match(trim({self.raw}), '{INTEGER}')"
+            return f"regexp_full_match({self.raw}, '{INTEGER}')"
         if self.kind == "date":
             return f"(regexp_full_match({self.raw}, '{DATE}') AND TRY_CAST({self.raw} AS DATE) IS NOT NULL)"
         return "TRUE"
@@ -97,9 +121,9 @@ class Column:
     def typed(self) -> str:
         """The value frictionless compares: NULL when missing or not of the type."""
         if self.kind == "number":
-            value = f"TRY_CAST(replace(trim({self.raw}), '_', '') AS DOUBLE)"
+            value = f"TRY_CAST({self.raw} AS DOUBLE)"
         elif self.kind == "integer":
-            value = f"TRY_CAST(replace(trim({self.raw}), '_', '') AS HUGEINT)"
+            value = f"TRY_CAST({self.raw} AS HUGEINT)"
         elif self.kind == "date":
             value = f"TRY_CAST({self.raw} AS DATE)"
         else:
@@ -408,7 +432,10 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
             threshold = settings["suppression_threshold"]
             cell_tests.append(
                 (
-                    f"TRY_CAST({raw} AS DOUBLE) > 0 AND TRY_CAST({raw} AS DOUBLE) < {threshold}",
+                    (
+                        f"regexp_full_match({raw}, '{NUMBER}') AND TRY_CAST({raw} AS DOUBLE) > 0 "
+                        f"AND TRY_CAST({raw} AS DOUBLE) < {threshold}"
+                    ),
                     field,
                     lambda ln, cell, field=field, threshold=threshold: Problem(
                         path, ln, field, messages.small_count(cell, threshold), "unsuppressed-count"
@@ -424,7 +451,7 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
                 f"count(*) FILTER (WHERE {raw} IN ({symbols})), "
                 f"sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {raw} NOT IN ({symbols})), "
                 f"{', '.join(f'coalesce({k}, {_literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
-                f"HAVING count(*) FILTER (WHERE {raw} IS NULL OR ({raw} NOT IN ({symbols}) AND TRY_CAST({raw} AS DOUBLE) IS NULL)) = 0 "
+                f"HAVING count(*) FILTER (WHERE {raw} IS NULL OR ({raw} NOT IN ({symbols}) AND NOT regexp_full_match({raw}, '{NUMBER}'))) = 0 "
                 f"AND count(*) FILTER (WHERE {raw} NOT IN ({symbols})) > 0"
             ):
                 tolerance = settings["share_tolerance"]

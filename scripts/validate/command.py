@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,8 +52,9 @@ class Result:
 
 
 def display(path: Path) -> Path:
-    """Paths as a maintainer reads them: relative to the working folder when inside it."""
-    resolved = path.resolve()
+    """Paths as a maintainer reads them: relative to the working folder when inside it (links not followed,
+    so that a package folder that is a symbolic link is seen, and refused, as one)."""
+    resolved = Path(os.path.abspath(path))
     try:
         return resolved.relative_to(Path.cwd())
     except ValueError:

@@ -1,41 +1,283 @@
-"""Dates in the Markdown content: each ``Date:`` or ``Modified:`` is a real calendar date.
+"""The Markdown content and the files beside it, checked before the build.
 
-Pelican reads many date forms and fails with a traceback, or guesses, on others; the build
-checks every page's metadata first and refuses a bad one with its file and line.
+Pelican reads metadata, links and static files in ways that let a page take another's
+address, copy a file from outside ``content/`` onto the site or load pictures from other
+sites; each is refused here, with its file and line, so the build never starts on such input:
+
+- metadata keys from an allow-list, real dates, and slugs that cannot take a generated page;
+- ``content/static/`` holds only inert file types (the favicon, an SVG, passes a strict check);
+- no symbolic link anywhere in ``content/`` (nor, checked by the validator, in a package);
+- ``{attach}``, ``{static}`` and ``{filename}`` links name a file inside ``content/``;
+- pictures come from this site, and no link is protocol-relative (``//host/``);
+- a Markdown file keeps within a size and a nesting depth (settings ``max_markdown_bytes``,
+  ``max_markdown_depth``), so rendering it is bounded work.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from datetime import date, datetime
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
+from scripts.settings import default
 from scripts.validate.problems import Problem
+from scripts.validate.shapes import invisible_problem
 
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")  # every one goes through the site's reader
+MARKDOWN_EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.meta"]  # as MARKDOWN in pelican.conf.py
 DATE_KEYS = ("date", "modified")
 FORM = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2}))?")
-METADATA = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):\s?(.*)")
+# Python-Markdown's meta extension, which Pelican reads metadata with (markdown/extensions/meta.py).
+META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+META_BEGIN = re.compile(r"^-{3}(\s.*)?")
+META_END = re.compile(r"^(-{3}|\.{3})(\s.*)?")
+# The metadata a page or report may carry (README, "Write a report").
+METADATA_KEYS = ("title", "slug", "date", "modified", "summary")
+# Two pages take a fixed address: the home page (/index.html, its own template) and /404.html.
+PAGE_ADDRESSES = {"save_as": ("index.html", "404.html"), "url": ("", "404.html"), "template": ("home",)}
+PAGES, REPORTS = "pages", "reports"  # PAGE_PATHS and ARTICLE_PATHS in pelican.conf.py
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The folders the site writes at its root: a page's slug may not be one of them.
+SECTIONS = {
+    "charts",
+    "councils",
+    "data",
+    "directory",
+    "feeds",
+    "fonts",
+    "index",
+    "openreferral",
+    "pagefind",
+    "reports",
+    "search",
+    "static",
+    "theme",
+    "vendor",
+}
+STATIC = "static"
+# What content/static/ may hold: pictures, documents and text that cannot run in a browser.
+STATIC_TYPES = (".png", ".jpg", ".jpeg", ".webp", ".ico", ".pdf", ".csv", ".txt")
+# The one SVG: the favicon (EXTRA_PATH_METADATA in pelican.conf.py), drawn only with these.
+FAVICON = "favicon.svg"
+SVG_ELEMENTS = {"svg", "title", "desc", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon"}
+SVG_ATTRIBUTES = {
+    "viewBox", "width", "height", "x", "y", "rx", "ry", "cx", "cy", "r", "d", "points", "x1", "y1", "x2", "y2",
+    "fill", "stroke", "stroke-width", "fill-rule", "opacity", "fill-opacity", "transform", "role", "aria-label",
+}  # fmt: skip
+SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
+# Pelican's intrasite links ({attach}, {static}, {filename}, or |filename|) in an attribute.
+LINKED = re.compile(r"[{|](?P<what>attach|static|filename)[|}](?P<value>[^\s\"'<>)\]]*)")
+
+
+def check_content(content_dir: Path, settings: dict | None = None) -> list[Problem]:
+    """Every problem in ``content_dir``: symbolic links, static files, and each Markdown file."""
+    content_dir = Path(content_dir)
+    settings = {
+        name: (settings or {}).get(name, default(name)) for name in ("max_markdown_bytes", "max_markdown_depth")
+    }
+    if not content_dir.is_dir():
+        return []
+    problems = symbolic_links(content_dir)
+    linked = {Path(p.path) for p in problems}
+    problems += check_static(content_dir / STATIC, linked)
+    slugs: dict[tuple[str, str], str] = {}
+    for path in sorted(p for p in _files(content_dir) if p.suffix in MARKDOWN_SUFFIXES and p not in linked):
+        problems += check_markdown(path, content_dir, settings, slugs)
+    return problems
 
 
 def check_dates(content_dir: Path) -> list[Problem]:
-    """Every ``Date:`` and ``Modified:`` in the metadata of the Markdown under ``content_dir``."""
+    """Only the ``Date:`` and ``Modified:`` problems of ``check_content``."""
+    return [p for p in check_content(content_dir) if p.code == "date-error"]
+
+
+def _files(folder: Path):
+    for parent, folders, files in os.walk(folder):  # os.walk follows no link to a folder
+        folders.sort()
+        for name in sorted(files):
+            yield Path(parent) / name
+
+
+def symbolic_links(folder: Path) -> list[Problem]:
+    """Every symbolic link under ``folder``, to a file or a folder: the build follows none."""
+    found = []
+    for parent, folders, files in os.walk(folder):
+        folders.sort()
+        for name in sorted(folders + files):
+            path = Path(parent) / name
+            if path.is_symlink():
+                found.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "is a symbolic link: put the file itself here (a link could publish a file from elsewhere)",
+                        "symlink",
+                    )
+                )
+    return found
+
+
+def check_static(folder: Path, linked: set[Path]) -> list[Problem]:
+    """Files Pelican copies as they are: only inert types, and the favicon drawn with shapes only."""
+    if not folder.is_dir():
+        return []
     problems = []
-    for path in sorted(Path(content_dir).rglob("*.md")):
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(str(path), None, None, f"cannot be read as UTF-8 text: {error}", "file-error"))
+    seen: dict[str, Path] = {}
+    for path in _files(folder):
+        if path in linked:
             continue
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                break  # the metadata ends at the first blank line
-            match = METADATA.fullmatch(line)
-            if not match or match.group(1).lower() not in DATE_KEYS:
-                continue
-            message = date_problem(match.group(2).strip())
-            if message:
-                problems.append(Problem(str(path), number, match.group(1), message, "date-error"))
+        if path.as_posix().casefold() in seen:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"has the same name as {seen[path.as_posix().casefold()]} (letter case aside): on many systems "
+                    "they are one file",
+                    "static-file",
+                )
+            )
+        seen[path.as_posix().casefold()] = path
+        if path.relative_to(folder).as_posix() == FAVICON:
+            message = svg_problem(path.read_bytes())
+        elif path.suffix.lower() not in STATIC_TYPES or path.suffix != path.suffix.lower():
+            message = (
+                f"a {path.suffix or 'file without an extension'} file cannot be published from content/static/: "
+                f"only {', '.join(STATIC_TYPES)} files (and the favicon, {FAVICON}) may be, "
+                "as HTML, SVG, scripts and stylesheets would run in the browser"
+            )
+        else:
+            message = None
+        if message:
+            problems.append(Problem(str(path), None, None, message, "static-file"))
     return problems
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG is not a plain drawing (no script, handler, link, style, entity or foreign content); None if it is."""
+    text = data.decode("utf-8", errors="replace")
+    if "<!" in text or re.search(r"<\?(?!xml\s)", text):
+        return "the favicon may not hold a DOCTYPE, entity, comment or processing instruction"
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        return f"the favicon is not well-formed SVG: {error}"
+    for element in root.iter():
+        tag = element.tag.removeprefix(SVG_NAMESPACE)
+        if tag not in SVG_ELEMENTS:
+            return f"the favicon may be drawn only with {', '.join(sorted(SVG_ELEMENTS))}, not <{tag}>"
+        for attribute, value in element.attrib.items():
+            if attribute not in SVG_ATTRIBUTES or "url(" in value.lower():
+                return f"the favicon's <{tag}> may not have the attribute {attribute}={value!r}"
+        if tag not in ("title", "desc") and (element.text or "").strip():
+            return f"the favicon's <{tag}> may not hold text"
+    return None
+
+
+def metadata_lines(lines: list[str]) -> list[tuple[int, str, str]]:
+    """(line, key, value) of each metadata line, read as Python-Markdown's meta extension reads them."""
+    found: list[tuple[int, str, str]] = []
+    start = 1 if lines and META_BEGIN.match(lines[0]) else 0
+    key = None
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or META_END.match(line):
+            break
+        match = META.match(line)
+        if match:
+            key = match.group("key")
+            found.append((number, key, match.group("value").strip()))
+        elif not (key and META_MORE.match(line)):
+            break
+    return found
+
+
+def check_markdown(path: Path, content_dir: Path, settings: dict, slugs: dict) -> list[Problem]:
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(str(path), None, None, f"cannot be read as UTF-8 text: {error}", "file-error")]
+    limit = settings["max_markdown_bytes"]
+    if len(data) > limit:
+        return [
+            Problem(
+                str(path),
+                None,
+                None,
+                f"is {len(data):,} bytes: the most a Markdown file may be is {limit:,} (setting max_markdown_bytes)",
+                "too-large",
+            )
+        ]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as Python-Markdown splits them
+    problems = []
+    section = path.relative_to(content_dir).parts[0] if len(path.relative_to(content_dir).parts) > 1 else ""
+    metadata = metadata_lines(lines)
+    for number, key, value in metadata:
+        problems += _metadata_problems(path, number, key, value, section, slugs)
+    keys = {key.lower(): (number, key, value) for number, key, value in metadata}
+    if section in (PAGES, REPORTS) and "slug" not in keys:
+        # Pelican makes the slug from the title: a page titled "Data" would be written over /data/.
+        number, key, title = keys.get("title", (1, "Title", path.stem))
+        problems += _metadata_problems(path, number, key, title_slug(title), section, slugs, derived=True)
+    too_deep = check_depth(path, lines, settings["max_markdown_depth"])
+    return problems + (too_deep or check_links(path, lines, content_dir))
+
+
+def title_slug(title: str) -> str:
+    """The slug Pelican makes from a title (pelican.utils.slugify with its default substitutions)."""
+    from unidecode import unidecode
+
+    value = unidecode(unicodedata.normalize("NFKC", re.sub(r"<[^>]*>", "", title))).lower()
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", value).strip())
+
+
+def _metadata_problems(
+    path: Path, number: int, key: str, value: str, section: str, slugs: dict, derived: bool = False
+) -> list[Problem]:
+    name = "slug" if derived else key.lower()
+
+    def problem(message: str, code: str = "metadata-error") -> list[Problem]:
+        return [Problem(str(path), number, key, message, code)]
+
+    if invisible_problem(value):
+        return problem(invisible_problem(value))
+    if name in PAGE_ADDRESSES and section == PAGES:
+        if value not in PAGE_ADDRESSES[name]:
+            allowed = ", ".join(repr(v) for v in PAGE_ADDRESSES[name])
+            return problem(f"{value!r} is not allowed: a page's {key} may only be {allowed}")
+        if name == "save_as" and (name, value) in slugs:
+            return problem(f"{value!r} is already the address of {slugs[(name, value)]}")
+        slugs[(name, value)] = str(path)
+        return []
+    if name not in METADATA_KEYS:
+        allowed = ", ".join(k.capitalize() for k in METADATA_KEYS)
+        return problem(
+            f"the metadata key {key!r} is not allowed: use only {allowed} "
+            "(other keys change where a page is written or how it is built)"
+        )
+    if name in DATE_KEYS:
+        message = date_problem(value)
+        return problem(message, "date-error") if message else []
+    if name == "slug":
+        made = f"the slug made from this title, {value!r}," if derived else repr(value)
+        if section == PAGES and value in SECTIONS:
+            return problem(
+                f"{made} is not allowed: a page's slug may not be one of the site's own folders "
+                f"({', '.join(sorted(SECTIONS))})" + ("; give the page a Slug" if derived else "")
+            )
+        if not derived and not SLUG.match(value):
+            return problem(f"{made} is not allowed: a slug is lower-case letters, digits and hyphens")
+        if (section, value) in slugs:
+            return problem(f"{made} is already the slug of {slugs[(section, value)]}")
+        slugs[(section, value)] = str(path)
+    return []
 
 
 def date_problem(value: str) -> str | None:
@@ -50,3 +292,96 @@ def date_problem(value: str) -> str | None:
         except ValueError:
             pass
     return f"'{value}' is not a real date in the form YYYY-MM-DD (a time may follow as HH:MM)"
+
+
+LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)([-*+]|[0-9]+[.)])[ \t]")
+
+
+def check_depth(path: Path, lines: list[str], limit: int) -> list[Problem]:
+    """Block quotes and lists nested deeper than ``limit``: Python-Markdown renders them by recursion."""
+    for number, line in enumerate(lines, start=1):
+        quotes = len(re.match(r"^[ >]*", line).group(0).replace(" ", ""))
+        item = LIST_ITEM.match(line)
+        lists = len(item.group("indent").expandtabs(4)) // 2 + 1 if item else 0
+        if max(quotes, lists) > limit:
+            return [
+                Problem(
+                    str(path),
+                    number,
+                    None,
+                    f"nests quotes or lists {max(quotes, lists)} deep: the most allowed is {limit} "
+                    "(setting max_markdown_depth)",
+                    "too-deep",
+                )
+            ]
+    return []
+
+
+class _Addresses(HTMLParser):
+    """Every (tag, attribute, value) that is an address, in rendered HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src", "srcset", "poster", "data", "cite", "action", "formaction") and value:
+                self.found.append((tag, name, value))
+
+
+def _normal(address: str) -> str:
+    """An address as a browser reads it: tabs and newlines removed, spaces trimmed, backslashes as slashes."""
+    return re.sub(r"[\t\n\r]", "", address).strip("\x00 \x0c").replace("\\", "/")
+
+
+def address_problem(tag: str, attribute: str, address: str) -> str | None:
+    """Why an address in a page is refused: a protocol-relative link, or a picture from another site."""
+    normal = _normal(address)
+    if normal.startswith("//"):
+        return f"{address!r} is a protocol-relative address: write https:// and the host, or a path on this site"
+    if tag == "img" and (urlsplit(normal).scheme or urlsplit(normal).netloc):
+        return f"the picture {address!r} comes from another site: put the file in content/ and link it with {{static}}"
+    return None
+
+
+def check_links(path: Path, lines: list[str], content_dir: Path) -> list[Problem]:
+    """Intrasite links that leave ``content/``, pictures from elsewhere and protocol-relative links."""
+    problems = []
+    root = content_dir.resolve()
+    for number, line in enumerate(lines, start=1):
+        for match in LINKED.finditer(line):
+            value = unquote(urlsplit(match.group("value")).path)
+            target = (root / value.lstrip("/")) if value.startswith("/") else (path.parent / value)
+            message = _linked_problem(match.group("what"), value, target, root)
+            if message:
+                problems.append(Problem(str(path), number, None, message, "link-error"))
+    import markdown  # the site's renderer and its extensions that make links, to read addresses as it will
+
+    parser = _Addresses()
+    parser.feed(markdown.Markdown(extensions=MARKDOWN_EXTENSIONS).convert("\n".join(lines)))
+    for tag, attribute, address in parser.found:
+        message = address_problem(tag, attribute, address)
+        if message:
+            # The first line holding the address whole, not inside a longer one (https://x/ holds //x/).
+            whole = re.compile(r"(?<![\w:/\\])" + re.escape(address))
+            number = next((n for n, line in enumerate(lines, start=1) if whole.search(line)), None)
+            problems.append(Problem(str(path), number, None, message, "link-error"))
+    return problems
+
+
+def _linked_problem(what: str, value: str, target: Path, root: Path) -> str | None:
+    shown = f"{{{what}}}{value}"
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):
+        resolved = None
+    if resolved is None or not resolved.is_relative_to(root):
+        return f"{shown} leads out of content/: link only to files inside it"
+    if not resolved.is_file():
+        return f"{shown} names no file in content/"
+    if target.is_symlink():
+        return f"{shown} is a symbolic link: link to the file itself"
+    if resolved.suffix not in STATIC_TYPES + MARKDOWN_SUFFIXES:
+        return f"{shown} is not a file type the site may publish (only {', '.join(STATIC_TYPES)} and Markdown pages)"
+    return None

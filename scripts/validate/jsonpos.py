@@ -15,7 +15,18 @@ _decoder = json.JSONDecoder()
 
 
 def locate(text: str) -> dict[tuple, tuple[int, int]]:
+    return _walk(text)[0]
+
+
+def duplicate_keys(text: str) -> list[tuple[int, tuple, str]]:
+    """(line, path of the object, key) for each key written twice in one object: JSON readers keep
+    only one of the two values, and not all the same one, so what the validator read could differ."""
+    return _walk(text)[1]
+
+
+def _walk(text: str) -> tuple[dict[tuple, tuple[int, int]], list[tuple[int, tuple, str]]]:
     found: dict[tuple, tuple[int, int]] = {}
+    duplicates: list[tuple[int, tuple, str]] = []
     line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
 
     def position(offset: int) -> tuple[int, int]:
@@ -40,8 +51,13 @@ def locate(text: str) -> dict[tuple, tuple[int, int]]:
             i = skip(i + 1)
             if text[i] == "}":
                 return i + 1
+            keys = set()
             while True:
-                key, i = scanstring(text, skip(i) + 1)
+                start = skip(i)
+                key, i = scanstring(text, start + 1)
+                if key in keys:
+                    duplicates.append((position(start)[0], path, key))
+                keys.add(key)
                 i = skip(i) + 1  # the colon
                 i = skip(value(i, path + (key,)))
                 if text[i] == "}":
@@ -62,7 +78,7 @@ def locate(text: str) -> dict[tuple, tuple[int, int]]:
         return end
 
     value(0, ())
-    return found
+    return found, duplicates
 
 
 def line_of(positions: dict[tuple, tuple[int, int]], path: tuple) -> int | None:

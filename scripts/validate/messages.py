@@ -20,9 +20,41 @@ WANTED = {
 }
 
 
+# What a number, whole number or date cell may hold, in both engines: plain ASCII, so that the
+# validator, a spreadsheet and the site all read the same value (Python and frictionless would also
+# take Infinity, NaN, 1e309, 1_000, spaces around, and digits of other scripts).
+PLAIN = {
+    "number": r"[+-]?[0-9]+(\.[0-9]+)?",
+    "integer": r"[+-]?[0-9]+",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+}
+_PLAIN = {kind: re.compile(pattern) for kind, pattern in PLAIN.items()}
+_INFINITY, _NAN = ("inf", "infinity"), ("nan", "snan")
+
+
+def is_plain(cell: str, kind: str) -> bool:
+    """Whether a cell of a number, integer or date field is written plainly (other kinds: always)."""
+    return kind not in _PLAIN or bool(_PLAIN[kind].fullmatch(cell))
+
+
 def type_error(cell, spec: dict) -> str:
     kind = spec.get("type", "string")
-    return f"{show(cell)} is not {WANTED.get(kind, f'a valid {kind}')}"
+    wanted = WANTED.get(kind, f"a valid {kind}")
+    if kind in ("number", "integer") and isinstance(cell, str):
+        word = cell.strip().lstrip("+-").lower()
+        if word in _INFINITY:
+            return f"{cell!r} is infinity, not {wanted}: write the value in digits, or a symbol such as [x]"
+        if word in _NAN:
+            return f"{cell!r} says 'not a number': write the value in digits, or a symbol such as [x]"
+        if not is_plain(cell, kind) and any(c.isdigit() for c in cell):  # a number, written another way
+            point = " and at most one decimal point" if kind == "number" else ""
+            return (
+                f"{cell!r} is not {wanted}: write only the digits 0 to 9, with an optional sign{point} "
+                "(no spaces, exponent, underscore or other digits)"
+            )
+    if kind == "date" and isinstance(cell, str) and not is_plain(cell, kind):
+        return f"{cell!r} is not {wanted}: use only the digits 0 to 9"
+    return f"{show(cell)} is not {wanted}"
 
 
 def constraint(name: str, limit, cell, spec: dict) -> str | None:

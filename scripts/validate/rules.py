@@ -34,10 +34,8 @@ def _fields(package: LoadedPackage, predicate):
 
 
 def _number(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except ValueError:
-        return None
+    """A plainly written number's value (messages.PLAIN); None for any other cell, reported by the type check."""
+    return float(cell) if messages.is_plain(cell, "number") else None
 
 
 def no_formula_injection(package, settings):

@@ -19,6 +19,54 @@ RESOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PROFILES = {"data-package", "tabular-data-package", "data-resource", "tabular-data-resource"}
 URL_SCHEMES = ("http", "https", "mailto")
 MULTILINE = "multiline"  # a string field's schema says "multiline": true where a cell may span lines
+# The one data format the validator reads and the site publishes, by extension, with its format
+# and media type: a file of any other type (HTML, SVG, script) would be served as active content.
+DATA_FORMATS = {".csv": ("csv", "text/csv")}
+ENCODING = "utf-8"
+# Characters that change how text around them is shown, or are not shown at all: bidirectional
+# overrides and isolates (a name could read backwards) and zero-width ones (two names could look alike).
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def invisible_problem(value: str) -> str | None:
+    """Why ``value`` may not be a name or title: it holds a bidirectional or zero-width character."""
+    found = INVISIBLE.search(value)
+    if found:
+        return (
+            f"holds the invisible character U+{ord(found.group()):04X} at position {found.start() + 1} "
+            "(a direction override or zero-width character, which can make text read differently): remove it"
+        )
+    return None
+
+
+# The one CSV dialect, which the validator, the columnar engine and the site all read: a dialect in
+# a descriptor may only restate these values (with either line ending).
+DIALECT = {
+    "delimiter": (",",),
+    "quoteChar": ('"',),
+    "doubleQuote": (True,),
+    "header": (True,),
+    "lineTerminator": ("\r\n", "\n"),
+    "skipInitialSpace": (False,),
+}
+# Folders the site writes beside each resource's page (/data/<package>/<resource>/): the changelog,
+# the derived formats and per-council files (scripts/catalogue/derived.py) and each release's
+# folder, so a resource may not be named like one.
+RESERVED_NAMES = {"changelog", "formats", "councils"}
+# A release's folder name (/data/<package>/<version>/), read by scripts/catalogue/versions.py.
+VERSION = re.compile(r"\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?")
+
+
+def is_data_file_name(path) -> bool:
+    """Whether ``path`` could be a published data file: one file name (no folder) of a type in DATA_FORMATS."""
+    return (
+        isinstance(path, str)
+        and "/" not in path
+        and "\\" not in path
+        and path not in ("", ".", "..")
+        and not any(ord(c) < 32 for c in path)
+        and Path(path).suffix in DATA_FORMATS
+    )
 
 
 def depth(value, limit: int) -> int:
@@ -113,14 +161,29 @@ class Shapes:
                         problem = url_problem(value)
                         if problem:
                             self.add((key, index, link), f"{key}[{index}].{link}: {problem}")
+        if "version" in d and not (isinstance(d["version"], str) and VERSION.fullmatch(d["version"])):
+            self.add(
+                ("version",),
+                f"version {d['version']!r} must be like 1.0.0 (it becomes the folder /data/<package>/<version>/)",
+            )
         if "homepage" in d and url_problem(d["homepage"]):
             self.add(("homepage",), f"homepage: {url_problem(d['homepage'])}")
         resources = d.get("resources")
         if not isinstance(resources, list):
             return self.found
+        seen: dict[str, str] = {}
         for index, resource in enumerate(resources):
             if isinstance(resource, dict):
                 self.resource(("resources", index), resource)
+                path = resource.get("path")
+                if isinstance(path, str) and path.casefold() in seen:
+                    self.add(
+                        ("resources", index, "path"),
+                        f"resource {resource.get('name')!r}: path {path!r} is the same file name as "
+                        f"{seen[path.casefold()]!r} (letter case aside): on many systems they are one file",
+                    )
+                elif isinstance(path, str):
+                    seen[path.casefold()] = path
         return self.found
 
     def name(self, where: tuple, value, what: str, form: re.Pattern) -> None:
@@ -149,6 +212,8 @@ class Shapes:
             value = holder[key]
             if not isinstance(value, str):
                 self.add(where + (key,), f"{key} must be text, not {_kind(value)}", key)
+            elif invisible_problem(value):
+                self.add(where + (key,), f"{key} {invisible_problem(value)}", key)
             elif limit is not None and len(value) > limit:
                 self.add(
                     where + (key,),
@@ -159,6 +224,13 @@ class Shapes:
     def resource(self, where: tuple, resource: dict) -> None:
         name = resource.get("name")
         self.name(where + ("name",), name, "resource", RESOURCE_NAME)
+        if isinstance(name, str) and (name in RESERVED_NAMES or VERSION.fullmatch(name)):
+            self.add(
+                where + ("name",),
+                f"resource name {name!r} is taken by a page the site writes "
+                f"(/data/<package>/{name}/): choose another name",
+            )
+        self.format(where, name, resource)
         self.profile(where + ("profile",), resource)
         self.texts(where, resource)
         path = resource.get("path")
@@ -173,15 +245,42 @@ class Shapes:
                     f"resource {name!r}: {key} must be written out in the descriptor as an object, "
                     f"not {_kind(resource[key])} (nothing is fetched or read from elsewhere)",
                 )
+        dialect = resource.get("dialect")
+        for key, value in dialect.items() if isinstance(dialect, dict) else ():
+            if key not in DIALECT or not any(value == v and type(value) is type(v) for v in DIALECT[key]):
+                self.add(
+                    where + ("dialect", key),
+                    f"resource {name!r}: dialect {key} {value!r} is not allowed: every file is read as plain CSV "
+                    "(comma, double quotes doubled, a header row, no comments), so the validator and the site "
+                    "read the same rows",
+                )
         if "data" in resource:
             self.add(where + ("data",), f"resource {name!r}: inline data is not allowed: put the rows in a CSV file")
         schema = resource.get("schema")
         if isinstance(schema, dict):
             self.schema(where + ("schema",), name, schema)
 
+    def format(self, where: tuple, name, resource: dict) -> None:
+        """Only CSV, in UTF-8: the validator reads nothing else, so nothing else may be published."""
+        wanted = dict(zip(("format", "mediatype"), DATA_FORMATS[".csv"]), encoding=ENCODING)
+        for key, value in wanted.items():
+            if key in resource and (not isinstance(resource[key], str) or resource[key].lower() != value):
+                self.add(
+                    where + (key,),
+                    f"resource {name!r}: {key} {resource[key]!r} is not allowed: data files are {value}",
+                )
+
     def path(self, where: tuple, name, path: str) -> None:
+        if not is_data_file_name(path) and "/" not in path and "\\" not in path:
+            self.add(
+                where,
+                f"resource {name!r}: path {path!r} is not a data file: only "
+                f"{', '.join(DATA_FORMATS)} files are published (an HTML, SVG or script file would run in the browser)",
+            )
+            return
         bad = (
             not path
+            or "/" in path
             or "://" in path
             or path.startswith(("/", "\\", "~"))
             or "\\" in path
@@ -190,15 +289,16 @@ class Shapes:
         )
         if not bad:
             try:
+                bad = (self.folder / path).is_symlink()
                 resolved = (self.folder / path).resolve()
-                bad = not resolved.is_relative_to(self.folder.resolve()) or resolved == self.folder.resolve()
+                bad = bad or not resolved.is_relative_to(self.folder.resolve()) or resolved == self.folder.resolve()
             except (OSError, ValueError):
                 bad = True
         if bad:
             self.add(
                 where,
                 f"resource {name!r}: path {path!r} must name a file inside the package folder "
-                "(no URL, no absolute path, no '..', no link leading out)",
+                "(one file name: no folder, no URL, no absolute path, no '..', no symbolic link)",
             )
 
     def schema(self, where: tuple, name, schema: dict) -> None:
@@ -212,10 +312,24 @@ class Shapes:
                 self.add(at, f"resource {name!r}: each field needs a name as text")
                 continue
             names.append(spec["name"])
+            if invisible_problem(spec["name"]):
+                self.add(at + ("name",), f"field name {spec['name']!r} {invisible_problem(spec['name'])}")
             self.texts(at, spec)
             for key, kind in (("type", str), ("format", str), ("constraints", dict), ("missingValues", list)):
                 if key in spec and not isinstance(spec[key], kind):
                     self.add(at + (key,), f"{key} must be {_article(kind)}, not {_kind(spec[key])}", spec["name"])
+            pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
+            if pattern is not None:
+                from scripts.validate.columnar import pattern_problem  # DuckDB, only for a schema with a pattern
+
+                problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be text"
+                if problem:
+                    self.add(
+                        at + ("constraints", "pattern"),
+                        f"the pattern {pattern!r} cannot be used: {problem} (patterns run in RE2: no "
+                        "back-references or look-arounds, repeats up to 1000)",
+                        spec["name"],
+                    )
             for key in (MULTILINE, "disclosureControl"):
                 if key in spec and not isinstance(spec[key], bool):
                     self.add(at + (key,), f"{key} must be true or false", spec["name"])

@@ -7,6 +7,7 @@ Frictionless checks types, constraints and keys; this module reads its errors ba
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from scripts.datapackages import primary_key
 from scripts.settings import default
 from scripts.validate import columnar, messages
-from scripts.validate.jsonpos import line_of, locate
+from scripts.validate.jsonpos import duplicate_keys, line_of, locate
 from scripts.validate.problems import Problem
 from scripts.validate.shapes import MULTILINE, Shapes, depth, raw_depth
 from scripts.validate.table import Table, TableError, read_table
@@ -77,6 +78,12 @@ def load_package(
         for name in ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")
     }
     descriptor_path = str(folder / "datapackage.json")
+    for path in (folder, folder / "datapackage.json"):
+        if path.is_symlink():
+            problems.append(
+                Problem(str(path), None, None, "is a symbolic link: put the package itself here", "symlink")
+            )
+            return None
     try:
         size = (folder / "datapackage.json").stat().st_size
         if size > settings["max_descriptor_bytes"]:
@@ -144,9 +151,21 @@ def load_package(
         return None
     positions = locate(text)
     before = len(problems)
+    for line, _, key in duplicate_keys(text):
+        problems.append(
+            Problem(
+                descriptor_path,
+                line,
+                None,
+                f"the key {key!r} appears twice in one object: JSON readers keep only one of the two values, "
+                "and not all the same one",
+                "descriptor-error",
+            )
+        )
     _check_descriptor(descriptor, descriptor_path, positions, problems)
     for where, message, field_name in Shapes(descriptor, folder, settings).check():
         problems.append(Problem(descriptor_path, line_of(positions, where), field_name, message, "descriptor-error"))
+    problems.extend(_links_in(folder, descriptor))
     if len(problems) > before:
         return None
     report = Package.validate_descriptor(descriptor)
@@ -193,6 +212,22 @@ def load_package(
         else:
             problems.extend(check_cells(table, resource["schema"], settings))
     return package
+
+
+def _links_in(folder: Path, descriptor: dict) -> list[Problem]:
+    """Symbolic links anywhere in the package folder but a resource's (refused with its descriptor line)."""
+    named = {
+        folder / r["path"]
+        for r in descriptor.get("resources", [])
+        if isinstance(r, dict) and isinstance(r.get("path"), str)
+    }
+    found = []
+    for parent, folders, files in os.walk(folder):
+        for name in sorted(folders + files):
+            path = Path(parent) / name
+            if path.is_symlink() and path not in named:
+                found.append(Problem(str(path), None, None, "is a symbolic link: put the file itself here", "symlink"))
+    return found
 
 
 def check_cells(table: Table, schema: dict, settings: dict) -> list[Problem]:
@@ -336,7 +371,11 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
     from frictionless import FrictionlessException, Package
 
     descriptor = json.loads(json.dumps(package.descriptor))
+    patterns = {}  # checked in RE2 (columnar.not_matching), never by Python's backtracking re in frictionless
     for resource in descriptor["resources"]:
+        for spec in resource["schema"]["fields"]:
+            if "pattern" in spec.get("constraints", {}):
+                patterns[(resource["name"], spec["name"])] = spec["constraints"].pop("pattern")
         keys = resource["schema"].get("foreignKeys", [])
         resource["schema"]["foreignKeys"] = [
             fk for fk in keys if fk.get("reference", {}).get("resource", "") not in package.broken
@@ -360,9 +399,46 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
             continue
         report = frictionless_package.get_resource(name).validate()
         table = package.tables[name]
+        unplain = _unplain_cells(table, resource["schema"])
         for task in report.tasks:
             for error in task.errors:
+                where = (getattr(error, "row_number", None), getattr(error, "field_name", None))
+                if error.type in ("type-error", "constraint-error") and where in unplain:
+                    continue  # reported once below, as the columnar engine reports it
                 problems.append(_from_frictionless(error, table, resource["schema"], descriptor))
+        for (row, field_name), (line, cell, spec) in unplain.items():
+            problems.append(Problem(str(table.path), line, field_name, messages.type_error(cell, spec), "type-error"))
+        problems.extend(_pattern_problems(table, package.schema(name), patterns, name))
+
+
+def _pattern_problems(table: Table, schema: dict, patterns: dict, resource_name: str) -> list[Problem]:
+    found = []
+    missing = schema.get("missingValues", [""])
+    for spec in schema["fields"]:
+        pattern = patterns.get((resource_name, spec["name"]))
+        if pattern is None:
+            continue
+        skip = set(spec.get("missingValues", missing))
+        cells = [(line, r[spec["name"]]) for line, r in table.records() if r.get(spec["name"], "") not in skip]
+        for line, cell in columnar.not_matching(pattern, cells):
+            message = messages.constraint("pattern", pattern, cell, spec)
+            found.append(Problem(str(table.path), line, spec["name"], message, "constraint-error"))
+    return found
+
+
+def _unplain_cells(table: Table, schema: dict) -> dict[tuple[int, str], tuple[int, str, dict]]:
+    """(row position, field) -> (line, cell, spec) of number, integer and date cells not written plainly
+    (messages.PLAIN), which frictionless reads or refuses in its own ways."""
+    missing = set(schema.get("missingValues", [""]))
+    specs = [spec for spec in schema["fields"] if spec.get("type") in messages.PLAIN]
+    found = {}
+    for position, (line, record) in enumerate(table.records(), start=2):
+        for spec in specs:
+            cell = record.get(spec["name"])
+            missing_here = set(spec.get("missingValues", missing))
+            if cell is not None and cell not in missing_here and not messages.is_plain(cell, spec["type"]):
+                found[(position, spec["name"])] = (line, cell, spec)
+    return found
 
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
