@@ -41,7 +41,12 @@ def test_dataset_page_cites_the_current_version_in_three_formats(built_site, pac
     text = page.select_one("textarea.citation").get_text()
     jsonld = json.loads(page.select_one('script[type="application/ld+json"]').string)
     date = jsonld["datePublished"]
-    assert text == f"{AUTHOR} ({date[:4]}). {meta['title']}, version {meta['version']} [data set]. {PUBLIC}{folder}"
+    # A compilation of others' data says whose: the descriptor's contributors with the role "author".
+    authors = "; ".join(c["title"] for c in meta.get("contributors", []) if c.get("role") == "author")
+    note = f" Compiled by {AUTHOR} from data published by {authors}." if authors else ""
+    assert text == (
+        f"{AUTHOR} ({date[:4]}). {meta['title']}, version {meta['version']} [data set].{note} {PUBLIC}{folder}"
+    )
     # It links to the version's own folder, which is a page with the version's files.
     assert page.select_one(f"#cite ~ p a[href='{folder}']") or page.select_one(f"a[href='{folder}']")
     version_page = soup(built_site, folder.lstrip("/") + "index.html")
@@ -93,7 +98,8 @@ def test_changelog_entry_carries_its_version_citation(built_site):
         changelog = soup(built_site, f"data/{package}/changelog/index.html")
         for section in changelog.select("section.release"):
             version = section["id"][1:]
-            assert f"version {version} [data set]. {PUBLIC}/data/{package}/{version}/" in section.get_text()
+            text = " ".join(section.get_text().split())
+            assert f"version {version} [data set]." in text and f" {PUBLIC}/data/{package}/{version}/" in text
             hrefs = {a["href"] for a in section.select("a[download]")}
             assert hrefs == {f"/data/{package}/{version}/citation.{ext}" for ext in ("bib", "ris", "json")}
 
@@ -132,3 +138,12 @@ def test_one_publisher_name_everywhere(built_site):
     names["data feed author"] = re.search(r"<author><name>(.*?)</name>", feed)[1]
     assert len(names) > 3 + 3 * len(PACKAGES)
     assert {where: name for where, name in names.items() if name != AUTHOR} == {}
+
+
+def test_the_official_series_is_cited_as_compiled_from_its_publishers(built_site):
+    meta = descriptor("day-care-spend")
+    (authors,) = [c["title"] for c in meta["contributors"] if c.get("role") == "author"]
+    folder = built_site / "data" / "day-care-spend" / meta["version"]
+    assert f"from data published by {authors}" in (folder / "citation.bib").read_text(encoding="utf-8")
+    assert f"N1  - Compiled by {AUTHOR} from data published by {authors}" in (folder / "citation.ris").read_text()
+    assert json.loads((folder / "citation.json").read_text())[0]["note"].endswith(authors)

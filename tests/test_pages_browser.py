@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import axe_violations
+from tests.conftest import DATA, read_csv
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +20,15 @@ TEMPLATES = {
     "data_index": "/data/",
     "dataset": "/data/providers/",
     "not_found": "/404.html",
+    "councils": "/councils/",
+    # a council that no longer exists (its page links to its successors), else the first of the series
+    "council": "/councils/{}/".format(
+        next(
+            (c for c in read_csv(DATA / "day-care-spend" / "council.csv") if not c["successor_codes"].startswith("[")),
+            read_csv(DATA / "day-care-spend" / "council.csv")[0],
+        )["authority_code"]
+    ),
+    "national_report": "/reports/what-councils-in-england-spent-on-mental-health-day-care/",
 }
 
 
@@ -30,7 +40,7 @@ def test_template_loads_cleanly_and_passes_axe(template, open_page):
     assert axe_violations(page.page) == []
 
 
-@pytest.mark.parametrize("template", ["home", "report", "dataset"])
+@pytest.mark.parametrize("template", ["home", "report", "dataset", "councils", "council", "national_report"])
 def test_template_passes_axe_on_a_phone(template, chromium, open_page):
     context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
     try:
@@ -97,3 +107,37 @@ def test_report_prints_without_navigation_and_with_link_addresses(open_page):
     assert "https://norfolk.gov.uk/article/43532" in after
     page.emulate_media(media="screen")
     assert page.evaluate("() => getComputedStyle(document.querySelector('header nav')).display") != "none"
+
+
+def test_the_council_box_narrows_the_list_and_says_how_many(open_page):
+    councils = read_csv(DATA / "day-care-spend" / "council.csv")
+    name = councils[0]["authority_name"]
+    page = open_page("/councils/").page
+    box = page.locator("#council-search")
+    assert box.is_visible()
+    box.fill(name.lower())
+    shown = page.locator("#a-to-z li[data-name]:visible")
+    names = [text.split(":")[0] for text in shown.all_inner_texts()]
+    assert name in names and all(name.lower() in n.lower() for n in names)
+    assert page.locator("#council-count").inner_text().startswith(f"{len(names)} ")
+    box.fill("no council is called this")
+    assert page.locator("#a-to-z li[data-name]:visible").count() == 0
+    assert "No council matches" in page.locator("#council-count").inner_text()
+
+
+def test_the_home_page_box_takes_you_to_your_council_with_or_without_javascript(chromium, site_url, open_page):
+    name = read_csv(DATA / "day-care-spend" / "council.csv")[0]["authority_name"]
+    page = open_page("/").page
+    page.fill("#home-council", name)
+    page.click("form.council-search button")
+    page.wait_for_url("**/councils/?q=*")
+    assert name in page.locator("#a-to-z li[data-name]:visible").first.inner_text()
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    try:
+        plain = context.new_page()
+        plain.goto(site_url + "/councils/?q=" + name)
+        assert not plain.locator("#council-search").is_visible()  # no box that cannot work
+        plain.get_by_role("link", name=name, exact=True).first.click()
+        assert plain.locator("h1").inner_text() == name
+    finally:
+        context.close()

@@ -28,6 +28,7 @@ class Citation:
     date: str | None  # the version's release date, YYYY-MM-DD, or None when git does not know it
     publisher: str
     url: str  # absolute: the version's own folder
+    compiled_from: str = ""  # whose data we compiled (the package's contributors with the role "author"), if any
 
     @property
     def year(self) -> str:
@@ -39,13 +40,21 @@ class Citation:
         return re.sub(r"[^A-Za-z0-9-]", "-", f"{self.package}-{self.version}")
 
     @property
+    def note(self) -> str:
+        return f"Compiled by {self.publisher} from data published by {self.compiled_from}" if self.compiled_from else ""
+
+    @property
     def text(self) -> str:
-        return f"{self.publisher} ({self.year}). {self.title}, version {self.version} [data set]. {self.url}"
+        note = f" {self.note}." if self.note else ""
+        return f"{self.publisher} ({self.year}). {self.title}, version {self.version} [data set].{note} {self.url}"
 
 
-def release_citation(package: str, title: str, release, publisher: str, site_url: str) -> Citation:
+def release_citation(
+    package: str, title: str, release, publisher: str, site_url: str, compiled_from: str = ""
+) -> Citation:
     """The citation of one release (scripts.catalogue.versions.Release)."""
-    return Citation(package, title, release.version, release.date, publisher, site_url.rstrip("/") + release.url)
+    url = site_url.rstrip("/") + release.url
+    return Citation(package, title, release.version, release.date, publisher, url, compiled_from)
 
 
 def _bibtex_value(text: str) -> str:
@@ -61,7 +70,7 @@ def bibtex(citation: Citation) -> str:
         ("publisher", _bibtex_value(citation.publisher)),
         ("year", _bibtex_value(citation.year)),
         ("url", "{" + citation.url + "}"),
-        ("note", _bibtex_value("Data set")),
+        ("note", _bibtex_value("Data set" + (f". {citation.note}" if citation.note else ""))),
     ]
     if citation.date:
         fields.insert(5, ("date", _bibtex_value(citation.date)))
@@ -79,6 +88,7 @@ def ris(citation: Citation) -> str:
         ("DA", citation.date.replace("-", "/") if citation.date else ""),
         ("PB", citation.publisher),
         ("UR", citation.url),
+        ("N1", citation.note),
         ("ER", ""),
     ]
     # RIS tags are two letters, two spaces, a hyphen and a space; CRLF line ends, as the format's readers expect.
@@ -95,6 +105,8 @@ def csl_json(citation: Citation) -> str:
         "version": citation.version,
         "URL": citation.url,
     }
+    if citation.note:
+        item["note"] = citation.note
     if citation.date:
         item["issued"] = {"date-parts": [[int(part) for part in citation.date.split("-")]]}
     return json.dumps([item], ensure_ascii=False, indent=1) + "\n"

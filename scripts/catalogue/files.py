@@ -151,6 +151,12 @@ def package_view(package: DataPackage, site_url: str, publisher: str, suppressed
         "package": package,
         "name": package.name,
         "title": package.title,
+        # whose data a compilation is drawn from: the descriptor's contributors with the role "author"
+        "compiled_from": "; ".join(
+            c["title"]
+            for c in package.descriptor.get("contributors", [])
+            if c.get("role") == "author" and c.get("title")
+        ),
         "description": package.descriptor.get("description", ""),
         "version": package.version,
         "licenses": package.descriptor.get("licenses", []),
@@ -176,7 +182,9 @@ def attach_releases(view: dict, releases: list, site_url: str, publisher: str, o
     view["releases"] = releases
     view["citations"] = {}
     for release in releases:
-        cited = citation.release_citation(view["name"], view["title"], release, publisher, site_url)
+        cited = citation.release_citation(
+            view["name"], view["title"], release, publisher, site_url, view.get("compiled_from", "")
+        )
         citation.write(cited, output / "data" / release.package / release.version)
         view["citations"][release.version] = {"record": cited, "downloads": citation.downloads(cited)}
         if release.current:
