@@ -76,18 +76,43 @@ class Outcome:
     content: bytes | None = None
 
 
-def upstreams(data_dir: Path) -> list[Upstream]:
-    found = []
+def read_descriptor(path: Path) -> dict:
+    """A package's descriptor, or ``Refused`` with one line naming the file (and line) that is wrong."""
+    shown = display(path)
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise Refused(f"{shown}:{error.lineno}: not valid JSON: {error.msg} (column {error.colno})") from None
+    except UnicodeDecodeError:
+        raise Refused(f"{shown}: not UTF-8: save the descriptor as UTF-8") from None
+    except OSError as error:
+        raise Refused(f"{shown}: cannot be read: {error.strerror}") from None
+    except RecursionError:
+        raise Refused(f"{shown}: nests objects and lists too deeply to read") from None
+    if not isinstance(descriptor, dict):
+        raise Refused(f"{shown}:1: a descriptor is a JSON object, not {type(descriptor).__name__}")
+    return descriptor
+
+
+def upstreams(data_dir: Path) -> tuple[list[Upstream], list[Outcome]]:
+    """Every declared upstream, and an invalid outcome for each descriptor that cannot be read."""
+    found, broken = [], []
     for descriptor_path in sorted(data_dir.glob("*/datapackage.json")):
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        for resource in descriptor.get("resources", []):
+        try:
+            descriptor = read_descriptor(descriptor_path)
+        except Refused as error:
+            unread = Upstream(display(descriptor_path.parent), "", descriptor_path.name, "")
+            broken.append(Outcome(unread, "invalid", [str(error)]))
+            continue
+        resources = descriptor.get("resources")
+        for resource in resources if isinstance(resources, list) else []:
             if isinstance(resource, dict) and UPSTREAM in resource:
                 spec = resource[UPSTREAM] if isinstance(resource[UPSTREAM], dict) else {}
                 url = spec.get("url", "") if isinstance(spec.get("url", ""), str) else ""
                 path = resource.get("path") if isinstance(resource.get("path"), str) else ""
                 name = str(resource.get("name"))
                 found.append(Upstream(display(descriptor_path.parent), name, path, url))
-    return found
+    return found, broken
 
 
 def inside(data_dir: Path, target: Path) -> bool:
@@ -238,9 +263,9 @@ def refresh(data_dir: Path, settings: dict, fetch=None) -> list[Outcome]:
     """Fetch and check every upstream; write the changed files only if all of them are valid."""
     settings = {**validation_settings(settings), **{name: value(name, settings) for name in REFRESH_SETTINGS}}
     fetch = fetch or (lambda url: download(url, settings))
-    outcomes: list[Outcome] = []
+    found, outcomes = upstreams(data_dir)
     packages: dict[Path, dict[Upstream, bytes]] = {}
-    for upstream in upstreams(data_dir):
+    for upstream in found:
         if not upstream.file or not inside(data_dir, upstream.target):
             where = f"{upstream.folder}: resource {upstream.resource!r}"
             outcomes.append(
@@ -321,11 +346,15 @@ def verdict(outcomes: list[Outcome]) -> str:
     if not outcomes:
         return f"No resource declares an upstream file ({UPSTREAM}): nothing to refresh."
     if failed(outcomes):
-        return "Nothing was changed: an upstream file is invalid or could not be downloaded."
+        return "Nothing was changed: a descriptor or an upstream file is invalid, or a file could not be downloaded."
     changed = sum(o.status == "changed" for o in outcomes)
     if not changed:
         return f"Checked {len(outcomes)} upstream file{'s' * (len(outcomes) != 1)}: all valid, none changed."
     return f"Checked {len(outcomes)} upstream file{'s' * (len(outcomes) != 1)}: all valid, {changed} changed and written to data/."
+
+
+def upstream_cell(url: str) -> str:
+    return markdown_code(url, table=True) if url else "(its descriptor cannot be read)"
 
 
 def markdown(outcomes: list[Outcome]) -> str:
@@ -334,8 +363,7 @@ def markdown(outcomes: list[Outcome]) -> str:
     if outcomes:
         lines += ["| file | upstream | result |", "| --- | --- | --- |"]
         lines += [
-            f"| {markdown_code(o.upstream.target, table=True)} | {markdown_code(o.upstream.url, table=True)} "
-            f"| {o.status} |"
+            f"| {markdown_code(o.upstream.target, table=True)} | {upstream_cell(o.upstream.url)} | {o.status} |"
             for o in outcomes
         ]
         errors = [e for o in outcomes for e in o.errors]
@@ -376,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"::stop-commands::{stop}")  # nothing printed below can run as a workflow command
     outcomes = refresh(args.data_dir, settings)
     for outcome in outcomes:
-        print(log_safe(f"{outcome.upstream.target}: {outcome.status} ({outcome.upstream.url})"))
+        source = f" ({outcome.upstream.url})" if outcome.upstream.url else ""
+        print(log_safe(f"{outcome.upstream.target}: {outcome.status}{source}"))
         for error in outcome.errors:
             print(f"  {log_safe(error)}")
     print(verdict(outcomes))
