@@ -11,7 +11,7 @@ The workflow then opens a pull request with the change: new data is reviewed, ne
 
 An upstream cannot hurt: downloads are http(s) only, from public addresses only (redirects
 included, and the address actually connected to is checked too), within a size cap and a
-deadline for the whole download, and a body shorter than its Content-Length is refused. A
+deadline for the whole request (headers included), and a body shorter than its Content-Length is refused. A
 file that would drop more than a set share of the rows it replaces is refused. Every target
 lies inside data/, and the files are written beside their targets first, then renamed: all
 of them or none. Upstream text is escaped wherever it is shown (the log, the job summary).
@@ -32,11 +32,12 @@ import shutil
 import socket
 import sys
 import tempfile
-import time
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 from scripts.settings import SETTINGS, default, validation_settings, value
@@ -44,7 +45,7 @@ from scripts.summary import markdown_code
 from scripts.validate.command import display, validate
 
 UPSTREAM = "x-upstream"
-TIMEOUT_SECONDS = 60  # for any one read; the whole download has refresh_deadline_seconds
+TIMEOUT_SECONDS = 60  # for any one read; the whole request (headers too) has refresh_deadline_seconds
 CHUNK = 64 * 1024
 REFRESH_SETTINGS = tuple(name for name, s in SETTINGS.items() if "refresh" in s.used_by)
 
@@ -148,8 +149,51 @@ def check_url(url: str, allowed: tuple | list = ()) -> None:
         check_address(address, allowed)
 
 
-def _opener(allowed):
-    """An opener whose redirects and connections are checked as ``check_url`` and ``check_address`` say."""
+class Deadline:
+    """A watchdog for a whole download: connecting, every redirect, the headers and the body.
+
+    A per-read timeout cannot bound a server that sends a byte just often enough (headers
+    included, which http.client reads line by line); when the time is up this shuts down
+    every connection the download opened, so whatever read is waiting returns at once.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                raise self.refused()
+
+    def refused(self) -> Refused:
+        return Refused(f"the download took longer than {self.seconds} s (setting refresh_deadline_seconds)")
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed
+                    pass
+
+    def __enter__(self) -> Self:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+
+def _opener(allowed, deadline: Deadline):
+    """An opener whose redirects and connections are checked as ``check_url`` and ``check_address`` say,
+    and whose every connection the ``deadline`` can cut."""
 
     class Redirects(urllib.request.HTTPRedirectHandler):
         def http_error_302(self, req, fp, code, msg, headers):
@@ -167,6 +211,7 @@ def _opener(allowed):
     class PeerChecked:
         def connect(self):
             super().connect()
+            deadline.watch(self.sock)
             check_address(self.sock.getpeername()[0], allowed)
 
     class HTTP(PeerChecked, http.client.HTTPConnection):
@@ -187,38 +232,38 @@ def _opener(allowed):
 
 
 def download(url: str, settings: dict | None = None) -> bytes:
-    """The body at ``url``, within the size cap and the deadline, from public hosts only; else ``Refused``."""
+    """The body at ``url``, within the size cap and the deadline, from public hosts only; else ``Refused``.
+
+    The deadline covers the whole request: connecting, redirects, the response headers and the body."""
     settings = {name: value(name, settings) for name in REFRESH_SETTINGS}
-    allowed, cap = tuple(settings["refresh_allow_hosts"]), settings["refresh_max_bytes"]
-    deadline = time.monotonic() + settings["refresh_deadline_seconds"]
+    allowed = tuple(settings["refresh_allow_hosts"])
     check_url(url, allowed)
+    with Deadline(settings["refresh_deadline_seconds"]) as deadline:
+        try:
+            return _download(url, settings, deadline)
+        except (OSError, http.client.HTTPException):
+            if deadline.expired:
+                raise deadline.refused() from None
+            raise
+
+
+def _download(url: str, settings: dict, deadline: Deadline) -> bytes:
+    allowed, cap = tuple(settings["refresh_allow_hosts"]), settings["refresh_max_bytes"]
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
     timeout = min(TIMEOUT_SECONDS, settings["refresh_deadline_seconds"])
-    with _opener(allowed).open(request, timeout=timeout) as response:
+    with _opener(allowed, deadline).open(request, timeout=timeout) as response:
         declared = response.headers.get("Content-Length")
         if declared is not None and (not declared.strip().isdigit() or int(declared) > cap):
             raise Refused(f"Content-Length {declared!r} is over the {cap:,}-byte cap (setting refresh_max_bytes)")
-        sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
         body = bytearray()
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise Refused(
-                    f"the download took longer than {settings['refresh_deadline_seconds']} s "
-                    "(setting refresh_deadline_seconds)"
-                )
-            if sock is not None:
-                sock.settimeout(min(remaining, TIMEOUT_SECONDS))
             try:
                 chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
             except http.client.IncompleteRead as error:
                 body.extend(error.partial)
                 chunk = b""
-            except TimeoutError:
-                raise Refused(
-                    f"the download took longer than {settings['refresh_deadline_seconds']} s "
-                    "(setting refresh_deadline_seconds)"
-                ) from None
+            if deadline.expired:
+                raise deadline.refused()
             if not chunk:
                 break
             body.extend(chunk)

@@ -64,6 +64,16 @@ class Upstream(BaseHTTPRequestHandler):
                     return
                 time.sleep(0.2)
             return
+        if self.path == "/slow-headers.csv":
+            head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(CHANGED)}\r\nX-Padding: {'x' * 40}\r\n\r\n"
+            for byte in head.encode() + CHANGED:  # a byte a second, headers first: no read ever waits long
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1)
+            return
         routes.get(self.path, lambda: self.send(b"not found", 9, 404))()
         if self.path == "/no-length.csv":
             self.close_connection = True
@@ -141,6 +151,15 @@ def test_a_download_that_drips_past_the_deadline_is_refused(tmp_path, server):
     result, written = outcome(tmp_path, f"{server}/slow.csv", refresh_deadline_seconds=1)
     assert time.monotonic() - started < 5
     assert result.status == "unreachable" and "longer than 1 s" in result.errors[0], result.errors
+    assert written == SPEND
+
+
+def test_headers_that_drip_past_the_deadline_are_refused(tmp_path, server):
+    # Each byte comes within any per-read timeout; only a deadline over the whole request ends it.
+    started = time.monotonic()
+    result, written = outcome(tmp_path, f"{server}/slow-headers.csv", refresh_deadline_seconds=2)
+    assert time.monotonic() - started < 6
+    assert result.status == "unreachable" and "longer than 2 s" in result.errors[0], result.errors
     assert written == SPEND
 
 
