@@ -33,6 +33,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, replace
@@ -159,6 +160,7 @@ class Deadline:
 
     def __init__(self, seconds: float):
         self.seconds = seconds
+        self._ends = time.monotonic() + seconds
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -170,6 +172,13 @@ class Deadline:
             self._sockets.append(sock)
             if self.expired:
                 raise self.refused()
+
+    def remaining(self) -> float:
+        """Seconds left; ``Refused`` once none are."""
+        left = self._ends - time.monotonic()
+        if left <= 0 or self.expired:
+            raise self.refused()
+        return left
 
     def refused(self) -> Refused:
         return Refused(f"the download took longer than {self.seconds} s (setting refresh_deadline_seconds)")
@@ -210,6 +219,7 @@ def _opener(allowed, deadline: Deadline):
 
     class PeerChecked:
         def connect(self):
+            self.timeout = min(self.timeout, deadline.remaining())  # no socket to shut down while connecting
             super().connect()
             deadline.watch(self.sock)
             check_address(self.sock.getpeername()[0], allowed)
