@@ -219,8 +219,14 @@ def _opener(allowed, deadline: Deadline):
 
     class PeerChecked:
         def connect(self):
-            self.timeout = min(self.timeout, deadline.remaining())  # no socket to shut down while connecting
-            super().connect()
+            left = deadline.remaining()  # no socket to shut down while connecting: wait only this long
+            self.timeout, bound = min(self.timeout, left), left < self.timeout
+            try:
+                super().connect()
+            except TimeoutError:
+                if bound:
+                    raise deadline.refused() from None
+                raise
             deadline.watch(self.sock)
             check_address(self.sock.getpeername()[0], allowed)
 
