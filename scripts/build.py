@@ -32,6 +32,7 @@ from pathlib import Path
 
 from scripts import publishing
 from scripts.search import SearchIndexError, index_site
+from scripts.security import write_headers
 from scripts.settings import ROOT, default, site_overrides, validation_settings
 from scripts.site.run import BuildError, pelican_settings, run_pelican
 from scripts.validate.command import package_folders, validate
@@ -157,6 +158,7 @@ def build(
         except SearchIndexError as error:
             raise BuildError(str(error)) from error
         fault("indexed")
+        write_headers(staging)
         publish(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

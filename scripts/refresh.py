@@ -11,7 +11,7 @@ The workflow then opens a pull request with the change: new data is reviewed, ne
 
 An upstream cannot hurt: downloads are http(s) only, from public addresses only (redirects
 included, and the address actually connected to is checked too), within a size cap and a
-deadline for the whole download, and a body shorter than its Content-Length is refused. A
+deadline for the whole request (headers included), and a body shorter than its Content-Length is refused. A
 file that would drop more than a set share of the rows it replaces is refused. Every target
 lies inside data/, and the files are written beside their targets first, then renamed: all
 of them or none. Upstream text is escaped wherever it is shown (the log, the job summary).
@@ -32,11 +32,13 @@ import shutil
 import socket
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 from scripts.settings import SETTINGS, default, validation_settings, value
@@ -44,7 +46,7 @@ from scripts.summary import markdown_code
 from scripts.validate.command import display, validate
 
 UPSTREAM = "x-upstream"
-TIMEOUT_SECONDS = 60  # for any one read; the whole download has refresh_deadline_seconds
+TIMEOUT_SECONDS = 60  # for any one read; the whole request (headers too) has refresh_deadline_seconds
 CHUNK = 64 * 1024
 REFRESH_SETTINGS = tuple(name for name, s in SETTINGS.items() if "refresh" in s.used_by)
 
@@ -76,18 +78,43 @@ class Outcome:
     content: bytes | None = None
 
 
-def upstreams(data_dir: Path) -> list[Upstream]:
-    found = []
+def read_descriptor(path: Path) -> dict:
+    """A package's descriptor, or ``Refused`` with one line naming the file (and line) that is wrong."""
+    shown = display(path)
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise Refused(f"{shown}:{error.lineno}: not valid JSON: {error.msg} (column {error.colno})") from None
+    except UnicodeDecodeError:
+        raise Refused(f"{shown}: not UTF-8: save the descriptor as UTF-8") from None
+    except OSError as error:
+        raise Refused(f"{shown}: cannot be read: {error.strerror}") from None
+    except RecursionError:
+        raise Refused(f"{shown}: nests objects and lists too deeply to read") from None
+    if not isinstance(descriptor, dict):
+        raise Refused(f"{shown}:1: a descriptor is a JSON object, not {type(descriptor).__name__}")
+    return descriptor
+
+
+def upstreams(data_dir: Path) -> tuple[list[Upstream], list[Outcome]]:
+    """Every declared upstream, and an invalid outcome for each descriptor that cannot be read."""
+    found, broken = [], []
     for descriptor_path in sorted(data_dir.glob("*/datapackage.json")):
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-        for resource in descriptor.get("resources", []):
+        try:
+            descriptor = read_descriptor(descriptor_path)
+        except Refused as error:
+            unread = Upstream(display(descriptor_path.parent), "", descriptor_path.name, "")
+            broken.append(Outcome(unread, "invalid", [str(error)]))
+            continue
+        resources = descriptor.get("resources")
+        for resource in resources if isinstance(resources, list) else []:
             if isinstance(resource, dict) and UPSTREAM in resource:
                 spec = resource[UPSTREAM] if isinstance(resource[UPSTREAM], dict) else {}
                 url = spec.get("url", "") if isinstance(spec.get("url", ""), str) else ""
                 path = resource.get("path") if isinstance(resource.get("path"), str) else ""
                 name = str(resource.get("name"))
                 found.append(Upstream(display(descriptor_path.parent), name, path, url))
-    return found
+    return found, broken
 
 
 def inside(data_dir: Path, target: Path) -> bool:
@@ -123,8 +150,59 @@ def check_url(url: str, allowed: tuple | list = ()) -> None:
         check_address(address, allowed)
 
 
-def _opener(allowed):
-    """An opener whose redirects and connections are checked as ``check_url`` and ``check_address`` say."""
+class Deadline:
+    """A watchdog for a whole download: connecting, every redirect, the headers and the body.
+
+    A per-read timeout cannot bound a server that sends a byte just often enough (headers
+    included, which http.client reads line by line); when the time is up this shuts down
+    every connection the download opened, so whatever read is waiting returns at once.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                raise self.refused()
+
+    def remaining(self) -> float:
+        """Seconds left; ``Refused`` once none are."""
+        left = self._ends - time.monotonic()
+        if left <= 0 or self.expired:
+            raise self.refused()
+        return left
+
+    def refused(self) -> Refused:
+        return Refused(f"the download took longer than {self.seconds} s (setting refresh_deadline_seconds)")
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed
+                    pass
+
+    def __enter__(self) -> Self:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+
+def _opener(allowed, deadline: Deadline):
+    """An opener whose redirects and connections are checked as ``check_url`` and ``check_address`` say,
+    and whose every connection the ``deadline`` can cut."""
 
     class Redirects(urllib.request.HTTPRedirectHandler):
         def http_error_302(self, req, fp, code, msg, headers):
@@ -141,7 +219,15 @@ def _opener(allowed):
 
     class PeerChecked:
         def connect(self):
-            super().connect()
+            left = deadline.remaining()  # no socket to shut down while connecting: wait only this long
+            self.timeout, bound = min(self.timeout, left), left < self.timeout
+            try:
+                super().connect()
+            except TimeoutError:
+                if bound:
+                    raise deadline.refused() from None
+                raise
+            deadline.watch(self.sock)
             check_address(self.sock.getpeername()[0], allowed)
 
     class HTTP(PeerChecked, http.client.HTTPConnection):
@@ -162,38 +248,38 @@ def _opener(allowed):
 
 
 def download(url: str, settings: dict | None = None) -> bytes:
-    """The body at ``url``, within the size cap and the deadline, from public hosts only; else ``Refused``."""
+    """The body at ``url``, within the size cap and the deadline, from public hosts only; else ``Refused``.
+
+    The deadline covers the whole request: connecting, redirects, the response headers and the body."""
     settings = {name: value(name, settings) for name in REFRESH_SETTINGS}
-    allowed, cap = tuple(settings["refresh_allow_hosts"]), settings["refresh_max_bytes"]
-    deadline = time.monotonic() + settings["refresh_deadline_seconds"]
+    allowed = tuple(settings["refresh_allow_hosts"])
     check_url(url, allowed)
+    with Deadline(settings["refresh_deadline_seconds"]) as deadline:
+        try:
+            return _download(url, settings, deadline)
+        except (OSError, http.client.HTTPException):
+            if deadline.expired:
+                raise deadline.refused() from None
+            raise
+
+
+def _download(url: str, settings: dict, deadline: Deadline) -> bytes:
+    allowed, cap = tuple(settings["refresh_allow_hosts"]), settings["refresh_max_bytes"]
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
     timeout = min(TIMEOUT_SECONDS, settings["refresh_deadline_seconds"])
-    with _opener(allowed).open(request, timeout=timeout) as response:
+    with _opener(allowed, deadline).open(request, timeout=timeout) as response:
         declared = response.headers.get("Content-Length")
         if declared is not None and (not declared.strip().isdigit() or int(declared) > cap):
             raise Refused(f"Content-Length {declared!r} is over the {cap:,}-byte cap (setting refresh_max_bytes)")
-        sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
         body = bytearray()
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise Refused(
-                    f"the download took longer than {settings['refresh_deadline_seconds']} s "
-                    "(setting refresh_deadline_seconds)"
-                )
-            if sock is not None:
-                sock.settimeout(min(remaining, TIMEOUT_SECONDS))
             try:
                 chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
             except http.client.IncompleteRead as error:
                 body.extend(error.partial)
                 chunk = b""
-            except TimeoutError:
-                raise Refused(
-                    f"the download took longer than {settings['refresh_deadline_seconds']} s "
-                    "(setting refresh_deadline_seconds)"
-                ) from None
+            if deadline.expired:
+                raise deadline.refused()
             if not chunk:
                 break
             body.extend(chunk)
@@ -238,9 +324,9 @@ def refresh(data_dir: Path, settings: dict, fetch=None) -> list[Outcome]:
     """Fetch and check every upstream; write the changed files only if all of them are valid."""
     settings = {**validation_settings(settings), **{name: value(name, settings) for name in REFRESH_SETTINGS}}
     fetch = fetch or (lambda url: download(url, settings))
-    outcomes: list[Outcome] = []
+    found, outcomes = upstreams(data_dir)
     packages: dict[Path, dict[Upstream, bytes]] = {}
-    for upstream in upstreams(data_dir):
+    for upstream in found:
         if not upstream.file or not inside(data_dir, upstream.target):
             where = f"{upstream.folder}: resource {upstream.resource!r}"
             outcomes.append(
@@ -321,11 +407,15 @@ def verdict(outcomes: list[Outcome]) -> str:
     if not outcomes:
         return f"No resource declares an upstream file ({UPSTREAM}): nothing to refresh."
     if failed(outcomes):
-        return "Nothing was changed: an upstream file is invalid or could not be downloaded."
+        return "Nothing was changed: a descriptor or an upstream file is invalid, or a file could not be downloaded."
     changed = sum(o.status == "changed" for o in outcomes)
     if not changed:
         return f"Checked {len(outcomes)} upstream file{'s' * (len(outcomes) != 1)}: all valid, none changed."
     return f"Checked {len(outcomes)} upstream file{'s' * (len(outcomes) != 1)}: all valid, {changed} changed and written to data/."
+
+
+def upstream_cell(url: str) -> str:
+    return markdown_code(url, table=True) if url else "(its descriptor cannot be read)"
 
 
 def markdown(outcomes: list[Outcome]) -> str:
@@ -334,8 +424,7 @@ def markdown(outcomes: list[Outcome]) -> str:
     if outcomes:
         lines += ["| file | upstream | result |", "| --- | --- | --- |"]
         lines += [
-            f"| {markdown_code(o.upstream.target, table=True)} | {markdown_code(o.upstream.url, table=True)} "
-            f"| {o.status} |"
+            f"| {markdown_code(o.upstream.target, table=True)} | {upstream_cell(o.upstream.url)} | {o.status} |"
             for o in outcomes
         ]
         errors = [e for o in outcomes for e in o.errors]
@@ -376,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"::stop-commands::{stop}")  # nothing printed below can run as a workflow command
     outcomes = refresh(args.data_dir, settings)
     for outcome in outcomes:
-        print(log_safe(f"{outcome.upstream.target}: {outcome.status} ({outcome.upstream.url})"))
+        source = f" ({outcome.upstream.url})" if outcome.upstream.url else ""
+        print(log_safe(f"{outcome.upstream.target}: {outcome.status}{source}"))
         for error in outcome.errors:
             print(f"  {log_safe(error)}")
     print(verdict(outcomes))

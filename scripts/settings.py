@@ -119,7 +119,8 @@ SETTINGS = {
         Setting(
             "refresh_deadline_seconds",
             300,
-            "The longest the refresh spends downloading one upstream file, in seconds, however slowly it arrives.",
+            "The longest the refresh spends on one upstream file, in seconds, from connecting through redirects "
+            "and headers to the last byte, however slowly it arrives.",
             ("refresh",),
         ),
         Setting(

@@ -19,6 +19,8 @@ FILES = {
     "broken.csv": SPEND.replace(b"Norfolk,2022-23,100,", b"Norfolk,2022-23,-5,"),
 }
 
+NOTHING_CHANGED = "Nothing was changed: a descriptor or an upstream file is invalid, or a file could not be downloaded."
+
 
 @pytest.fixture
 def upstream_url(tmp_path):
@@ -74,7 +76,7 @@ def test_broken_upstream_fails_with_its_errors_and_changes_nothing(tmp_path, ups
     code, out, summary = run_refresh(data, tmp_path, capsys)
     assert code == 1
     assert f"  {upstream_url}/broken.csv:2:amount_gbp: -5 is below the minimum 0" in out
-    assert out[-1] == "Nothing was changed: an upstream file is invalid or could not be downloaded."
+    assert out[-1] == NOTHING_CHANGED
     assert (data / "minimal" / "spend.csv").read_bytes() == SPEND
     assert "-5 is below the minimum 0" in summary
 
@@ -85,6 +87,33 @@ def test_one_broken_upstream_stops_every_change(tmp_path, upstream_url, capsys):
     code, _, _ = run_refresh(data, tmp_path, capsys)
     assert code == 1
     assert {p.name: p.read_bytes() for p in (data / "minimal").iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            '{\n  "name": "other",\n  "resources": [,]\n}\n',
+            "datapackage.json:3: not valid JSON: Expecting value (column 17)",
+        ),
+        ("[]\n", "datapackage.json:1: a descriptor is a JSON object, not list"),
+        ('{"name": "caf\xe9"}'.encode("latin-1"), "datapackage.json: not UTF-8: save the descriptor as UTF-8"),
+    ],
+)
+def test_a_broken_descriptor_elsewhere_is_one_line_naming_it_and_the_summary_is_written(
+    tmp_path, upstream_url, capsys, text, error
+):
+    data = data_dir(tmp_path, {"spend": f"{upstream_url}/changed.csv"})
+    (data / "other").mkdir()
+    broken = data / "other" / "datapackage.json"
+    broken.write_bytes(text if isinstance(text, bytes) else text.encode())
+    code, out, summary = run_refresh(data, tmp_path, capsys)
+    assert code == 1
+    shown = [line for line in out if error in line]
+    assert shown == [f"  {broken.parent}/{error}"], out  # one line, no traceback
+    assert out[-1] == NOTHING_CHANGED
+    assert (data / "minimal" / "spend.csv").read_bytes() == SPEND  # the valid change waits for the fix
+    assert error in summary and "| invalid |" in summary
 
 
 def test_a_missing_upstream_file_fails_and_changes_nothing(tmp_path, upstream_url, capsys):

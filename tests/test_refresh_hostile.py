@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -64,6 +65,20 @@ class Upstream(BaseHTTPRequestHandler):
                     return
                 time.sleep(0.2)
             return
+        if self.path.startswith("/late-redirect?to="):  # most of the deadline spent, then sent on
+            time.sleep(2.5)
+            self.send(b"", 0, 302, {"Location": f"http://127.0.0.1:{self.path.split('=')[1]}/spend.csv"})
+            return
+        if self.path == "/slow-headers.csv":
+            head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(CHANGED)}\r\nX-Padding: {'x' * 40}\r\n\r\n"
+            for byte in head.encode() + CHANGED:  # a byte a second, headers first: no read ever waits long
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(1)
+            return
         routes.get(self.path, lambda: self.send(b"not found", 9, 404))()
         if self.path == "/no-length.csv":
             self.close_connection = True
@@ -79,6 +94,17 @@ def server():
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def unanswered():
+    """A port on 127.0.0.1 where connecting hangs: its one-place queue is full and it never accepts."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=0)
+    port = listener.getsockname()[1]
+    filler = socket.create_connection(("127.0.0.1", port))
+    yield port
+    filler.close()
+    listener.close()
 
 
 ALLOW = {"refresh_allow_hosts": ("127.0.0.1",)}
@@ -141,6 +167,23 @@ def test_a_download_that_drips_past_the_deadline_is_refused(tmp_path, server):
     result, written = outcome(tmp_path, f"{server}/slow.csv", refresh_deadline_seconds=1)
     assert time.monotonic() - started < 5
     assert result.status == "unreachable" and "longer than 1 s" in result.errors[0], result.errors
+    assert written == SPEND
+
+
+def test_headers_that_drip_past_the_deadline_are_refused(tmp_path, server):
+    # Each byte comes within any per-read timeout; only a deadline over the whole request ends it.
+    started = time.monotonic()
+    result, written = outcome(tmp_path, f"{server}/slow-headers.csv", refresh_deadline_seconds=2)
+    assert time.monotonic() - started < 6
+    assert result.status == "unreachable" and "longer than 2 s" in result.errors[0], result.errors
+    assert written == SPEND
+
+
+def test_a_connection_after_a_redirect_waits_only_for_what_is_left_of_the_deadline(tmp_path, server, unanswered):
+    started = time.monotonic()
+    result, written = outcome(tmp_path, f"{server}/late-redirect?to={unanswered}", refresh_deadline_seconds=3)
+    assert time.monotonic() - started < 4.5  # not 2.5 s and then the whole deadline again
+    assert result.status == "unreachable" and "longer than 3 s" in result.errors[0], result.errors
     assert written == SPEND
 
 

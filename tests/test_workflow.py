@@ -333,13 +333,25 @@ def test_the_refresh_in_the_workflow_fetches_from_public_hosts_only():
     assert default("refresh_allow_hosts") == ()
 
 
-def test_checkouts_keep_no_credentials_unless_the_job_pushes():
-    for name, job in JOBS.items():
-        for step in job.get("steps", []):
-            if not step.get("uses", "").startswith("actions/checkout"):
-                continue
-            pushes = job.get("permissions", {}).get("contents") == "write"
-            assert pushes or step["with"].get("persist-credentials") is False, name
+def test_checkouts_keep_no_credentials():
+    checkouts = [
+        s for job in JOBS.values() for s in job.get("steps", []) if s.get("uses", "").startswith("actions/checkout")
+    ]
+    assert checkouts and all(s["with"].get("persist-credentials") is False for s in checkouts)
+
+
+TOKEN = re.compile(r"github\.token|secrets\.|GITHUB_TOKEN|GH_TOKEN", re.IGNORECASE)
+
+
+def test_the_refresh_gives_its_write_token_only_to_the_step_that_opens_the_pull_request():
+    # pip and the validator run on downloaded files: no step before the last may hold the token.
+    *before, last = steps("refresh")
+    holding = [s.get("name") or s["uses"] for s in before if TOKEN.search(yaml.safe_dump(s))]
+    assert holding == []
+    assert last["uses"].startswith("peter-evans/create-pull-request@")
+    assert last["with"]["token"] == "${{ github.token }}"
+    assert not any(TOKEN.search(str(v)) for k, v in JOBS["refresh"].items() if k != "steps")  # no job-wide env
+    assert "env" not in WORKFLOW
 
 
 def test_python_packages_are_installed_only_from_the_hashed_lock():

@@ -8,9 +8,10 @@ generator, the reader and every resolver reads it from there.
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from pelican import signals
 
-from scripts import council_figures, figures
+from scripts import council_figures, figures, security
 from scripts.catalogue import feeds
 from scripts.publishing import contact_email
 from scripts.references import Rendered
@@ -54,6 +55,7 @@ def start_build(pelican) -> None:
     jinja_globals["issue_form_url"] = contact.jinja_global(settings)
     jinja_globals["contact_email"] = contact_email(settings)
     jinja_globals["no_email"] = contact.NO_EMAIL
+    jinja_globals["content_security_policy"] = lambda kind: Markup(security.page_policy(kind))
 
 
 def site_generators(pelican):
