@@ -66,7 +66,7 @@ def test_a_long_description_and_a_large_descriptor_are_refused(tmp_path):
     descriptor["description"] = "x" * 60
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
     message = "description is 60 characters: the most allowed is 50 (setting max_description_chars)"
-    assert problems(folder, max_description_chars=50) == [(381, "description", "descriptor-error", message)]
+    assert problems(folder, max_description_chars=50) == [(382, "description", "descriptor-error", message)]
     ((_, _, code, message),) = problems(folder, max_descriptor_bytes=100)
     assert code == "too-large" and message.endswith("the most allowed is 100 (setting max_descriptor_bytes)")
 

@@ -35,6 +35,15 @@ EXPECTED = {
             "resource 'organization': path 'index.html' is not a data file: only .csv files are published (an HTML, SVG or script file would run in the browser)",
         ),
     ],
+    "package-without-version": [
+        (
+            "datapackage.json",
+            1,
+            None,
+            "descriptor-error",
+            "the package has no version: add one like 1.0.0 (it becomes /data/<package>/<version>/)",
+        ),
+    ],
     "resource-name-taken-by-a-page": [
         (
             "datapackage.json",
@@ -355,7 +364,7 @@ EXPECTED = {
     "remote-profile": [
         (
             "datapackage.json",
-            381,
+            382,
             None,
             "descriptor-error",
             "profile 'https://example.com/profile.json' is not allowed: use one of data-package, data-resource, tabular-data-package, tabular-data-resource (nothing is fetched from the network)",

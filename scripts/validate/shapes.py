@@ -161,7 +161,9 @@ class Shapes:
                         problem = url_problem(value)
                         if problem:
                             self.add((key, index, link), f"{key}[{index}].{link}: {problem}")
-        if "version" in d and not (isinstance(d["version"], str) and VERSION.fullmatch(d["version"])):
+        if "version" not in d:  # the site publishes each version in its own folder, so it needs one
+            self.add((), "the package has no version: add one like 1.0.0 (it becomes /data/<package>/<version>/)")
+        elif not (isinstance(d["version"], str) and VERSION.fullmatch(d["version"])):
             self.add(
                 ("version",),
                 f"version {d['version']!r} must be like 1.0.0 (it becomes the folder /data/<package>/<version>/)",
