@@ -86,6 +86,11 @@ class Council:
     def year(self, financial_year: str) -> Year | None:
         return next((y for y in self.years if y.financial_year == financial_year), None)
 
+    def value(self, financial_year: str, measure: str) -> float | None:
+        """The council's value of a measure in a year, or None where it has none (no row, or a symbol)."""
+        year = self.year(financial_year)
+        return year.value(measure) if year else None
+
 
 @dataclass
 class Spread:
@@ -116,7 +121,6 @@ class Series:
     definitions: dict[str, dict]
     measures: dict[str, dict]
     deflator: dict[str, float]
-    deflator_base: str | None
     base_year: str | None  # the prices real terms are at: the newest year with a gross cost and a deflator
     years: list[str]  # every financial year with a gross cost, in order
 
@@ -170,18 +174,6 @@ class Series:
                     found.append((council, first, last, last - first))
         return sorted(found, key=lambda item: (-item[3], item[0].name))
 
-    def by_letter(self) -> list[tuple[str, list[Council]]]:
-        groups: dict[str, list[Council]] = {}
-        for council in sorted(self.councils.values(), key=lambda c: c.name):
-            groups.setdefault(council.name[0].upper(), []).append(council)
-        return sorted(groups.items())
-
-    def by(self, attribute: str) -> list[tuple[str, list[Council]]]:
-        groups: dict[str, list[Council]] = {}
-        for council in sorted(self.councils.values(), key=lambda c: c.name):
-            groups.setdefault(getattr(council, attribute), []).append(council)
-        return sorted(groups.items())
-
     def position(self, council: Council, year: str) -> str | None:
         """Where a council's gross cost stands against the median of all councils that year."""
         y, s = council.year(year), self.spreads.get(year)
@@ -193,7 +185,6 @@ class Series:
 def load(package: DataPackage) -> Series:
     resources = package.resources
     deflator = {r["financial_year"]: float(r["index"]) for r in resources["deflator"].rows if number(r["index"])}
-    bases = {r["base_year"] for r in resources["deflator"].rows}
     cells: dict[str, dict[str, dict[str, str]]] = {}
     for row in resources["spend"].rows:
         cells.setdefault(row["authority_code"], {}).setdefault(row["financial_year"], {})[row["measure"]] = row["value"]
@@ -232,7 +223,6 @@ def load(package: DataPackage) -> Series:
         {r["financial_year"]: r for r in resources["definition"].rows},
         {r["id"]: r for r in resources["measure"].rows},
         deflator,
-        bases.pop() if len(bases) == 1 else None,
         base,
         years,
     )

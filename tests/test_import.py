@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from scripts.imports import pss_ex1
 from scripts.imports.pss_ex1_tables import HEADER_CORRECTIONS, MEASURES
-from scripts.imports.rawcsv import ImportProblem, column_letter, read_sheet
+from scripts.imports.rawcsv import ImportProblem, column_letter, decode, read_sheet
 from scripts.settings import ROOT
 
 RAW = ROOT / "raw"
@@ -173,7 +173,7 @@ def raw_copy(tmp_path: Path) -> Path:
 
 def replace_cell(raw: Path, relative: str, line: int, column: str, new: str) -> None:
     path = raw / "pss-ex1" / relative
-    text = pss_ex1_decode(path.read_bytes())
+    text = decode(path.read_bytes())
     lines = text.split("\n")
     column_index = next(i for i in range(400) if column_letter(i) == column)
     cells = next(iter(csv.reader([lines[line - 1]])))
@@ -192,12 +192,6 @@ def replace_cell(raw: Path, relative: str, line: int, column: str, new: str) -> 
         writer = csv.DictWriter(file, fieldnames=list(rows_[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows_)
-
-
-def pss_ex1_decode(data: bytes) -> str:
-    from scripts.imports.rawcsv import decode
-
-    return decode(data)
 
 
 SPEND = rows("spend")

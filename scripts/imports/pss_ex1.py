@@ -207,25 +207,27 @@ def england_differences(rows: list[dict], totals: list[dict]) -> list[dict]:
                 "missing": missing[key],
                 "sum": sum(sums[key]),
                 "england": float(total["value"]),
-                "where": f"{total['locator_file']}:{total['locator_line']}",
+                "file": total["locator_file"],
+                "line": int(total["locator_line"]),
             }
         )
     return found
 
 
-def england_problems(rows: list[dict], totals: list[dict]) -> list[str]:
+def england_problems(rows: list[dict], totals: list[dict]) -> list[ImportProblem]:
     """Councils add up to England within the rounding of their values (half a unit each); where some
     councils have no value the publisher's England total includes its estimates for them, so it may only
-    be larger."""
+    be larger. Each problem names the England total's file and line."""
     problems = []
     for d in england_differences(rows, totals):
         slack = 0.5 * d["councils"] + 1e-6
         short = d["england"] - d["sum"]
         if short < -slack or (not d["missing"] and short > slack):
-            problems.append(
-                f"{d['where']}: {d['financial_year']} {d['measure']}: the councils add up to {d['sum']:g}, "
+            message = (
+                f"{d['financial_year']} {d['measure']}: the councils add up to {d['sum']:g}, "
                 f"England is printed as {d['england']:g} ({d['missing']} councils without a value)"
             )
+            problems.append(ImportProblem(d["file"], d["line"], message))
     return problems
 
 
@@ -309,8 +311,7 @@ def tidy(raw: Path) -> dict[str, list[dict]]:
     _no_duplicates(spend, ("authority_code", "financial_year", "measure"))
     _no_duplicates(totals, ("area", "financial_year", "measure"))
     for problem in england_problems(spend, totals):
-        path, line, message = problem.split(":", 2)
-        raise ImportProblem(path, int(line), message.strip())
+        raise problem
     return {
         "spend": sorted(spend, key=order),
         "published_total": sorted(totals, key=order),

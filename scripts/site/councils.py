@@ -193,17 +193,13 @@ def map_view(data: series.Series | None):
     """The hex map of each council's gross cost per client a week in the latest year that gives any."""
     if data is None:
         return None
-    years = [
-        y
-        for y in data.years
-        if any((c.year(y) and c.year(y).value(series.UNIT_COST) is not None) for c in data.councils.values())
-    ]
-    if not years:
+    councils = data.councils.values()
+    year = next(
+        (y for y in reversed(data.years) if any(c.value(y, series.UNIT_COST) is not None for c in councils)), None
+    )
+    if year is None:
         return None
-    year = years[-1]
-    values = {
-        code: (c.year(year).value(series.UNIT_COST) if c.year(year) else None) for code, c in data.councils.items()
-    }
+    values = {code: c.value(year, series.UNIT_COST) for code, c in data.councils.items()}
     return {"year": year, "map": hexmap.draw(values, per_week)}
 
 
