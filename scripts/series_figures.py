@@ -80,6 +80,14 @@ def _span(series: Series) -> list[str]:
     return span
 
 
+def _breaks(series: Series) -> str:
+    """The years, after the first, whose definition breaks from the year before: '2007-08 and 2008-09'."""
+    years = [d["financial_year"] for d in series.breaks_between(_need(series.first, "year"), series.latest)]
+    if not years:
+        raise SeriesFigureError("the definition never breaks between the first and the latest year")
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " and " + years[-1]
+
+
 def _mover(series: Series, rise: bool) -> str:
     changes = series.changes(_span(series))
     if not changes:
@@ -92,6 +100,7 @@ FIGURES: dict[str, tuple[str, Callable[[Series], str]]] = {
     "years/first": ("the first year of the series", lambda s: _need(s.first, "year")),
     "years/latest": ("the latest year of the series with a day-care figure", lambda s: _need(s.latest, "year")),
     "years/prices": ("the year whose prices real terms are given at", lambda s: _need(s.base_year, "deflator")),
+    "years/breaks": ("the years in which what counts as day care changed", _breaks),
     "years/span-start": ("the first year of the latest span without a series break", lambda s: _span(s)[0]),
     "councils": ("councils in the official series, each with a page of its own", lambda s: f"{len(s.councils):,}"),
     "england/latest": (

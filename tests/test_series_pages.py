@@ -172,6 +172,14 @@ def test_every_number_in_the_national_report_is_worked_out_from_the_csvs(built_s
         "day-care-spend/spread/latest/upper": pounds(upper),
         "day-care-spend/spread/latest/zero": f"{sum(1 for v in values if v == 0):,}",
     }
+    breaks = [
+        r["financial_year"]
+        for r in read_csv(PACKAGE / "definition.csv")
+        if r["series_break"] == "true" and first < r["financial_year"] <= latest
+    ]
+    expected["day-care-spend/years/breaks"] = (
+        breaks[0] if len(breaks) == 1 else ", ".join(breaks[:-1]) + " and " + breaks[-1]
+    )
     for name, text in expected.items():
         assert shown[name] == text, name
     assert len(page.select("figure.chart")) == 3
