@@ -666,12 +666,21 @@ def pounds(thousands: float) -> str:
     return f"£{value / 1e6:,.1f}m" if abs(value) >= 1e6 else f"£{value:,.0f}"
 
 
+def cash_and_real(cell: str, factor: float) -> list[str]:
+    """A chart table's cells for a gross cost in GBP thousands: in cash and at the base year's prices (a symbol
+    as published)."""
+    value = number(cell)
+    return [cell, cell] if value is None else [f"{value:.0f}", f"{value * factor:.0f}"]
+
+
 def check_series(drawn: dict, out: Path) -> None:
     """Every council's page and the national report's numbers, recomputed from the generated series."""
     gross: dict[str, dict[str, float | None]] = defaultdict(dict)
+    cells: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows_of(drawn, SERIES, "spend"):
         if row["measure"] == "gross-cost":
             gross[row["financial_year"]][row["authority_code"]] = number(row["value"])
+            cells[row["financial_year"]][row["authority_code"]] = row["value"]
     england = {
         r["financial_year"]: float(r["value"])
         for r in rows_of(drawn, SERIES, "published_total")
@@ -697,6 +706,13 @@ def check_series(drawn: dict, out: Path) -> None:
             median = statistics.median(known)
             assert cells[5] == pounds(median)
             assert cells[6] == ("above" if value > median else "below" if value < median else "at")
+        # its chart: a bar a year in cash and in real terms, the table twin the same numbers; none without a figure
+        shown = [y for y in years if code in gross[y]]
+        if any(gross[y][code] is not None for y in shown):
+            _, _, table = chart_words(page, f"council-{code}-day-care")
+            assert table == [[y, *cash_and_real(cells[y][code], index[base] / index[y])] for y in shown], code
+        else:
+            assert page.select_one(".chart") is None, code
     report = soup(out / "reports" / "what-councils-in-england-spent-on-mental-health-day-care" / "index.html")
     shown = {a["data-figure"]: a.get_text() for a in report.select("a.figure[data-figure]")}
     latest = [v for v in gross[years[-1]].values() if v is not None]
@@ -714,6 +730,8 @@ def check_series(drawn: dict, out: Path) -> None:
     }
     for name, text in expected.items():
         assert shown[f"{SERIES}/{name}"] == text, name
+    _, _, table = chart_words(report, "england-day-care-by-year")
+    assert table == [[y, *cash_and_real(str(england[y]), index[base] / index[y])] for y in years if y in england]
     home = [v.get_text() for v in soup(out / "index.html").select(".headline-figures .headline-value")]
     assert home[0] == pounds(england[years[-1]])
 

@@ -49,6 +49,13 @@ PANEL_MIN, PANEL_GAP = 300, 24  # small multiples sit side by side only when eac
 VALUE_ROOM = 48  # room to the right of the longest bar for its value label
 
 
+# An axis of GBP thousands labelled as a reader says it: £0, £500k, £2m.
+POUNDS_AXIS = (
+    "datum.value == 0 ? '£0' : datum.value >= 1000 ? '£' + format(datum.value / 1e3, '~g') + 'm' "
+    ": '£' + format(datum.value, '~g') + 'k'"
+)
+
+
 class ChartError(LookupError):
     pass
 
@@ -74,9 +81,40 @@ class ChartSpec:
     resource: str  # the resource whose rows the chart needs; no rows, no chart
     draw: Callable[[dict[str, DataPackage], int], Drawn]  # (packages, width in CSS px) -> Drawn
     description: str = ""
+    present: Callable[[dict[str, DataPackage]], bool] | None = None  # a family member: is its key in the data?
+
+
+@dataclass(frozen=True)
+class ChartFamily:
+    """A chart drawn once for each key the data holds (a council's GSS code), its id ``prefix + key + suffix``;
+    each member is rendered, placed and downloaded like a chart of ``CHARTS``."""
+
+    prefix: str
+    suffix: str
+    packages: tuple[str, ...]
+    resource: str
+    keys: Callable[[dict[str, DataPackage]], list[str]]
+    draw: Callable[[dict[str, DataPackage], str, int], Drawn]  # (packages, key, width) -> Drawn
+
+    def id(self, key: str) -> str:
+        return f"{self.prefix}{key}{self.suffix}"
+
+    def key(self, id: str) -> str | None:
+        inner = id[len(self.prefix) : len(id) - len(self.suffix)]
+        return inner if id.startswith(self.prefix) and id.endswith(self.suffix) and inner else None
+
+    def spec(self, key: str) -> ChartSpec:
+        return ChartSpec(
+            self.id(key),
+            self.packages,
+            self.resource,
+            lambda packages, width: self.draw(packages, key, width),
+            present=lambda packages: all(name in packages for name in self.packages) and key in self.keys(packages),
+        )
 
 
 CHARTS: dict[str, ChartSpec] = {}
+FAMILIES: dict[str, ChartFamily] = {}
 
 
 def chart(id: str, packages: tuple[str, ...], resource: str, description: str = ""):
@@ -88,15 +126,29 @@ def chart(id: str, packages: tuple[str, ...], resource: str, description: str = 
 
 
 def has_data(spec: ChartSpec, packages: dict[str, DataPackage]) -> bool:
+    if spec.present is not None:
+        return spec.present(packages)
     package = packages.get(spec.packages[0])
     return bool(package and spec.resource in package.resources and package.resources[spec.resource].rows)
 
 
+def available(packages: dict[str, DataPackage]) -> list[str]:
+    """Every chart the packages can draw: each of ``CHARTS`` with data, then each family's members."""
+    ids = [id for id, spec in CHARTS.items() if has_data(spec, packages)]
+    for family in FAMILIES.values():
+        if all(name in packages for name in family.packages):
+            ids.extend(family.id(key) for key in family.keys(packages))
+    return ids
+
+
 def get(id: str) -> ChartSpec:
-    try:
+    if id in CHARTS:
         return CHARTS[id]
-    except KeyError:
-        raise ChartError(f"unknown chart '{id}'; known charts: {', '.join(sorted(CHARTS))}") from None
+    for family in FAMILIES.values():
+        if (key := family.key(id)) is not None:
+            return family.spec(key)
+    known = ", ".join([*sorted(CHARTS), *(f"{f.prefix}<key>{f.suffix}" for f in FAMILIES.values())])
+    raise ChartError(f"unknown chart '{id}'; known charts: {known}")
 
 
 def draw(id: str, packages: dict[str, DataPackage]) -> Drawn:
@@ -649,88 +701,129 @@ def _series_source(packages) -> str:
 
 
 def _breaks(data) -> str:
-    years = [d["financial_year"] for d in data.breaks_between(data.first, data.latest)]
-    if not years:
-        return ""
-    return f"; what counts as day care changes in {listing(years)}"
+    return _breaks_within(data, data.first, data.latest)
+
+
+def _breaks_within(data, start: str, end: str) -> str:
+    years = [d["financial_year"] for d in data.breaks_between(start, end)]
+    return f"; what counts as day care changes in {listing(years)}" if years else ""
+
+
+def _new_definition(data, year: str) -> bool:
+    return year != data.first and data.definitions.get(year, {}).get("series_break") == "true"
+
+
+def _year_name(data, year: str) -> str:
+    """A year as the bars name it: a year whose definition breaks from the year before says so."""
+    return f"{year} (new definition)" if _new_definition(data, year) else year
+
+
+def cash_and_real(data, years: list, width: int, colour: str):
+    """One panel of bars in cash and one at the base year's prices, a bar a year, the same years in both; a year
+    whose cell is a symbol keeps its band, labelled with the symbol and drawn as no bar."""
+    cash, real = "In cash", f"At {data.base_year} prices"
+    rows = []
+    for year in years:
+        name = _year_name(data, year.financial_year)
+        gross, at_prices = year.gross, year.real
+        symbol = "[x]" if gross is not None else (year.cell(series.GROSS) or "[x]")
+        rows.append(
+            {"year": name, "panel": cash, "value": gross, "label": pounds(gross) if gross is not None else symbol}
+        )
+        rows.append(
+            {
+                "year": name,
+                "panel": real,
+                "value": at_prices,
+                "label": pounds(at_prices) if at_prices is not None else symbol,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["year", "panel", "value", "label"])
+    return labelled_bars(
+        frame,
+        category="year",
+        value="value",
+        label="label",
+        width=width,
+        colour=colour,
+        x_title="Gross cost",
+        order=[_year_name(data, y.financial_year) for y in years],
+        panel="panel",
+        panel_order=[cash, real],
+        x_axis={"tickCount": 3, "labelExpr": POUNDS_AXIS},
+    )
+
+
+def cash_and_real_table(years: list) -> list[dict]:
+    """The table twin of ``cash_and_real``: each year's cells, a symbol where the value is not published."""
+    rows = []
+    for y in years:
+        symbol = "[x]" if y.gross is not None else (y.cell(series.GROSS) or "[x]")  # no deflator, or as published
+        cash = f"{y.gross:.0f}" if y.gross is not None else symbol
+        rows.append(
+            {
+                "financial_year": y.financial_year,
+                "cash": cash,
+                "real": f"{y.real:.0f}" if y.real is not None else symbol,
+            }
+        )
+    return rows
+
+
+def _real_change_words(drawn: list) -> str:
+    first, last = drawn[0], drawn[-1]
+    return change_words(100 * (last.real - first.real) / first.real) if first.real else ""
 
 
 @chart(
     "england-day-care-by-year",
     (series.PACKAGE,),
     "published_total",
-    "England's gross cost of day care for adults with mental health needs, each year, in real terms",
+    "England's gross cost of day care for adults with mental health needs, each year, in cash and in real terms",
 )
 def england_day_care_by_year(packages, width: int = WIDE) -> Drawn:
     data = _series(packages)
-    rows = []
-    for year in data.years:
-        england = data.england.get(year)
-        if england is None or england.gross is None:
-            continue
-        real = england.real
-        rows.append(
-            {
-                "financial_year": year,
-                "cash": england.gross,
-                "value": real,
-                "label": pounds(real) if real is not None else england.cell(series.GROSS),
-            }
-        )
-    drawn = [r for r in rows if r["value"] is not None]
-    frame = pd.DataFrame(drawn, columns=["financial_year", "cash", "value", "label"])
-    bars = labelled_bars(
-        frame,
-        category="financial_year",
-        value="value",
-        label="label",
-        width=width,
-        colour=PALETTE[0],
-        x_title=f"Gross cost at {data.base_year} prices (£ thousands)",
-        order=[r["financial_year"] for r in drawn],
-        x_axis={"tickCount": 3, "labelExpr": "'£' + format(datum.value / 1e3, '~g') + 'm'"},
-    )
-    if len(drawn) >= 2:
+    years = [data.england[y] for y in data.years if y in data.england and data.england[y].cell(series.GROSS)]
+    drawn = [y for y in years if y.real is not None]
+    if len(drawn) >= 2 and (words := _real_change_words(drawn)):
         first, last = drawn[0], drawn[-1]
-        change = 100 * (last["value"] - first["value"]) / first["value"] if first["value"] else 0
-        words = change_words(change)
         title = (
-            f"{words[0].upper()}{words[1:]} in real terms: England's councils reported {last['label']} on day care "
-            f"in {last['financial_year']}, against {first['label']} in {first['financial_year']} at "
-            f"{data.base_year} prices"
+            f"{words[0].upper()}{words[1:]} in real terms: England's councils reported {pounds(last.real)} on day care "
+            f"in {last.financial_year}, against {pounds(first.real)} in {first.financial_year} at "
+            f"{data.base_year} prices ({pounds(first.gross)} in cash)"
         )
-        top = max(drawn, key=lambda r: r["value"])
+        top = max(drawn, key=lambda y: y.real)
         alt_text = (
-            f"Horizontal bar chart of England's gross cost of day care at {data.base_year} prices by financial year, "
-            f"{first['financial_year']} to {last['financial_year']}. The highest year was {top['financial_year']} "
-            f"({top['label']}); {last['financial_year']} was {last['label']}."
+            f"Horizontal bar charts of England's gross cost of day care by financial year, {first.financial_year} to "
+            f"{last.financial_year}, one in cash and one at {data.base_year} prices. At {data.base_year} prices the "
+            f"highest year was {top.financial_year} ({pounds(top.real)}); {last.financial_year} was "
+            f"{pounds(last.real)}."
         )
     else:
-        title = "England's gross cost of day care for adults with mental health needs"
-        alt_text = "Horizontal bar chart of England's gross cost of day care by financial year."
+        title = "England's gross cost of day care for adults with mental health needs, in cash and in real terms"
+        alt_text = (
+            "Horizontal bar charts of England's gross cost of day care by financial year, in cash and real terms."
+        )
     return Drawn(
-        chart=bars,
-        table=[
-            {
-                "financial_year": r["financial_year"],
-                "cash": f"{r['cash']:.0f}",
-                "value": f"{r['value']:.0f}" if r["value"] is not None else "[x]",
-            }
-            for r in rows
-        ],
-        columns={
-            "financial_year": "Financial year",
-            "cash": "Gross cost, cash (£ thousands)",
-            "value": f"Gross cost at {data.base_year} prices (£ thousands)",
-        },
+        chart=cash_and_real(data, years, width, PALETTE[0]),
+        table=cash_and_real_table(years),
+        columns=_cash_real_columns(data),
         title=title,
         subtitle=(
-            f"Gross cost of day care for adults with mental health needs, England, £, at {data.base_year} prices "
-            f"(HM Treasury GDP deflator), {data.first} to {data.latest}{_breaks(data)}; the table gives cash too"
+            f"Gross cost of day care for adults with mental health needs, England, £, in cash and at {data.base_year} "
+            f"prices (HM Treasury GDP deflator), {data.first} to {data.latest}{_breaks(data)}"
         ),
         alt=alt_text,
         source=_series_source(packages),
     )
+
+
+def _cash_real_columns(data) -> dict[str, str]:
+    return {
+        "financial_year": "Financial year",
+        "cash": "Gross cost, cash (£ thousands)",
+        "real": f"Gross cost at {data.base_year} prices (£ thousands)",
+    }
 
 
 @chart(
@@ -867,3 +960,53 @@ def council_day_care_spread(packages, width: int = WIDE) -> Drawn:
         alt=alt_text,
         source=_series_source(packages),
     )
+
+
+# --- one chart for each council ------------------------------------------------------------------
+
+
+def council_keys(packages) -> list[str]:
+    """The councils with a gross cost in some year of the series: each gets its own chart."""
+    data = series.of(packages)
+    if data is None:
+        return []
+    return sorted(code for code, council in data.councils.items() if council.latest is not None)
+
+
+def council_day_care(packages, code: str, width: int = WIDE) -> Drawn:
+    data = _series(packages)
+    council = data.councils.get(code)
+    if council is None or council.latest is None:
+        raise ChartError(f"the official series has no gross cost for council '{code}'")
+    years = [y for y in council.years if y.financial_year in data.years and y.cell(series.GROSS) is not None]
+    first, latest = years[0].financial_year, council.latest
+    title = f"{council.name} reported {pounds(latest.gross)} on day care in {latest.financial_year}"
+    span = next(span for span in data.spans if latest.financial_year in span)
+    start = next((y for y in years if y.financial_year in span and y.real is not None), None)
+    if start is not None and latest.real is not None and start is not latest and start.real:
+        title += f": {_real_change_words([start, latest])} in real terms since {start.financial_year}"
+    described = f"{pounds(latest.gross)} in cash" + (
+        f", {pounds(latest.real)} at {data.base_year} prices" if latest.real is not None else ""
+    )
+    return Drawn(
+        chart=cash_and_real(data, years, width, PALETTE[0]),
+        table=cash_and_real_table(years),
+        columns=_cash_real_columns(data),
+        title=title,
+        subtitle=(
+            f"Gross cost of day care for adults with mental health needs, {council.name}, £, in cash and at "
+            f"{data.base_year} prices (HM Treasury GDP deflator), {first} to {years[-1].financial_year}"
+            f"{_breaks_within(data, first, years[-1].financial_year)}"
+        ),
+        alt=(
+            f"Horizontal bar charts of {council.name}'s gross cost of day care by financial year, {first} to "
+            f"{years[-1].financial_year}, one in cash and one at {data.base_year} prices. In "
+            f"{latest.financial_year} it was {described}."
+        ),
+        source=_series_source(packages),
+    )
+
+
+FAMILIES["council-day-care"] = ChartFamily(
+    "council-", "-day-care", (series.PACKAGE,), "spend", council_keys, council_day_care
+)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from scripts import council_figures, series
+from scripts.charts import definitions as charts
 from scripts.charts import hexmap
 from scripts.datapackages import authority_names, number
 from scripts.directory.model import slug
@@ -27,7 +29,7 @@ from scripts.symbols import SHORT
 
 @dataclass
 class SeriesRow:
-    """One year of a council's series, as the table and the bars show it."""
+    """One year of a council's series, as its table shows it."""
 
     financial_year: str
     gross: str
@@ -37,7 +39,6 @@ class SeriesRow:
     unit_cost: str
     median: str
     position: str
-    bar: float  # the real-terms gross cost as a percentage of the council's largest, for the bar
     new_definition: bool
 
 
@@ -57,6 +58,7 @@ class CouncilView:
     services: int = 0
     directory_url: str = ""
     latest: str = ""  # the newest gross cost and its year, for the list
+    chart: str = ""  # Markup: the council's series in cash and real terms (charts.FAMILIES["council-day-care"])
 
 
 def cell_text(cell: str | None, show) -> str:
@@ -71,8 +73,6 @@ def per_week(value: float) -> str:
 
 
 def _rows(data: series.Series, council: series.Council) -> list[SeriesRow]:
-    reals = [y.real for y in council.years if y.real is not None]
-    largest = max(reals, default=0) or 1
     rows = []
     for year in council.years:
         if year.financial_year not in data.years:
@@ -90,7 +90,6 @@ def _rows(data: series.Series, council: series.Council) -> list[SeriesRow]:
                 cell_text(year.cell(series.UNIT_COST), per_week) or "[x]",
                 pounds(spread.median) if spread else "[x]",
                 data.position(council, year.financial_year) or "",
-                100 * max(year.real or 0, 0) / largest,
                 definition.get("series_break") == "true" and year.financial_year != data.first,
             )
         )
@@ -236,5 +235,8 @@ class CouncilPagesGenerator(Generator):
             "kinds": council_figures.KINDS,
         }
         write_page(self, writer, "councils/", "councils", **common)
+        family = charts.FAMILIES["council-day-care"]
         for view in found:
+            if view.council and build.charts.has_data(family.id(view.code)):
+                view.chart = Markup(build.charts.block_html(family.id(view.code), build.siteurl))
             write_page(self, writer, view.url, "council", **common, council=view)
