@@ -20,6 +20,7 @@ from scripts.datapackages import primary_key
 from scripts.symbols import SYMBOLS
 from scripts.validate import messages
 from scripts.validate.problems import Problem
+from scripts.validate.sql import literal, quote
 
 TYPES = {"string", "number", "integer", "date"}
 CONSTRAINTS = {"required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "unique"}
@@ -73,16 +74,6 @@ def supports(schema: dict) -> bool:
     return "" in schema.get("missingValues", [""])
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 @dataclass
 class Column:
     """SQL for one field: is the cell missing, is it of its type, and its typed value."""
@@ -96,7 +87,7 @@ class Column:
 
     @property
     def raw(self) -> str:
-        return _quote(self.name)
+        return quote(self.name)
 
     @property
     def kind(self) -> str:
@@ -104,7 +95,7 @@ class Column:
 
     @property
     def missing(self) -> str:
-        symbols = ", ".join(_literal(s) for s in self.symbols)
+        symbols = ", ".join(literal(s) for s in self.symbols)
         return f"({self.raw} IS NULL" + (f" OR {self.raw} IN ({symbols}))" if symbols else ")")
 
     @property
@@ -131,7 +122,7 @@ class Column:
         return f"(CASE WHEN {self.missing} OR NOT {self.valid} THEN NULL ELSE {value} END)"
 
     def bound(self, value) -> str:
-        return f"DATE {_literal(value)}" if self.kind == "date" else _literal(value)
+        return f"DATE {literal(value)}" if self.kind == "date" else literal(value)
 
 
 class ColumnarPackage:
@@ -185,7 +176,7 @@ def _scan(columnar: ColumnarPackage, name: str, tests: list) -> list[Problem]:
     columns = [c.name for c in columnar.columns(name)]
     flags = [f"coalesce({condition}, false)" for condition, _, _ in tests]
     sql = (
-        f"SELECT rowid + 2, {', '.join(_quote(c) for c in columns)}, {', '.join(flags)} "
+        f"SELECT rowid + 2, {', '.join(quote(c) for c in columns)}, {', '.join(flags)} "
         f"FROM {columnar.loaded[name]} WHERE {' OR '.join(flags)} ORDER BY rowid"
     )
     problems = []
@@ -238,7 +229,7 @@ def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
             tests.append(
                 (
                     "pattern",
-                    f"NOT {column.missing} AND NOT regexp_full_match({raw}, {_literal(constraints['pattern'])})",
+                    f"NOT {column.missing} AND NOT regexp_full_match({raw}, {literal(constraints['pattern'])})",
                 )
             )
         if "minimum" in constraints:
@@ -418,7 +409,7 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
                 )
             )
         if field == "authority_code":
-            codes = ", ".join(_literal(c) for c in sorted(settings["known_codes"])) or "NULL"
+            codes = ", ".join(literal(c) for c in sorted(settings["known_codes"])) or "NULL"
             cell_tests.append(
                 (
                     f"regexp_full_match({raw}, '{messages.GSS_FORM.pattern}') AND {raw} NOT IN ({codes})",
@@ -444,13 +435,13 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Pr
             )
         group = column.spec.get("sumsTo100Within")
         if group:
-            keys = [_quote(k) for k in group]
-            symbols = ", ".join(_literal(s) for s in SYMBOLS)
+            keys = [quote(k) for k in group]
+            symbols = ", ".join(literal(s) for s in SYMBOLS)
             for first, lines, hidden, total, *values in columnar.query(
                 f"SELECT min(rowid) + 2, string_agg(CAST(rowid + 2 AS VARCHAR), ', ' ORDER BY rowid), "
                 f"count(*) FILTER (WHERE {raw} IN ({symbols})), "
                 f"sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {raw} NOT IN ({symbols})), "
-                f"{', '.join(f'coalesce({k}, {_literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
+                f"{', '.join(f'coalesce({k}, {literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
                 f"HAVING count(*) FILTER (WHERE {raw} IS NULL OR ({raw} NOT IN ({symbols}) AND NOT regexp_full_match({raw}, '{NUMBER}'))) = 0 "
                 f"AND count(*) FILTER (WHERE {raw} NOT IN ({symbols})) > 0"
             ):
