@@ -322,7 +322,7 @@ class Shapes:
                     self.add(at + (key,), f"{key} must be {_article(kind)}, not {_kind(spec[key])}", spec["name"])
             pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
             if pattern is not None:
-                from scripts.validate.columnar import pattern_problem  # DuckDB, only for a schema with a pattern
+                from scripts.validate.re2 import pattern_problem  # DuckDB, only for a schema with a pattern
 
                 problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be text"
                 if problem:
