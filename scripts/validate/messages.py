@@ -133,6 +133,11 @@ def shares_over(group: list[str], values, total: float, tolerance: float, lines:
     )
 
 
+def not_a_date(cell: str, month_only: bool) -> str:
+    wanted = "a month in the form YYYY-MM" if month_only else "a real date: YYYY-MM-DD, or YYYY-MM or YYYY"
+    return f"{show(cell)} is not {wanted}"
+
+
 def small_count(cell, threshold: int) -> str:
     return f"{show(cell)} must be published as [c]: counts from 1 to {threshold - 1} are suppressed"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from scripts.symbols import SYMBOLS
 from scripts.validate import messages
-from scripts.validate.problems import Problem, show
+from scripts.validate.problems import Problem
 from scripts.validate.shapes import url_problem
 from scripts.validate.sql import literal, quote
 
@@ -255,8 +255,7 @@ def date_problem(cell: str, month_only: bool = False) -> str | None:
             return None
         except ValueError:
             pass
-    wanted = "a month in the form YYYY-MM" if month_only else "a real date: YYYY-MM-DD, or YYYY-MM or YYYY"
-    return f"{show(cell)} is not {wanted}"
+    return messages.not_a_date(cell, month_only)
 
 
 def _date(cell: str, field: Field, _settings: dict) -> str | None:
