@@ -78,7 +78,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def _keep_address(tag: str, attribute: str, value: str) -> str | None:
     """Drop a picture from another site and a protocol-relative link (the validator refuses both first)."""
-    if attribute in ("href", "src") and address_problem(tag, attribute, value):
+    if attribute in ("href", "src") and address_problem(tag, value):
         return None
     return value
 

@@ -11,7 +11,8 @@ from scripts.settings import SETTINGS
 from scripts.synthetic import authority_codes, write_gss_codes, write_transactions
 from scripts.validate import columnar
 from scripts.validate.command import CLI_SETTINGS, validate
-from scripts.validate.structure import check_rows, load_package
+from scripts.validate.engines import choose
+from scripts.validate.structure import load_package
 from tests.overlay import fixture_names, materialise
 
 DEFAULTS = {name: SETTINGS[name].default for name in CLI_SETTINGS}
@@ -41,15 +42,12 @@ def test_the_fault_corpus_gives_the_same_problems_in_both_engines(name, tmp_path
 def test_the_columnar_engine_really_checks_the_corpus(tmp_path):
     checked, declined = set(), set()
     for folder in (materialise(name, tmp_path) for name in CORPUS):
-        package = load_package(folder, [], columnar_threshold=0)
+        package, _ = load_package(folder, columnar_threshold=0)
         if package is None:
             continue
-        check_rows(package, [])
-        for name in package.tables:
-            if name in package.columnar:
-                checked.add((folder.name, name))
-            elif name not in package.broken:
-                declined.add((folder.name, name))
+        in_columns, in_python, _ = choose(package, columnar.ColumnarPackage(package))
+        checked.update((folder.name, name) for name in in_columns)
+        declined.update((folder.name, name) for name in in_python)
     assert declined == DECLINED
     assert len({folder for folder, _ in checked}) >= 20
 
@@ -111,6 +109,6 @@ def test_large_files_go_to_the_columnar_engine_by_default(large, tmp_path):
     folder, gss = large
     copy = tmp_path / "transactions"
     shutil.copytree(folder, copy)
-    package = load_package(copy, [], columnar_threshold=DEFAULTS["columnar_threshold_bytes"])
-    assert package.columnar == {"transactions"}
+    package, _ = load_package(copy, columnar_threshold=DEFAULTS["columnar_threshold_bytes"])
+    assert package.large == {"transactions"}
     assert validate([copy], {**DEFAULTS, "gss_codes": gss}).packages[0]["resources"][0]["rows"] == 20_000

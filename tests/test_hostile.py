@@ -140,7 +140,7 @@ def test_an_unexpected_crash_is_a_message_naming_the_file_not_a_traceback(tmp_pa
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(command, "check_rules", explode)
+    monkeypatch.setattr(command, "check_package", explode)
     folder = materialise("valid/minimal", tmp_path)
     result = validate([folder], DEFAULTS)
     (problem,) = result.problems

@@ -1,5 +1,5 @@
-"""The layout keeps its rooms: only the plugin imports pelican, validation never imports the site,
-and the README's architecture table names every module and folder."""
+"""The layout keeps its rooms: only the plugin imports pelican, validation never imports the site, no module
+of scripts/ is in an import cycle, and the README's architecture table names every module and folder."""
 
 from __future__ import annotations
 
@@ -95,3 +95,84 @@ def test_the_architecture_table_follows_the_data():
     order = ["data/", "scripts/validate/", "scripts/charts/", "scripts/site/", "scripts/build.py", ".ci/run"]
     positions = [next(i for i, row in enumerate(rows) if row.startswith(f"`{start}")) for start in order]
     assert positions == sorted(positions), dict(zip(order, positions, strict=True))
+
+
+# --- no import cycles -------------------------------------------------------------------------
+
+
+def module_names(root, package: str = "scripts") -> dict[str, object]:
+    """Every module of ``package`` under ``root``, by dotted name (a package by its own name)."""
+    found = {}
+    for path in (root / package).rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imports_of(name: str, path, modules) -> set[str]:
+    """The modules of ``modules`` that ``name`` imports anywhere in its code, inside functions too;
+    relative imports resolved. ``from package import module`` is an import of the module alone."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            targets.update(f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names)
+    resolved = set()
+    for target in targets:
+        while target and target not in modules:  # a name inside a module: the module
+            target = target.rpartition(".")[0]
+        if target and target != name:
+            resolved.add(target)
+    return resolved
+
+
+def import_cycles(root, package: str = "scripts") -> list[list[str]]:
+    """The strongly connected components of the import graph with more than one module (Tarjan)."""
+    modules = module_names(root, package)
+    graph = {name: sorted(imports_of(name, path, modules)) for name, path in modules.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while not component or component[-1] != node:
+                component.append(stack.pop())
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(cycles)
+
+
+def test_no_module_in_scripts_is_part_of_an_import_cycle():
+    assert import_cycles(ROOT) == []
+
+
+def test_the_cycle_finder_sees_imports_inside_functions_and_relative_ones(tmp_path):
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "sub" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "a.py").write_text("def f():\n    from pkg.sub import b\n")
+    (tmp_path / "pkg" / "sub" / "b.py").write_text("from .c import X\n")
+    (tmp_path / "pkg" / "sub" / "c.py").write_text("import pkg.a\nX = 1\n")
+    (tmp_path / "pkg" / "d.py").write_text("from pkg import a\n")
+    assert import_cycles(tmp_path, "pkg") == [["pkg.a", "pkg.sub.b", "pkg.sub.c"]]

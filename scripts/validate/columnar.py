@@ -12,14 +12,17 @@ missing values; exclusive bounds; records spanning lines; blank rows; rows of th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import duckdb
 
 from scripts.datapackages import primary_key
-from scripts.symbols import SYMBOLS
 from scripts.validate import messages
 from scripts.validate.problems import Problem
+from scripts.validate.rules import RULES, CellRule, Field, field_of
+from scripts.validate.sql import literal, quote
 
 TYPES = {"string", "number", "integer", "date"}
 CONSTRAINTS = {"required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "unique"}
@@ -28,59 +31,19 @@ CONSTRAINTS = {"required", "minLength", "maxLength", "pattern", "enum", "minimum
 NUMBER, INTEGER, DATE = (messages.PLAIN[kind] for kind in ("number", "integer", "date"))
 
 
-def pattern_problem(pattern: str) -> str | None:
-    """Why a schema pattern cannot be used; None if it can. Patterns run in RE2 (DuckDB's regular
-    expressions) in both engines: linear in the cell's length, so no pattern backtracks for ever."""
-    try:
-        duckdb.connect().execute("SELECT regexp_full_match('', ?)", [pattern])
-    except duckdb.Error as error:
-        return str(error).removeprefix("Invalid Input Error: ")
-    return None
-
-
-def not_matching(pattern: str, cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The (line, cell) pairs whose cell does not match ``pattern`` whole, in RE2."""
-    if not cells:
-        return []
-    lines, values = zip(*cells)
-    return (
-        duckdb.connect()
-        .execute(
-            "SELECT line, cell FROM (SELECT unnest(?) AS line, unnest(?) AS cell) "
-            "WHERE NOT regexp_full_match(cell, ?) ORDER BY line",
-            [list(lines), list(values), pattern],
-        )
-        .fetchall()
-    )
-
-
 class Declined(Exception):
     """The file has something only frictionless can check exactly."""
 
 
 def supports(schema: dict) -> bool:
-    from scripts.validate.rules import is_link
-
     for spec in schema["fields"]:
         if spec.get("type", "string") not in TYPES or spec.get("format", "default") != "default":
             return False
-        if spec.get("type", "string") == "string" and is_link(spec):
-            return False  # links are checked in Python (rules.py) only
         if "missingValues" in spec or set(spec.get("constraints", {})) - CONSTRAINTS:
             return False
         if spec.get("type") == "string" and spec.get("bareNumber") is not None:
             return False
     return "" in schema.get("missingValues", [""])
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 @dataclass
@@ -96,7 +59,7 @@ class Column:
 
     @property
     def raw(self) -> str:
-        return _quote(self.name)
+        return quote(self.name)
 
     @property
     def kind(self) -> str:
@@ -104,7 +67,7 @@ class Column:
 
     @property
     def missing(self) -> str:
-        symbols = ", ".join(_literal(s) for s in self.symbols)
+        symbols = ", ".join(literal(s) for s in self.symbols)
         return f"({self.raw} IS NULL" + (f" OR {self.raw} IN ({symbols}))" if symbols else ")")
 
     @property
@@ -131,7 +94,7 @@ class Column:
         return f"(CASE WHEN {self.missing} OR NOT {self.valid} THEN NULL ELSE {value} END)"
 
     def bound(self, value) -> str:
-        return f"DATE {_literal(value)}" if self.kind == "date" else _literal(value)
+        return f"DATE {literal(value)}" if self.kind == "date" else literal(value)
 
 
 class ColumnarPackage:
@@ -139,8 +102,11 @@ class ColumnarPackage:
 
     def __init__(self, package):
         self.package = package
-        self.connection = duckdb.connect()
         self.loaded: dict[str, str] = {}
+
+    @cached_property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect()
 
     def load(self, name: str) -> str:
         """Load a resource as all-text columns, in file order; return its table name."""
@@ -169,299 +135,199 @@ class ColumnarPackage:
     def query(self, sql: str) -> list[tuple]:
         return self.connection.execute(sql).fetchall()
 
+    def path(self, name: str) -> str:
+        return str(self.package.folder / self.package.resource(name)["path"])
 
-def _check_layout(table, rows: int) -> None:
-    """Line n holds row n: no record spans lines and no line is blank."""
-    if table.blank_lines:
-        raise Declined("blank rows")
-    if table.line_count != rows + 1:
-        raise Declined("records span lines")
+    def prepare(self, name: str) -> int:
+        """Load a resource this engine is to check, and the tables its foreign keys read; its row count.
+        Raises Declined for a file whose line n is not row n (a record spans lines, or a line is blank),
+        or that DuckDB cannot read."""
+        table = self.package.tables[name]
+        if table.blank_lines:
+            raise Declined("blank rows")
+        (rows,) = self.query(f"SELECT count(*) FROM {self.load(name)}")[0]
+        if table.line_count != rows + 1:
+            raise Declined("records span lines")
+        for fk in self.package.schema(name).get("foreignKeys", []):
+            if fk["reference"]["resource"] not in self.package.broken:
+                self.load(fk["reference"]["resource"])  # the table a foreign key reads must load too
+        return rows
 
 
-def _scan(columnar: ColumnarPackage, name: str, tests: list) -> list[Problem]:
-    """Run every per-cell test in one pass over the table; only failing rows come back."""
+def _scan(columnar: ColumnarPackage, name: str, tests: list) -> Iterator[Problem]:
+    """Run every per-cell test in one pass over the table; only failing rows come back.
+
+    A test is (condition, field, make): ``make(line, cell)`` words the cell as a Problem, or None."""
     if not tests:
-        return []
+        return
     columns = [c.name for c in columnar.columns(name)]
     flags = [f"coalesce({condition}, false)" for condition, _, _ in tests]
     sql = (
-        f"SELECT rowid + 2, {', '.join(_quote(c) for c in columns)}, {', '.join(flags)} "
+        f"SELECT rowid + 2, {', '.join(quote(c) for c in columns)}, {', '.join(flags)} "
         f"FROM {columnar.loaded[name]} WHERE {' OR '.join(flags)} ORDER BY rowid"
     )
-    problems = []
     for row in columnar.query(sql):
         line, cells, hits = row[0], dict(zip(columns, row[1 : 1 + len(columns)])), row[1 + len(columns) :]
         for hit, (_, field, make) in zip(hits, tests):
-            if hit:
-                problems.append(make(line, cells[field]))
-    return problems
+            problem = make(line, cells[field]) if hit else None
+            if problem:
+                yield problem
 
 
-def check_rows(columnar: ColumnarPackage, name: str) -> list[Problem]:
-    """Type, constraint, unique, primary-key and foreign-key problems, as frictionless reports them."""
-    table = columnar.load(name)
-    schema = columnar.package.schema(name)
-    path = columnar.package.folder / columnar.package.resource(name)["path"]
-    (rows,) = columnar.query(f"SELECT count(*) FROM {table}")[0]
-    _check_layout(columnar.package.tables[name], rows)
-    line = "rowid + 2"
-    where = str(path)
-    problems: list[Problem] = []
+# The SQL for each constraint a cell can break: a condition on a cell that is present and of its type.
+CONSTRAINT_SQL = {
+    "required": lambda column, _: column.missing,
+    "minLength": lambda column, n: f"NOT {column.missing} AND length({column.raw}) < {int(n)}",
+    "maxLength": lambda column, n: f"NOT {column.missing} AND length({column.raw}) > {int(n)}",
+    "pattern": lambda column, p: f"NOT {column.missing} AND NOT regexp_full_match({column.raw}, {literal(p)})",
+    "minimum": lambda column, n: f"{column.typed} IS NOT NULL AND NOT ({column.typed} >= {column.bound(n)})",
+    "maximum": lambda column, n: f"{column.typed} IS NOT NULL AND NOT ({column.typed} <= {column.bound(n)})",
+    "enum": lambda column, values: (
+        f"{column.typed} IS NOT NULL AND {column.typed} NOT IN ({', '.join(column.bound(v) for v in values)})"
+    ),
+}
 
-    def add(sql: str, build):
-        for result in columnar.query(sql):
-            problems.append(build(*result))
 
-    cell_tests = []  # (condition, field, make(line, cell) -> Problem), all checked in one scan
-    for column in columnar.columns(name):
-        spec, raw, field = column.spec, column.raw, column.name
-        constraints = spec.get("constraints", {})
-        if column.kind != "string":
-            cell_tests.append(
-                (
-                    f"NOT {column.missing} AND NOT {column.valid}",
-                    field,
-                    lambda ln, cell, spec=spec: Problem(
-                        where, ln, spec["name"], messages.type_error(cell, spec), "type-error"
-                    ),
-                )
-            )
-        checked = f"({column.missing} OR {column.valid})"
-        tests = []
-        if constraints.get("required"):
-            tests.append(("required", f"{column.missing}"))
-        if "minLength" in constraints:
-            tests.append(("minLength", f"NOT {column.missing} AND length({raw}) < {int(constraints['minLength'])}"))
-        if "maxLength" in constraints:
-            tests.append(("maxLength", f"NOT {column.missing} AND length({raw}) > {int(constraints['maxLength'])}"))
-        if "pattern" in constraints:
-            tests.append(
-                (
-                    "pattern",
-                    f"NOT {column.missing} AND NOT regexp_full_match({raw}, {_literal(constraints['pattern'])})",
-                )
-            )
-        if "minimum" in constraints:
-            tests.append(
-                (
-                    "minimum",
-                    f"{column.typed} IS NOT NULL AND NOT ({column.typed} >= {column.bound(constraints['minimum'])})",
-                )
-            )
-        if "maximum" in constraints:
-            tests.append(
-                (
-                    "maximum",
-                    f"{column.typed} IS NOT NULL AND NOT ({column.typed} <= {column.bound(constraints['maximum'])})",
-                )
-            )
-        if "enum" in constraints:
-            allowed = ", ".join(column.bound(v) for v in constraints["enum"])
-            tests.append(("enum", f"{column.typed} IS NOT NULL AND {column.typed} NOT IN ({allowed})"))
-        for constraint, test in tests:
-            cell_tests.append(
-                (
-                    f"{checked} AND {test}",
-                    field,
-                    lambda ln, cell, constraint=constraint, spec=spec: Problem(
-                        where,
-                        ln,
-                        spec["name"],
-                        messages.constraint(
-                            constraint, spec["constraints"][constraint], "" if cell is None else cell, spec
-                        ),
-                        "constraint-error",
-                    ),
-                )
-            )
-        if constraints.get("unique"):
-            add(
-                f"SELECT {line}, {raw}, previous FROM (SELECT rowid, {raw}, lag(rowid) OVER (PARTITION BY {column.typed} ORDER BY rowid) + 2 AS previous "
-                f"FROM {table} WHERE {column.typed} IS NOT NULL) WHERE previous IS NOT NULL",
-                lambda ln, cell, previous, field=field: Problem(
-                    where, ln, field, messages.unique(cell, previous), "unique-error"
-                ),
-            )
-    problems.extend(_scan(columnar, name, cell_tests))
-
-    columns = {c.name: c for c in columnar.columns(name)}
-    key = primary_key(schema)
-    if key:
-        typed = [columns[k].typed for k in key]
-        raw = ", ".join(columns[k].raw for k in key)
-        all_missing = " AND ".join(f"{t} IS NULL" for t in typed)
-        key_tests = [
-            (
-                all_missing,
-                key[0],
-                lambda ln, cell: Problem(where, ln, ",".join(key), messages.empty_key(key), "primary-key"),
-            )
-        ]
-        problems.extend(_scan(columnar, name, key_tests))
-        # Find repeated keys with a hash aggregate; only their rows are then put in order.
-        slots = ", ".join(f"{t} AS k{i}" for i, t in enumerate(typed))
-        same = " AND ".join(f"d.k{i} IS NOT DISTINCT FROM {t}" for i, t in enumerate(typed))
-        add(
-            f"WITH d AS (SELECT {slots} FROM {table} WHERE NOT ({all_missing}) GROUP BY ALL HAVING count(*) > 1) "
-            f"SELECT ln, previous, {', '.join(columns[k].raw for k in key)} FROM (SELECT rowid + 2 AS ln, {raw}, "
-            f"lag(rowid) OVER (PARTITION BY {', '.join(typed)} ORDER BY rowid) + 2 AS previous "
-            f"FROM {table} WHERE EXISTS (SELECT 1 FROM d WHERE {same})) WHERE previous IS NOT NULL",
-            lambda ln, previous, *cells: Problem(
-                where, ln, ",".join(key), messages.duplicate_key(cells, key, previous), "primary-key"
-            ),
+def _cell_tests(column: Column, path: str) -> Iterator[tuple]:
+    """The type and constraint tests of one column, for ``_scan``."""
+    spec = column.spec
+    if column.kind != "string":
+        yield (
+            f"NOT {column.missing} AND NOT {column.valid}",
+            column.name,
+            lambda line, cell: Problem(path, line, spec["name"], messages.type_error(cell, spec), "type-error"),
         )
-
-    descriptor = columnar.package.descriptor
-    for fk in schema.get("foreignKeys", []):
-        target = fk["reference"]["resource"]
-        if target in columnar.package.broken:
+    for constraint, limit in spec.get("constraints", {}).items():
+        if constraint not in CONSTRAINT_SQL or (constraint == "required" and not limit):
             continue
-        fields = messages.key_fields(fk)
-        target_fields = messages.key_fields(fk["reference"])
-        reference = columnar.load(target)
-        target_columns = {c.name: c for c in columnar.columns(target)}
-        own = [columns[f] for f in fields]
-        # Both tables may have a column of the same name: qualify every reference to each.
-        matches = " AND ".join(
-            f"{target_columns[t].typed.replace(target_columns[t].raw, 'ref.' + target_columns[t].raw)} "
-            f"IS NOT DISTINCT FROM {c.typed.replace(c.raw, 'own.' + c.raw)}"
-            for c, t in zip(own, target_fields)
-        )
-        target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
-        add(
-            f"SELECT rowid + 2, {', '.join(c.raw for c in own)} FROM {table} AS own "
-            f"WHERE NOT ({' AND '.join(f'{c.typed} IS NULL' for c in own)}) "
-            f"AND NOT EXISTS (SELECT 1 FROM {reference} AS ref WHERE {matches})",
-            lambda ln, *cells, fields=fields, target=target, target_path=target_path, target_fields=target_fields: (
-                Problem(
-                    where,
-                    ln,
-                    ",".join(fields),
-                    messages.foreign_key(cells, target, target_path, target_fields),
-                    "foreign-key",
-                )
+        yield (
+            f"({column.missing} OR {column.valid}) AND {CONSTRAINT_SQL[constraint](column, limit)}",
+            column.name,
+            lambda line, cell, constraint=constraint, limit=limit: Problem(
+                path,
+                line,
+                spec["name"],
+                messages.constraint(constraint, limit, "" if cell is None else cell, spec),
+                "constraint-error",
             ),
         )
-    return problems
 
 
-def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> list[Problem]:
-    """The project rules of scripts/validate/rules.py, over whole columns."""
-    from scripts.validate.rules import DATE_FIELD, date_problem
+def _too_long(column: Column, path: str, longest: int | None) -> Iterator[tuple]:
+    if longest is not None:
+        yield (
+            f"length({column.raw}) > {int(longest)}",
+            column.name,
+            lambda line, cell: Problem(
+                path, line, column.name, messages.too_long(len(cell), longest), "cell-too-large"
+            ),
+        )
 
-    table = columnar.loaded[name]
-    path = str(columnar.package.folder / columnar.package.resource(name)["path"])
-    problems: list[Problem] = []
-    cell_tests = []
+
+def _unique(columnar: ColumnarPackage, table: str, column: Column, path: str) -> Iterator[Problem]:
+    if not column.spec.get("constraints", {}).get("unique"):
+        return
+    for line, cell, previous in columnar.query(
+        f"SELECT rowid + 2, {column.raw}, previous FROM (SELECT rowid, {column.raw}, "
+        f"lag(rowid) OVER (PARTITION BY {column.typed} ORDER BY rowid) + 2 AS previous "
+        f"FROM {table} WHERE {column.typed} IS NOT NULL) WHERE previous IS NOT NULL"
+    ):
+        yield Problem(path, line, column.name, messages.unique(cell, previous), "unique-error")
+
+
+def _primary_key(columnar: ColumnarPackage, name: str, path: str) -> Iterator[Problem]:
+    key = primary_key(columnar.package.schema(name))
+    if not key:
+        return
+    table, columns = columnar.loaded[name], {c.name: c for c in columnar.columns(name)}
+    typed = [columns[k].typed for k in key]
+    raw = ", ".join(columns[k].raw for k in key)
+    all_missing = " AND ".join(f"{t} IS NULL" for t in typed)
+    empty = messages.empty_key(key)
+    yield from _scan(
+        columnar,
+        name,
+        [(all_missing, key[0], lambda line, _: Problem(path, line, ",".join(key), empty, "primary-key"))],
+    )
+    # Find repeated keys with a hash aggregate; only their rows are then put in order.
+    slots = ", ".join(f"{t} AS k{i}" for i, t in enumerate(typed))
+    same = " AND ".join(f"d.k{i} IS NOT DISTINCT FROM {t}" for i, t in enumerate(typed))
+    for line, previous, *cells in columnar.query(
+        f"WITH d AS (SELECT {slots} FROM {table} WHERE NOT ({all_missing}) GROUP BY ALL HAVING count(*) > 1) "
+        f"SELECT ln, previous, {raw} FROM (SELECT rowid + 2 AS ln, {raw}, "
+        f"lag(rowid) OVER (PARTITION BY {', '.join(typed)} ORDER BY rowid) + 2 AS previous "
+        f"FROM {table} WHERE EXISTS (SELECT 1 FROM d WHERE {same})) WHERE previous IS NOT NULL"
+    ):
+        yield Problem(path, line, ",".join(key), messages.duplicate_key(cells, key, previous), "primary-key")
+
+
+def _qualified(column: Column, alias: str) -> str:
+    """A column's typed value read from the table called ``alias``: both tables of a foreign key may have
+    a column of the same name."""
+    return column.typed.replace(column.raw, f"{alias}.{column.raw}")
+
+
+def _foreign_key(columnar: ColumnarPackage, name: str, fk: dict, path: str) -> Iterator[Problem]:
+    package = columnar.package
+    target = fk["reference"]["resource"]
+    fields, target_fields = messages.key_fields(fk), messages.key_fields(fk["reference"])
+    reference = columnar.load(target)
+    columns = {c.name: c for c in columnar.columns(name)}
+    target_columns = {c.name: c for c in columnar.columns(target)}
+    own = [columns[f] for f in fields]
+    matches = " AND ".join(
+        f"{_qualified(target_columns[t], 'ref')} IS NOT DISTINCT FROM {_qualified(c, 'own')}"
+        for c, t in zip(own, target_fields)
+    )
+    target_path = next((r["path"] for r in package.descriptor["resources"] if r["name"] == target), target)
+    for line, *cells in columnar.query(
+        f"SELECT rowid + 2, {', '.join(c.raw for c in own)} FROM {columnar.loaded[name]} AS own "
+        f"WHERE NOT ({' AND '.join(f'{c.typed} IS NULL' for c in own)}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {reference} AS ref WHERE {matches})"
+    ):
+        message = messages.foreign_key(cells, target, target_path, target_fields)
+        yield Problem(path, line, ",".join(fields), message, "foreign-key")
+
+
+def check_rows(columnar: ColumnarPackage, name: str) -> Iterator[Problem]:
+    """Type, constraint, size, unique, primary-key and foreign-key problems, as the frictionless engine
+    reports them; ``name`` was loaded by ``prepare``."""
+    path = columnar.path(name)
     longest = columnar.package.settings.get("max_cell_chars")
+    tests = []
     for column in columnar.columns(name):
-        raw, field, kind = column.raw, column.name, column.kind
-        if longest is not None:
-            cell_tests.append(
-                (
-                    f"length({raw}) > {int(longest)}",
-                    field,
-                    lambda ln, cell, field=field: Problem(
-                        path, ln, field, messages.too_long(len(cell), longest), "cell-too-large"
-                    ),
-                )
-            )
-        if kind == "string" and DATE_FIELD.match(field):
-            month_only = field == "month"
-            real = [
-                f"(regexp_full_match({raw}, '[12]\\d{{3}}-\\d{{2}}') AND TRY_CAST({raw} || '-01' AS DATE) IS NOT NULL)"
-            ]
-            if not month_only:
-                real += [
-                    f"regexp_full_match({raw}, '[12]\\d{{3}}')",
-                    f"(regexp_full_match({raw}, '[12]\\d{{3}}-\\d{{2}}-\\d{{2}}') AND TRY_CAST({raw} AS DATE) IS NOT NULL)",
-                ]
-            cell_tests.append(
-                (
-                    f"NOT {column.missing} AND NOT ({' OR '.join(real)})",
-                    field,
-                    lambda ln, cell, field=field, month_only=month_only: Problem(
-                        path, ln, field, date_problem(cell, month_only), "date-error"
-                    ),
-                )
-            )
-        if kind == "string":
-            cell_tests.append(
-                (
-                    (
-                        f"left({raw}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
-                        f"AND NOT regexp_full_match({raw}, '{messages.PRINTED_NEGATIVE}')"
-                    ),
-                    field,
-                    lambda ln, cell, field=field: Problem(path, ln, field, messages.formula(cell), "formula-injection"),
-                )
-            )
-        if kind in ("number", "integer"):
-            cell_tests.append(
-                (
-                    f"{raw} IS NULL",
-                    field,
-                    lambda ln, cell, field=field: Problem(path, ln, field, messages.BLANK_NUMBER, "blank-number"),
-                )
-            )
-        if field == "financial_year":
-            cell_tests.append(
-                (
-                    (
-                        f"regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}') "
-                        f"AND (CAST(left({raw}, 4) AS INTEGER) + 1) % 100 <> CAST(right({raw}, 2) AS INTEGER)"
-                    ),
-                    field,
-                    lambda ln, cell, field=field: Problem(
-                        path, ln, field, messages.financial_year(cell), "financial-year"
-                    ),
-                )
-            )
-        if field == "authority_code":
-            codes = ", ".join(_literal(c) for c in sorted(settings["known_codes"])) or "NULL"
-            cell_tests.append(
-                (
-                    f"regexp_full_match({raw}, '{messages.GSS_FORM.pattern}') AND {raw} NOT IN ({codes})",
-                    field,
-                    lambda ln, cell, field=field: Problem(
-                        path, ln, field, messages.unknown_gss(cell, settings["gss_codes_display"]), "unknown-gss-code"
-                    ),
-                )
-            )
-        if column.spec.get("disclosureControl"):
-            threshold = settings["suppression_threshold"]
-            cell_tests.append(
-                (
-                    (
-                        f"regexp_full_match({raw}, '{NUMBER}') AND TRY_CAST({raw} AS DOUBLE) > 0 "
-                        f"AND TRY_CAST({raw} AS DOUBLE) < {threshold}"
-                    ),
-                    field,
-                    lambda ln, cell, field=field, threshold=threshold: Problem(
-                        path, ln, field, messages.small_count(cell, threshold), "unsuppressed-count"
-                    ),
-                )
-            )
-        group = column.spec.get("sumsTo100Within")
-        if group:
-            keys = [_quote(k) for k in group]
-            symbols = ", ".join(_literal(s) for s in SYMBOLS)
-            for first, lines, hidden, total, *values in columnar.query(
-                f"SELECT min(rowid) + 2, string_agg(CAST(rowid + 2 AS VARCHAR), ', ' ORDER BY rowid), "
-                f"count(*) FILTER (WHERE {raw} IN ({symbols})), "
-                f"sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {raw} NOT IN ({symbols})), "
-                f"{', '.join(f'coalesce({k}, {_literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
-                f"HAVING count(*) FILTER (WHERE {raw} IS NULL OR ({raw} NOT IN ({symbols}) AND NOT regexp_full_match({raw}, '{NUMBER}'))) = 0 "
-                f"AND count(*) FILTER (WHERE {raw} NOT IN ({symbols})) > 0"
-            ):
-                tolerance = settings["share_tolerance"]
-                values = ["" if v == chr(0) else v for v in values]
-                if hidden and total > 100 + tolerance:
-                    message = messages.shares_over(group, values, total, tolerance, lines)
-                elif not hidden and abs(total - 100) > tolerance:
-                    message = messages.shares(group, values, total, tolerance, lines)
-                else:
-                    continue
-                problems.append(Problem(path, first, field, message, "shares-sum"))
-    problems.extend(_scan(columnar, name, cell_tests))
-    return problems
+        tests += [*_cell_tests(column, path), *_too_long(column, path, longest)]
+        yield from _unique(columnar, columnar.loaded[name], column, path)
+    yield from _scan(columnar, name, tests)
+    yield from _primary_key(columnar, name, path)
+    for fk in columnar.package.schema(name).get("foreignKeys", []):
+        if fk["reference"]["resource"] not in columnar.package.broken:
+            yield from _foreign_key(columnar, name, fk, path)
+
+
+def _rule_test(rule: CellRule, column: Column, field: Field, path: str, settings: dict) -> tuple:
+    def make(line: int, cell: str | None) -> Problem | None:
+        message = rule.check("" if cell is None else cell, field, settings)
+        return Problem(path, line, field.name, message, rule.code) if message else None
+
+    return rule.sql(column, settings), column.name, make
+
+
+def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> Iterator[Problem]:
+    """The project rules (rules.RULES) over whole columns: a cell rule's SQL condition selects the cells
+    its Python check then words; a group rule's query gives the groups its verdict words."""
+    path, schema = columnar.path(name), columnar.package.schema(name)
+    tests = []
+    for rule in RULES:
+        for column in columnar.columns(name):
+            if not rule.applies(column.spec):
+                continue
+            field = field_of(schema, column.spec)
+            if isinstance(rule, CellRule):
+                tests.append(_rule_test(rule, column, field, path, settings))
+                continue
+            for row in columnar.query(rule.sql(column, columnar.loaded[name], settings)):
+                found = rule.verdict(row, field, settings)
+                if found:
+                    yield Problem(path, found[0], field.name, found[1], rule.code)
+    yield from _scan(columnar, name, tests)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.settings import SETTINGS, VALIDATION_SETTINGS, default
+from scripts.validate.engines import check_package
 from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
-from scripts.validate.rules import check_rules
-from scripts.validate.structure import check_rows, load_package
+from scripts.validate.structure import load_package
 
 # Every setting the validator uses is one of its command-line options.
 CLI_SETTINGS = VALIDATION_SETTINGS
@@ -82,10 +82,9 @@ def validate(folders: list[Path], settings: dict) -> Result:
         problems: list[Problem] = []
         package = None
         try:
-            package = load_package(folder, problems, settings.get("columnar_threshold_bytes"), settings)
+            package, problems = load_package(folder, settings.get("columnar_threshold_bytes"), settings)
             if package is not None:
-                check_rows(package, problems)
-                problems.extend(check_rules(package, settings))
+                problems.extend(check_package(package, settings))
         except Exception as error:  # noqa: BLE001 - whatever the input, a message and never a traceback
             package = None
             problems.append(

@@ -242,42 +242,50 @@ def _metadata_problems(
     path: Path, number: int, key: str, value: str, section: str, slugs: dict, derived: bool = False
 ) -> list[Problem]:
     name = "slug" if derived else key.lower()
-
-    def problem(message: str, code: str = "metadata-error") -> list[Problem]:
-        return [Problem(str(path), number, key, message, code)]
-
     if invisible_problem(value):
-        return problem(invisible_problem(value))
-    if name in PAGE_ADDRESSES and section == PAGES:
-        if value not in PAGE_ADDRESSES[name]:
-            allowed = ", ".join(repr(v) for v in PAGE_ADDRESSES[name])
-            return problem(f"{value!r} is not allowed: a page's {key} may only be {allowed}")
-        if name == "save_as" and (name, value) in slugs:
-            return problem(f"{value!r} is already the address of {slugs[(name, value)]}")
-        slugs[(name, value)] = str(path)
-        return []
-    if name not in METADATA_KEYS:
+        message, code = invisible_problem(value), "metadata-error"
+    elif name in PAGE_ADDRESSES and section == PAGES:
+        message, code = _page_address_problem(path, key, name, value, slugs), "metadata-error"
+    elif name not in METADATA_KEYS:
         allowed = ", ".join(k.capitalize() for k in METADATA_KEYS)
-        return problem(
+        message = (
             f"the metadata key {key!r} is not allowed: use only {allowed} "
             "(other keys change where a page is written or how it is built)"
         )
-    if name in DATE_KEYS:
-        message = date_problem(value)
-        return problem(message, "date-error") if message else []
-    if name == "slug":
-        made = f"the slug made from this title, {value!r}," if derived else repr(value)
-        if section == PAGES and value in SECTIONS:
-            return problem(
-                f"{made} is not allowed: a page's slug may not be one of the site's own folders "
-                f"({', '.join(sorted(SECTIONS))})" + ("; give the page a Slug" if derived else "")
-            )
-        if not derived and not SLUG.match(value):
-            return problem(f"{made} is not allowed: a slug is lower-case letters, digits and hyphens")
-        if (section, value) in slugs:
-            return problem(f"{made} is already the slug of {slugs[(section, value)]}")
-        slugs[(section, value)] = str(path)
-    return []
+        code = "metadata-error"
+    elif name in DATE_KEYS:
+        message, code = date_problem(value), "date-error"
+    elif name == "slug":
+        message, code = _slug_problem(path, value, section, slugs, derived), "metadata-error"
+    else:
+        message = None
+    return [Problem(str(path), number, key, message, code)] if message else []
+
+
+def _page_address_problem(path: Path, key: str, name: str, value: str, slugs: dict) -> str | None:
+    """A page's save_as or url: one of the few it may have, and not another page's."""
+    if value not in PAGE_ADDRESSES[name]:
+        allowed = ", ".join(repr(v) for v in PAGE_ADDRESSES[name])
+        return f"{value!r} is not allowed: a page's {key} may only be {allowed}"
+    if name == "save_as" and (name, value) in slugs:
+        return f"{value!r} is already the address of {slugs[(name, value)]}"
+    slugs[(name, value)] = str(path)
+    return None
+
+
+def _slug_problem(path: Path, value: str, section: str, slugs: dict, derived: bool) -> str | None:
+    made = f"the slug made from this title, {value!r}," if derived else repr(value)
+    if section == PAGES and value in SECTIONS:
+        return (
+            f"{made} is not allowed: a page's slug may not be one of the site's own folders "
+            f"({', '.join(sorted(SECTIONS))})" + ("; give the page a Slug" if derived else "")
+        )
+    if not derived and not SLUG.match(value):
+        return f"{made} is not allowed: a slug is lower-case letters, digits and hyphens"
+    if (section, value) in slugs:
+        return f"{made} is already the slug of {slugs[(section, value)]}"
+    slugs[(section, value)] = str(path)
+    return None
 
 
 def date_problem(value: str) -> str | None:
@@ -335,7 +343,7 @@ def _normal(address: str) -> str:
     return re.sub(r"[\t\n\r]", "", address).strip("\x00 \x0c").replace("\\", "/")
 
 
-def address_problem(tag: str, attribute: str, address: str) -> str | None:
+def address_problem(tag: str, address: str) -> str | None:
     """Why an address in a page is refused: a protocol-relative link, or a picture from another site."""
     normal = _normal(address)
     if normal.startswith("//"):
@@ -360,8 +368,8 @@ def check_links(path: Path, lines: list[str], content_dir: Path) -> list[Problem
 
     parser = _Addresses()
     parser.feed(markdown.Markdown(extensions=MARKDOWN_EXTENSIONS).convert("\n".join(lines)))
-    for tag, attribute, address in parser.found:
-        message = address_problem(tag, attribute, address)
+    for tag, _, address in parser.found:
+        message = address_problem(tag, address)
         if message:
             # The first line holding the address whole, not inside a longer one (https://x/ holds //x/).
             whole = re.compile(r"(?<![\w:/\\])" + re.escape(address))

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from json.decoder import scanstring
 
 _WHITESPACE = " \t\n\r"
@@ -25,60 +26,67 @@ def duplicate_keys(text: str) -> list[tuple[int, tuple, str]]:
 
 
 def _walk(text: str) -> tuple[dict[tuple, tuple[int, int]], list[tuple[int, tuple, str]]]:
-    found: dict[tuple, tuple[int, int]] = {}
-    duplicates: list[tuple[int, tuple, str]] = []
-    line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    walker = _Walker(text)
+    walker.value(0, ())
+    return walker.found, walker.duplicates
 
-    def position(offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - line_starts[lo] + 1
 
-    def skip(i: int) -> int:
-        while i < len(text) and text[i] in _WHITESPACE:
+class _Walker:
+    """One pass over a JSON text: where each value starts, and the keys written twice."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.found: dict[tuple, tuple[int, int]] = {}
+        self.duplicates: list[tuple[int, tuple, str]] = []
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def skip(self, i: int) -> int:
+        while i < len(self.text) and self.text[i] in _WHITESPACE:
             i += 1
         return i
 
-    def value(i: int, path: tuple) -> int:
-        i = skip(i)
-        found[path] = position(i)
-        if text[i] == "{":
-            i = skip(i + 1)
-            if text[i] == "}":
-                return i + 1
-            keys = set()
-            while True:
-                start = skip(i)
-                key, i = scanstring(text, start + 1)
-                if key in keys:
-                    duplicates.append((position(start)[0], path, key))
-                keys.add(key)
-                i = skip(i) + 1  # the colon
-                i = skip(value(i, path + (key,)))
-                if text[i] == "}":
-                    return i + 1
-                i += 1  # the comma
-        if text[i] == "[":
-            i = skip(i + 1)
-            if text[i] == "]":
-                return i + 1
-            index = 0
-            while True:
-                i = skip(value(i, path + (index,)))
-                index += 1
-                if text[i] == "]":
-                    return i + 1
-                i += 1
-        _, end = _decoder.raw_decode(text, i)
+    def value(self, i: int, path: tuple) -> int:
+        i = self.skip(i)
+        self.found[path] = self.position(i)
+        if self.text[i] == "{":
+            return self.object(i, path)
+        if self.text[i] == "[":
+            return self.array(i, path)
+        _, end = _decoder.raw_decode(self.text, i)
         return end
 
-    value(0, ())
-    return found, duplicates
+    def object(self, i: int, path: tuple) -> int:
+        text, i = self.text, self.skip(i + 1)
+        if text[i] == "}":
+            return i + 1
+        keys = set()
+        while True:
+            start = self.skip(i)
+            key, i = scanstring(text, start + 1)
+            if key in keys:
+                self.duplicates.append((self.position(start)[0], path, key))
+            keys.add(key)
+            i = self.skip(i) + 1  # the colon
+            i = self.skip(self.value(i, path + (key,)))
+            if text[i] == "}":
+                return i + 1
+            i += 1  # the comma
+
+    def array(self, i: int, path: tuple) -> int:
+        text, i = self.text, self.skip(i + 1)
+        if text[i] == "]":
+            return i + 1
+        index = 0
+        while True:
+            i = self.skip(self.value(i, path + (index,)))
+            index += 1
+            if text[i] == "]":
+                return i + 1
+            i += 1  # the comma
 
 
 def line_of(positions: dict[tuple, tuple[int, int]], path: tuple) -> int | None:

@@ -133,9 +133,97 @@ def shares_over(group: list[str], values, total: float, tolerance: float, lines:
     )
 
 
+def not_a_date(cell: str, month_only: bool) -> str:
+    wanted = "a month in the form YYYY-MM" if month_only else "a real date: YYYY-MM-DD, or YYYY-MM or YYYY"
+    return f"{show(cell)} is not {wanted}"
+
+
 def small_count(cell, threshold: int) -> str:
     return f"{show(cell)} must be published as [c]: counts from 1 to {threshold - 1} are suppressed"
 
 
 def too_long(size: int, longest: int) -> str:
     return f"the cell is {size:,} characters: the most allowed is {longest:,} (setting max_cell_chars)"
+
+
+# --- the descriptor and the files it names (structure.py) ----------------------------------------
+
+PACKAGE_SYMLINK = "is a symbolic link: put the package itself here"
+FILE_SYMLINK = "is a symbolic link: put the file itself here"
+NO_DESCRIPTOR = "file not found: every package folder needs a datapackage.json"
+DESCRIPTOR_NOT_UTF8 = "not UTF-8: save the descriptor as UTF-8"
+NESTS_TOO_DEEP = "nests too deep"
+NO_RESOURCES = "the descriptor needs a list of resources"
+INCOMPLETE_RESOURCE = "each resource needs a name, a path and a schema"
+BLANK_ROW = "blank row: remove it"
+
+
+def descriptor_too_large(size: int, largest: int) -> str:
+    return f"is {size:,} bytes: the most allowed is {largest:,} (setting max_descriptor_bytes)"
+
+
+def unreadable(reason: str) -> str:
+    return f"cannot be read: {reason}"
+
+
+def too_deep(deepest: int) -> str:
+    return f"nests objects and lists more than {deepest} deep (setting max_json_depth)"
+
+
+def bad_json(reason: str, column: int) -> str:
+    return f"not valid JSON: {reason} (column {column})"
+
+
+def duplicate_json_key(key: str) -> str:
+    return (
+        f"the key {key!r} appears twice in one object: JSON readers keep only one of the two values, "
+        "and not all the same one"
+    )
+
+
+def bad_descriptor(note: str) -> str:
+    return f"not a valid data package descriptor: {note}"
+
+
+def missing_resource_file(resource: str, path: str) -> str:
+    return f"resource '{resource}' names {path}, which does not exist"
+
+
+def no_fields(resource: str) -> str:
+    return f"resource '{resource}' needs schema.fields"
+
+
+def unknown_type(resource: str, kind, known: list[str]) -> str:
+    return f"resource '{resource}': unknown field type '{kind}'; use one of {', '.join(known)}"
+
+
+def uncited(resource: str) -> str:
+    return f"resource '{resource}' must cite a source: a source_id field with a foreign key to the sources resource"
+
+
+def extra_column(name: str) -> str:
+    return f"column '{name}' is not in the schema: remove it, or describe it in datapackage.json"
+
+
+def missing_column(name: str, expected: list[str]) -> str:
+    return f"column '{name}' is missing: the header must be {','.join(expected)}"
+
+
+def duplicate_column(name: str) -> str:
+    return f"column '{name}' appears more than once"
+
+
+def column_order(position: int, got: str, want: str, expected: list[str]) -> str:
+    return f"column {position} is '{got}' but the schema puts '{want}' there: the header must be {','.join(expected)}"
+
+
+def multiline(spans: int, line: int, key: str) -> str:
+    return (
+        f"a quoted cell runs over {spans} lines, from line {line}, but this field does not allow "
+        "text over several lines: close the quote on that line (or, for text that is meant to "
+        f'span lines, mark the field "{key}": true in datapackage.json)'
+    )
+
+
+def row_length(kind: str) -> str:
+    return f"this row has {'more' if kind == 'extra-cell' else 'fewer'} cells than the header has columns"

@@ -1,7 +1,14 @@
-"""Project rules that a Table Schema cannot express.
+"""The project rules a Table Schema cannot express, each declared once for both engines.
 
-Each rule is a function ``(package, settings) -> iterable of Problem`` listed in ``RULES``;
-the README's rules table is checked against the docstrings' first lines.
+A rule is one object: its problem code, its plain words (the README's "Project rules" table is
+tested to be ``RULES``' words, in order), the invalid fixture that shows it, which fields it reads,
+its Python check and its SQL condition side by side. The Python engine (``check_table`` below) and
+the columnar engine (``columnar.check_rules``) loop over the same ``RULES``; both word a problem with
+the rule's Python check, so they say the same thing.
+
+To add a rule: declare it here and add it to ``RULES``, add its fault fixture under
+``tests/fixtures/invalid/<fixture>/`` with its expected problems in ``tests/test_validate.py``, and
+its row to the README's table (``tests/test_rules.py`` fails until all of these are there).
 """
 
 from __future__ import annotations
@@ -9,28 +16,92 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 from scripts.symbols import SYMBOLS
-from scripts.validate import columnar, messages
-from scripts.validate.problems import Problem, show
+from scripts.validate import messages
+from scripts.validate.problems import Problem
 from scripts.validate.shapes import url_problem
-from scripts.validate.structure import LoadedPackage
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+from scripts.validate.sql import literal, quote
 
 
-def _fields(package: LoadedPackage, predicate):
-    """(table, field spec) for each readable table's fields that match predicate."""
-    for name, table in package.tables.items():
-        if name in package.broken or name in package.columnar:
-            continue
-        for spec in package.schema(name)["fields"]:
-            if predicate(spec):
-                yield table, spec
+@dataclass(frozen=True)
+class Field:
+    """A field as a rule reads it: its schema entry and the cells its schema counts as missing."""
+
+    spec: dict
+    missing: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return self.spec["name"]
+
+
+@dataclass(frozen=True)
+class CellRule:
+    """A rule about one cell at a time.
+
+    ``check(cell, field, settings)`` says why the cell breaks the rule (None if it keeps it);
+    ``sql(column, settings)`` is a DuckDB condition over ``column`` (a ``columnar.Column``) that
+    holds for every cell that may break it. The columnar engine words each cell it selects with
+    ``check``, so the condition may select more than ``check`` refuses, never fewer.
+    """
+
+    code: str
+    description: str
+    applies_to: str
+    fixture: str
+    applies: Callable[[dict], bool]
+    check: Callable[[str, Field, dict], str | None]
+    sql: Callable[..., str]
+
+    def python(self, field: Field, records: Iterable[tuple[int, dict]], settings: dict) -> Iterator[tuple[int, str]]:
+        """(line, message) for every cell of the field that breaks the rule."""
+        for line, record in records:
+            message = self.check(record.get(field.name, ""), field, settings)
+            if message:
+                yield line, message
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """A rule about groups of rows.
+
+    ``check(members, field, settings)`` takes a group's (line, cell) pairs and says why the group
+    breaks the rule; ``sql(column, table, settings)`` is a DuckDB query with one row per group that
+    may break it: (first line, lines, cells hidden by a symbol, total, then the group's key), worded
+    by ``verdict``.
+    """
+
+    code: str
+    description: str
+    applies_to: str
+    fixture: str
+    applies: Callable[[dict], bool]
+    check: Callable[[tuple, list[tuple[int, str]], Field, dict], str | None]
+    sql: Callable[..., str]
+    verdict: Callable[[tuple, Field, dict], tuple[int, str] | None]
+
+    def python(self, field: Field, records: Iterable[tuple[int, dict]], settings: dict) -> Iterator[tuple[int, str]]:
+        groups: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+        for line, record in records:
+            key = tuple(record.get(k, "") for k in field.spec["sumsTo100Within"])
+            groups[key].append((line, record.get(field.name, "")))
+        for key, members in groups.items():
+            message = self.check(key, members, field, settings)
+            if message:
+                yield members[0][0], message
+
+
+Rule = CellRule | GroupRule
+
+
+def _is_string(spec: dict) -> bool:
+    return spec.get("type", "string") == "string"
 
 
 def _number(cell: str) -> float | None:
@@ -38,95 +109,135 @@ def _number(cell: str) -> float | None:
     return float(cell) if messages.is_plain(cell, "number") else None
 
 
-def no_formula_injection(package, settings):
-    """No text cell starts with =, +, -, @, a tab or a carriage return (spreadsheet formula injection),
-    but for a negative number or a lone - as printed (-31.26, -)."""
-    for table, spec in _fields(package, lambda f: f.get("type", "string") == "string"):
-        for line, record in table.records():
-            cell = record.get(spec["name"], "")
-            if cell.startswith(FORMULA_STARTS) and not re.match(messages.PRINTED_NEGATIVE, cell):
-                yield Problem(str(table.path), line, spec["name"], messages.formula(cell), "formula-injection")
+# --- no formula injection ---------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def no_blank_numbers(package, settings):
-    """A number cell is never blank: write [c], [x] or [z] to say why a value is missing."""
-    for table, spec in _fields(package, lambda f: f.get("type") in ("number", "integer")):
-        for line, record in table.records():
-            if record.get(spec["name"]) == "":
-                yield Problem(str(table.path), line, spec["name"], messages.BLANK_NUMBER, "blank-number")
+def _formula(cell: str, _field: Field, _settings: dict) -> str | None:
+    if cell.startswith(FORMULA_STARTS) and not re.match(messages.PRINTED_NEGATIVE, cell):
+        return messages.formula(cell)
+    return None
 
 
-def financial_years_run_on(package, settings):
-    """A financial year's second part is the year after its first (2022-23, not 2022-24)."""
-    for table, spec in _fields(package, lambda f: f["name"] == "financial_year"):
-        for line, record in table.records():
-            match = FINANCIAL_YEAR.match(record.get("financial_year", ""))
-            if match and (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-                yield Problem(
-                    str(table.path), line, "financial_year", messages.financial_year(match.group(0)), "financial-year"
-                )
+def _formula_sql(column, _settings: dict) -> str:
+    starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_STARTS)
+    return f"left({column.raw}, 1) IN ({starts}) AND NOT regexp_full_match({column.raw}, {literal(messages.PRINTED_NEGATIVE)})"
+
+
+# --- no blank numbers -------------------------------------------------------------------------
+
+
+def _blank(cell: str, _field: Field, _settings: dict) -> str | None:
+    return messages.BLANK_NUMBER if cell == "" else None
+
+
+def _blank_sql(column, _settings: dict) -> str:
+    return f"{column.raw} IS NULL"
+
+
+# --- financial years run on -------------------------------------------------------------------
+
+FINANCIAL_YEAR = "([0-9]{4})-([0-9]{2})"
+_FINANCIAL_YEAR = re.compile(FINANCIAL_YEAR)
+
+
+def _financial_year(cell: str, _field: Field, _settings: dict) -> str | None:
+    match = _FINANCIAL_YEAR.fullmatch(cell)
+    if match and (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        return messages.financial_year(cell)
+    return None
+
+
+def _financial_year_sql(column, _settings: dict) -> str:
+    raw = column.raw
+    return (
+        f"regexp_full_match({raw}, {literal(FINANCIAL_YEAR)}) "
+        f"AND (CAST(left({raw}, 4) AS INTEGER) + 1) % 100 <> CAST(right({raw}, 2) AS INTEGER)"
+    )
+
+
+# --- known GSS codes --------------------------------------------------------------------------
 
 
 @cache
-def _known_codes(path: Path) -> frozenset[str]:
+def known_codes(path: Path) -> frozenset[str]:
     with open(path, newline="", encoding="utf-8") as file:
         return frozenset(row["code"] for row in csv.DictReader(file))
 
 
-def authority_codes_known(package, settings):
-    """Every authority_code is a known GSS code of the right form (listed in the GSS reference file)."""
-    known = _known_codes(Path(settings["gss_codes"]))
-    for table, spec in _fields(package, lambda f: f["name"] == "authority_code"):
-        for line, record in table.records():
-            code = record.get("authority_code", "")
-            if messages.GSS_FORM.match(code) and code not in known:
-                yield Problem(
-                    str(table.path),
-                    line,
-                    "authority_code",
-                    messages.unknown_gss(code, settings["gss_codes_display"]),
-                    "unknown-gss-code",
-                )
+def _gss(cell: str, _field: Field, settings: dict) -> str | None:
+    if messages.GSS_FORM.match(cell) and cell not in known_codes(Path(settings["gss_codes"])):
+        return messages.unknown_gss(cell, settings["gss_codes_display"])
+    return None
 
 
-def shares_sum_to_100(package, settings):
-    """Shares within one group (a field's sumsTo100Within, such as authority and month) sum to 100, within the tolerance."""
-    tolerance = settings["share_tolerance"]
-    for table, spec in _fields(package, lambda f: "sumsTo100Within" in f):
-        groups: dict[tuple, list] = defaultdict(list)
-        for line, record in table.records():
-            groups[tuple(record.get(k, "") for k in spec["sumsTo100Within"])].append(
-                (line, record.get(spec["name"], ""))
-            )
-        for key, members in groups.items():
-            values = [_number(cell) for _, cell in members if cell not in SYMBOLS]
-            if not values or None in values:
-                continue  # a group with malformed shares cannot be summed; types are checked elsewhere
-            total = sum(values)
-            if len(values) < len(members):
-                # [c], [x] or [z] hide a share: the known ones cannot be said to add up, only to overshoot.
-                if total > 100 + tolerance:
-                    yield Problem(
-                        str(table.path),
-                        members[0][0],
-                        spec["name"],
-                        messages.shares_over(spec["sumsTo100Within"], key, total, tolerance, _lines(members)),
-                        "shares-sum",
-                    )
-            elif abs(total - 100) > tolerance:
-                lines = ", ".join(str(line) for line, _ in members)
-                yield Problem(
-                    str(table.path),
-                    members[0][0],
-                    spec["name"],
-                    messages.shares(spec["sumsTo100Within"], key, total, tolerance, lines),
-                    "shares-sum",
-                )
+def _gss_sql(column, settings: dict) -> str:
+    codes = ", ".join(literal(c) for c in sorted(known_codes(Path(settings["gss_codes"])))) or "NULL"
+    return f"regexp_full_match({column.raw}, {literal(messages.GSS_FORM.pattern)}) AND {column.raw} NOT IN ({codes})"
 
 
-def _lines(members) -> str:
-    return ", ".join(str(line) for line, _ in members)
+# --- shares sum to 100 ------------------------------------------------------------------------
 
+
+def _shares_message(field: Field, key, hidden: bool, total: float, lines: str, settings: dict) -> str | None:
+    """A group's shares add up to 100 within the tolerance; with some hidden by a symbol, the known ones
+    cannot be said to add up, only to overshoot."""
+    group, tolerance = field.spec["sumsTo100Within"], settings["share_tolerance"]
+    if hidden and total > 100 + tolerance:
+        return messages.shares_over(group, key, total, tolerance, lines)
+    if not hidden and abs(total - 100) > tolerance:
+        return messages.shares(group, key, total, tolerance, lines)
+    return None
+
+
+def _shares(key: tuple, members: list[tuple[int, str]], field: Field, settings: dict) -> str | None:
+    values = [_number(cell) for _, cell in members if cell not in SYMBOLS]
+    if not values or None in values:
+        return None  # a group with malformed shares cannot be summed; types are checked elsewhere
+    lines = ", ".join(str(line) for line, _ in members)
+    return _shares_message(field, key, len(values) < len(members), sum(values), lines, settings)
+
+
+def _shares_sql(column, table: str, _settings: dict) -> str:
+    raw, keys = column.raw, [quote(k) for k in column.spec["sumsTo100Within"]]
+    symbols = ", ".join(literal(s) for s in SYMBOLS)
+    shown = f"{raw} NOT IN ({symbols})"
+    malformed = f"{raw} IS NULL OR ({shown} AND NOT regexp_full_match({raw}, {literal(messages.PLAIN['number'])}))"
+    return (
+        f"SELECT min(rowid) + 2, string_agg(CAST(rowid + 2 AS VARCHAR), ', ' ORDER BY rowid), "
+        f"count(*) FILTER (WHERE {raw} IN ({symbols})), sum(TRY_CAST({raw} AS DOUBLE)) FILTER (WHERE {shown}), "
+        f"{', '.join(f'coalesce({k}, {literal(chr(0))})' for k in keys)} FROM {table} GROUP BY {', '.join(keys)} "
+        f"HAVING count(*) FILTER (WHERE {malformed}) = 0 AND count(*) FILTER (WHERE {shown}) > 0"
+    )
+
+
+def _shares_verdict(row: tuple, field: Field, settings: dict) -> tuple[int, str] | None:
+    first, lines, hidden, total, *key = row
+    key = ["" if k == chr(0) else k for k in key]  # a blank key cell, which GROUP BY saw as NULL
+    message = _shares_message(field, key, bool(hidden), total, lines, settings)
+    return (first, message) if message else None
+
+
+# --- small counts suppressed ------------------------------------------------------------------
+
+
+def _small_count(cell: str, _field: Field, settings: dict) -> str | None:
+    value, threshold = _number(cell), settings["suppression_threshold"]
+    if value is not None and 0 < value < threshold:
+        return messages.small_count(cell, threshold)
+    return None
+
+
+def _small_count_sql(column, settings: dict) -> str:
+    raw, value = column.raw, f"TRY_CAST({column.raw} AS DOUBLE)"
+    return (
+        f"regexp_full_match({raw}, {literal(messages.PLAIN['number'])}) AND {value} > 0 "
+        f"AND {value} < {int(settings['suppression_threshold'])}"
+    )
+
+
+# --- real dates -------------------------------------------------------------------------------
 
 DATE_FIELD = re.compile(r"^(date|date_\w+|\w+_date|last_checked|month)$")
 PARTIAL_DATE = re.compile(r"([12][0-9]{3})(-([0-9]{2})(-([0-9]{2}))?)?")
@@ -144,76 +255,134 @@ def date_problem(cell: str, month_only: bool = False) -> str | None:
             return None
         except ValueError:
             pass
-    wanted = "a month in the form YYYY-MM" if month_only else "a real date: YYYY-MM-DD, or YYYY-MM or YYYY"
-    return f"{show(cell)} is not {wanted}"
+    return messages.not_a_date(cell, month_only)
 
 
-def dates_are_real(package, settings):
-    """Every date-like text field (named date, date_*, *_date, last_checked or month) holds a real date or a partial one (YYYY-MM, YYYY)."""
-    for table, spec in _fields(package, lambda f: f.get("type", "string") == "string" and DATE_FIELD.match(f["name"])):
-        skip = _missing(package, table, spec)
-        for line, record in table.records():
-            cell = record.get(spec["name"], "")
-            problem = None if cell in skip else date_problem(cell, month_only=spec["name"] == "month")
-            if problem:
-                yield Problem(str(table.path), line, spec["name"], problem, "date-error")
+def _date(cell: str, field: Field, _settings: dict) -> str | None:
+    return None if cell in field.missing else date_problem(cell, month_only=field.name == "month")
 
 
-def links_are_web_or_mail(package, settings):
-    """Every link (a field of format uri, or named url, website or *_url) is an http, https or mailto address."""
-    for table, spec in _fields(package, is_link):
-        skip = _missing(package, table, spec)
-        for line, record in table.records():
-            cell = record.get(spec["name"], "")
-            problem = None if cell in skip else url_problem(cell)
-            if problem:
-                yield Problem(str(table.path), line, spec["name"], problem, "link-error")
+def _date_sql(column, _settings: dict) -> str:
+    raw = column.raw
+    real = [f"(regexp_full_match({raw}, '[12][0-9]{{3}}-[0-9]{{2}}') AND TRY_CAST({raw} || '-01' AS DATE) IS NOT NULL)"]
+    if column.name != "month":
+        real += [
+            f"regexp_full_match({raw}, '[12][0-9]{{3}}')",
+            f"(regexp_full_match({raw}, '[12][0-9]{{3}}-[0-9]{{2}}-[0-9]{{2}}') AND TRY_CAST({raw} AS DATE) IS NOT NULL)",
+        ]
+    return f"NOT {column.missing} AND NOT ({' OR '.join(real)})"
+
+
+# --- web or mail links ------------------------------------------------------------------------
+
+LINK_FIELD = re.compile(r"^(url|website|\w+_url)$")
+# Addresses plainly fit to publish: the columnar engine leaves these alone and words every other
+# cell with url_problem, which has the last word.
+PLAIN_LINK = r"(?i)(https?://[a-z0-9-]+(\.[a-z0-9-]+)*([/?#][!-~]*)?|mailto:[a-z0-9._%+-]+@[a-z0-9.-]+)"
 
 
 def is_link(spec: dict) -> bool:
     return spec.get("format") == "uri" or bool(LINK_FIELD.match(spec["name"]))
 
 
-LINK_FIELD = re.compile(r"^(url|website|\w+_url)$")
+def _link(cell: str, field: Field, _settings: dict) -> str | None:
+    return None if cell in field.missing else url_problem(cell)
 
 
-def _missing(package, table, spec) -> set[str]:
-    name = next(n for n, t in package.tables.items() if t is table)
-    return set(spec.get("missingValues", package.schema(name).get("missingValues", [""])))
+def _link_sql(column, _settings: dict) -> str:
+    return f"NOT {column.missing} AND NOT regexp_full_match({column.raw}, {literal(PLAIN_LINK)})"
 
 
-def small_counts_suppressed(package, settings):
-    """Counts from 1 to the suppression threshold less one are published as [c] (disclosure control)."""
-    threshold = settings["suppression_threshold"]
-    for table, spec in _fields(package, lambda f: f.get("disclosureControl")):
-        for line, record in table.records():
-            value = _number(record.get(spec["name"], ""))
-            if value is not None and 0 < value < threshold:
-                yield Problem(
-                    str(table.path),
-                    line,
-                    spec["name"],
-                    messages.small_count(record[spec["name"]], threshold),
-                    "unsuppressed-count",
-                )
-
-
-RULES = (
-    no_formula_injection,
-    no_blank_numbers,
-    financial_years_run_on,
-    authority_codes_known,
-    shares_sum_to_100,
-    small_counts_suppressed,
-    dates_are_real,
-    links_are_web_or_mail,
+RULES: tuple[Rule, ...] = (
+    CellRule(
+        code="formula-injection",
+        description="No text cell starts with =, +, -, @, a tab or a carriage return (spreadsheet formula injection), "
+        "but for a negative number or a lone - as printed (-31.26, -).",
+        applies_to="every string field",
+        fixture="formula-injection",
+        applies=_is_string,
+        check=_formula,
+        sql=_formula_sql,
+    ),
+    CellRule(
+        code="blank-number",
+        description="A number cell is never blank: write [c], [x] or [z] to say why a value is missing.",
+        applies_to="every number and integer field",
+        fixture="blank-number",
+        applies=lambda spec: spec.get("type") in ("number", "integer"),
+        check=_blank,
+        sql=_blank_sql,
+    ),
+    CellRule(
+        code="financial-year",
+        description="A financial year's second part is the year after its first (2022-23, not 2022-24).",
+        applies_to="fields named `financial_year`",
+        fixture="financial-year-not-consecutive",
+        applies=lambda spec: spec["name"] == "financial_year",
+        check=_financial_year,
+        sql=_financial_year_sql,
+    ),
+    CellRule(
+        code="unknown-gss-code",
+        description="Every authority_code is a known GSS code of the right form (listed in the GSS reference file).",
+        applies_to="fields named `authority_code`",
+        fixture="unknown-gss-code",
+        applies=lambda spec: spec["name"] == "authority_code",
+        check=_gss,
+        sql=_gss_sql,
+    ),
+    GroupRule(
+        code="shares-sum",
+        description="Shares within one group (a field's sumsTo100Within, such as authority and month) sum to 100, "
+        "within the tolerance.",
+        applies_to='fields with `"sumsTo100Within": [...]`',
+        fixture="shares-not-summing-to-100",
+        applies=lambda spec: "sumsTo100Within" in spec,
+        check=_shares,
+        sql=_shares_sql,
+        verdict=_shares_verdict,
+    ),
+    CellRule(
+        code="unsuppressed-count",
+        description="Counts from 1 to the suppression threshold less one are published as [c] (disclosure control).",
+        applies_to='fields with `"disclosureControl": true`',
+        fixture="unsuppressed-small-count",
+        applies=lambda spec: bool(spec.get("disclosureControl")),
+        check=_small_count,
+        sql=_small_count_sql,
+    ),
+    CellRule(
+        code="date-error",
+        description="Every date-like text field (named date, date_*, *_date, last_checked or month) holds a real date "
+        "or a partial one (YYYY-MM, YYYY).",
+        applies_to="string fields so named (`month`: YYYY-MM only); a cell in the schema's `missingValues`, such as "
+        "`[x]`, is allowed",
+        fixture="impossible-month",
+        applies=lambda spec: _is_string(spec) and bool(DATE_FIELD.match(spec["name"])),
+        check=_date,
+        sql=_date_sql,
+    ),
+    CellRule(
+        code="link-error",
+        description="Every link (a field of format uri, or named url, website or *_url) is an http, https or mailto "
+        "address.",
+        applies_to="`javascript:`, `data:`, `file:` and the rest are errors",
+        fixture="link-not-a-web-address",
+        applies=is_link,
+        check=_link,
+        sql=_link_sql,
+    ),
 )
 
 
-def check_rules(package: LoadedPackage, settings: dict) -> list[Problem]:
-    problems = [problem for rule in RULES for problem in rule(package, settings)]
-    if package.columnar:
-        settings = {**settings, "known_codes": _known_codes(Path(settings["gss_codes"]))}
-        for name in sorted(package.columnar):
-            problems.extend(columnar.check_rules(package.engine, name, settings))
-    return problems
+def field_of(schema: dict, spec: dict) -> Field:
+    return Field(spec, frozenset(spec.get("missingValues", schema.get("missingValues", [""]))))
+
+
+def check_table(table, schema: dict, settings: dict) -> Iterator[Problem]:
+    """The Python engine: every rule over a table read whole."""
+    for rule in RULES:
+        for spec in filter(rule.applies, schema["fields"]):
+            field = field_of(schema, spec)
+            for line, message in rule.python(field, table.records(), settings):
+                yield Problem(str(table.path), line, field.name, message, rule.code)

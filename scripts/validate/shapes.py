@@ -145,22 +145,32 @@ class Shapes:
         self.profile(("profile",), d)
         self.texts((), d)
         for key in ("licenses", "sources", "contributors"):
-            items = d.get(key, [])
-            if not isinstance(items, list):
-                self.add((key,), f"{key} must be a list")
+            self.credits(key, d.get(key, []))
+        self.version(d)
+        if "homepage" in d and url_problem(d["homepage"]):
+            self.add(("homepage",), f"homepage: {url_problem(d['homepage'])}")
+        if isinstance(d.get("resources"), list):
+            self.resources(d["resources"])
+        return self.found
+
+    def credits(self, key: str, items) -> None:
+        """Licences, sources or contributors: a list of objects whose links are web or mail addresses."""
+        if not isinstance(items, list):
+            self.add((key,), f"{key} must be a list")
+            return
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                self.add((key, index), f"each of {key} must be an object")
                 continue
-            for index, item in enumerate(items):
-                if not isinstance(item, dict):
-                    self.add((key, index), f"each of {key} must be an object")
+            for link in ("path", "url", "email"):
+                if link not in item:
                     continue
-                for link in ("path", "url", "email"):
-                    if link in item:
-                        value = item[link]
-                        if link == "email" and isinstance(value, str):
-                            value = f"mailto:{value}"
-                        problem = url_problem(value)
-                        if problem:
-                            self.add((key, index, link), f"{key}[{index}].{link}: {problem}")
+                value = item[link]
+                problem = url_problem(f"mailto:{value}" if link == "email" and isinstance(value, str) else value)
+                if problem:
+                    self.add((key, index, link), f"{key}[{index}].{link}: {problem}")
+
+    def version(self, d: dict) -> None:
         if "version" not in d:  # the site publishes each version in its own folder, so it needs one
             self.add((), "the package has no version: add one like 1.0.0 (it becomes /data/<package>/<version>/)")
         elif not (isinstance(d["version"], str) and VERSION.fullmatch(d["version"])):
@@ -168,25 +178,22 @@ class Shapes:
                 ("version",),
                 f"version {d['version']!r} must be like 1.0.0 (it becomes the folder /data/<package>/<version>/)",
             )
-        if "homepage" in d and url_problem(d["homepage"]):
-            self.add(("homepage",), f"homepage: {url_problem(d['homepage'])}")
-        resources = d.get("resources")
-        if not isinstance(resources, list):
-            return self.found
+
+    def resources(self, resources: list) -> None:
         seen: dict[str, str] = {}
         for index, resource in enumerate(resources):
-            if isinstance(resource, dict):
-                self.resource(("resources", index), resource)
-                path = resource.get("path")
-                if isinstance(path, str) and path.casefold() in seen:
-                    self.add(
-                        ("resources", index, "path"),
-                        f"resource {resource.get('name')!r}: path {path!r} is the same file name as "
-                        f"{seen[path.casefold()]!r} (letter case aside): on many systems they are one file",
-                    )
-                elif isinstance(path, str):
-                    seen[path.casefold()] = path
-        return self.found
+            if not isinstance(resource, dict):
+                continue
+            self.resource(("resources", index), resource)
+            path = resource.get("path")
+            if isinstance(path, str) and path.casefold() in seen:
+                self.add(
+                    ("resources", index, "path"),
+                    f"resource {resource.get('name')!r}: path {path!r} is the same file name as "
+                    f"{seen[path.casefold()]!r} (letter case aside): on many systems they are one file",
+                )
+            elif isinstance(path, str):
+                seen[path.casefold()] = path
 
     def name(self, where: tuple, value, what: str, form: re.Pattern) -> None:
         if not isinstance(value, str) or not form.match(value):
@@ -307,80 +314,85 @@ class Shapes:
         fields = schema.get("fields")
         if not isinstance(fields, list):
             return  # reported by the structure check
-        names = []
-        for number, spec in enumerate(fields):
-            at = where + ("fields", number)
-            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
-                self.add(at, f"resource {name!r}: each field needs a name as text")
-                continue
-            names.append(spec["name"])
-            if invisible_problem(spec["name"]):
-                self.add(at + ("name",), f"field name {spec['name']!r} {invisible_problem(spec['name'])}")
-            self.texts(at, spec)
-            for key, kind in (("type", str), ("format", str), ("constraints", dict), ("missingValues", list)):
-                if key in spec and not isinstance(spec[key], kind):
-                    self.add(at + (key,), f"{key} must be {_article(kind)}, not {_kind(spec[key])}", spec["name"])
-            pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
-            if pattern is not None:
-                from scripts.validate.columnar import pattern_problem  # DuckDB, only for a schema with a pattern
-
-                problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be text"
-                if problem:
-                    self.add(
-                        at + ("constraints", "pattern"),
-                        f"the pattern {pattern!r} cannot be used: {problem} (patterns run in RE2: no "
-                        "back-references or look-arounds, repeats up to 1000)",
-                        spec["name"],
-                    )
-            for key in (MULTILINE, "disclosureControl"):
-                if key in spec and not isinstance(spec[key], bool):
-                    self.add(at + (key,), f"{key} must be true or false", spec["name"])
-            if spec.get(MULTILINE) and spec.get("type", "string") != "string":
-                self.add(at + (MULTILINE,), "only a string field may hold text over several lines", spec["name"])
-            group = spec.get("sumsTo100Within")
-            if group is not None and (not isinstance(group, list) or not all(isinstance(g, str) for g in group)):
-                self.add(at + ("sumsTo100Within",), "sumsTo100Within must be a list of field names", spec["name"])
+        names = [n for number, spec in enumerate(fields) if (n := self.field(where + ("fields", number), name, spec))]
         for number, spec in enumerate(fields):
             group = spec.get("sumsTo100Within") if isinstance(spec, dict) else None
-            if isinstance(group, list):
-                for other in group:
-                    if isinstance(other, str) and other not in names:
-                        self.add(
-                            where + ("fields", number, "sumsTo100Within"),
-                            f"sumsTo100Within names {other!r}, which is not a field",
-                            spec.get("name"),
-                        )
+            for other in group if isinstance(group, list) else []:
+                if isinstance(other, str) and other not in names:
+                    self.add(
+                        where + ("fields", number, "sumsTo100Within"),
+                        f"sumsTo100Within names {other!r}, which is not a field",
+                        spec.get("name"),
+                    )
         missing = schema.get("missingValues", [""])
         if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
             self.add(where + ("missingValues",), f"resource {name!r}: missingValues must be a list of texts")
-        key = schema.get("primaryKey", [])
-        if not _field_list(key, names):
+        if not _field_list(schema.get("primaryKey", []), names):
             self.add(where + ("primaryKey",), f"resource {name!r}: primaryKey must name fields of the schema")
         keys = schema.get("foreignKeys", [])
         if not isinstance(keys, list):
             self.add(where + ("foreignKeys",), f"resource {name!r}: foreignKeys must be a list")
             return
+        for index, fk in enumerate(keys):
+            self.foreign_key(where + ("foreignKeys", index), name, fk, names)
+
+    def field(self, at: tuple, resource_name, spec) -> str | None:
+        """Check one field's entry; its name, or None if it has none."""
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+            self.add(at, f"resource {resource_name!r}: each field needs a name as text")
+            return None
+        if invisible_problem(spec["name"]):
+            self.add(at + ("name",), f"field name {spec['name']!r} {invisible_problem(spec['name'])}")
+        self.texts(at, spec)
+        for key, kind in (("type", str), ("format", str), ("constraints", dict), ("missingValues", list)):
+            if key in spec and not isinstance(spec[key], kind):
+                self.add(at + (key,), f"{key} must be {_article(kind)}, not {_kind(spec[key])}", spec["name"])
+        self.pattern(at, spec)
+        for key in (MULTILINE, "disclosureControl"):
+            if key in spec and not isinstance(spec[key], bool):
+                self.add(at + (key,), f"{key} must be true or false", spec["name"])
+        if spec.get(MULTILINE) and spec.get("type", "string") != "string":
+            self.add(at + (MULTILINE,), "only a string field may hold text over several lines", spec["name"])
+        group = spec.get("sumsTo100Within")
+        if group is not None and (not isinstance(group, list) or not all(isinstance(g, str) for g in group)):
+            self.add(at + ("sumsTo100Within",), "sumsTo100Within must be a list of field names", spec["name"])
+        return spec["name"]
+
+    def pattern(self, at: tuple, spec: dict) -> None:
+        pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
+        if pattern is None:
+            return
+        from scripts.validate.re2 import pattern_problem  # DuckDB, only for a schema with a pattern
+
+        problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be text"
+        if problem:
+            self.add(
+                at + ("constraints", "pattern"),
+                f"the pattern {pattern!r} cannot be used: {problem} (patterns run in RE2: no "
+                "back-references or look-arounds, repeats up to 1000)",
+                spec["name"],
+            )
+
+    def foreign_key(self, at: tuple, name, fk, names: list[str]) -> None:
+        reference = fk.get("reference") if isinstance(fk, dict) else None
+        if (
+            not isinstance(reference, dict)
+            or not _field_list(fk.get("fields"), names)
+            or not isinstance(reference.get("resource", ""), str)
+            or not isinstance(reference.get("fields"), (str, list))
+        ):
+            self.add(at, f"resource {name!r}: each foreign key needs fields and a reference to a resource's fields")
+            return
         resources = {
             r["name"] for r in self.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)
         }
-        for index, fk in enumerate(keys):
-            at = where + ("foreignKeys", index)
-            reference = fk.get("reference") if isinstance(fk, dict) else None
-            if (
-                not isinstance(reference, dict)
-                or not _field_list(fk.get("fields"), names)
-                or not isinstance(reference.get("resource", ""), str)
-                or not isinstance(reference.get("fields"), (str, list))
-            ):
-                self.add(at, f"resource {name!r}: each foreign key needs fields and a reference to a resource's fields")
-                continue
-            if "package" in reference:
-                self.add(
-                    at + ("reference", "package"),
-                    f"resource {name!r}: a foreign key may refer only to this package (nothing is fetched)",
-                )
-            elif reference.get("resource", "") not in resources | {""}:
-                self.add(at + ("reference",), f"resource {name!r}: foreign key refers to no resource of this package")
+        if "package" in reference:
+            self.add(
+                at + ("reference", "package"),
+                f"resource {name!r}: a foreign key may refer only to this package (nothing is fetched)",
+            )
+        elif reference.get("resource", "") not in resources | {""}:
+            self.add(at + ("reference",), f"resource {name!r}: foreign key refers to no resource of this package")
 
 
 def _field_list(value, names: list[str]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from scripts.settings import default
 from scripts.validate import columnar, messages
 from scripts.validate.jsonpos import duplicate_keys, line_of, locate
 from scripts.validate.problems import Problem
+from scripts.validate.re2 import not_matching
 from scripts.validate.shapes import MULTILINE, Shapes, depth, raw_depth
 from scripts.validate.table import Table, TableError, read_table
 
@@ -49,8 +51,7 @@ class LoadedPackage:
     descriptor_path: str
     tables: dict[str, Table] = field(default_factory=dict)  # resource name -> table
     broken: set[str] = field(default_factory=set)  # resources whose rows cannot be checked
-    columnar: set[str] = field(default_factory=set)  # resources the columnar engine checks
-    engine: columnar.ColumnarPackage | None = None
+    large: set[str] = field(default_factory=set)  # resources read only as far as the header, for the columnar engine
     settings: dict = field(default_factory=dict)
 
     def resource(self, resource_name: str) -> dict:
@@ -65,122 +66,100 @@ def limit(settings: dict | None, name: str):
     return (settings or {}).get(name, default(name))
 
 
+LIMITS = ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")
+
+
+class Refused(Exception):
+    """The descriptor cannot be read any further: the one problem that says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 def load_package(
-    folder: Path, problems: list[Problem], columnar_threshold: int | None = None, settings: dict | None = None
-) -> LoadedPackage | None:
-    """Check the descriptor and read every file it names; None if the descriptor is unusable.
+    folder: Path, columnar_threshold: int | None = None, settings: dict | None = None
+) -> tuple[LoadedPackage | None, list[Problem]]:
+    """Check the descriptor and read every file it names: the package (None if the descriptor is
+    unusable) and the problems found.
 
     Files of ``columnar_threshold`` bytes or more whose schema the columnar engine supports
-    are read only as far as their header: their rows are checked in DuckDB.
+    are read only as far as their header: the engine that checks their rows is chosen in engines.py.
     """
-    settings = {
-        name: limit(settings, name)
-        for name in ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")
-    }
-    descriptor_path = str(folder / "datapackage.json")
-    for path in (folder, folder / "datapackage.json"):
-        if path.is_symlink():
-            problems.append(
-                Problem(str(path), None, None, "is a symbolic link: put the package itself here", "symlink")
-            )
-            return None
+    settings = {name: limit(settings, name) for name in LIMITS}
+    path = str(folder / "datapackage.json")
+    try:
+        text = _descriptor_text(folder, path, settings)
+        descriptor = _parse(text, path, settings)
+    except Refused as refused:
+        return None, [refused.problem]
+    positions = locate(text)
+    problems = list(_descriptor_problems(folder, descriptor, text, positions, settings))
+    if not problems:
+        problems = list(_frictionless_descriptor_problems(descriptor, path))
+    if problems:
+        return None, problems
+    package = LoadedPackage(folder, descriptor, path, settings=settings)
+    return package, list(_read_tables(package, positions, columnar_threshold))
+
+
+def _descriptor_text(folder: Path, path: str, settings: dict) -> str:
+    for link in (folder, folder / "datapackage.json"):
+        if link.is_symlink():
+            raise Refused(Problem(str(link), None, None, messages.PACKAGE_SYMLINK, "symlink"))
     try:
         size = (folder / "datapackage.json").stat().st_size
         if size > settings["max_descriptor_bytes"]:
-            problems.append(
+            raise Refused(
                 Problem(
-                    descriptor_path,
-                    None,
-                    None,
-                    f"is {size:,} bytes: the most allowed is {settings['max_descriptor_bytes']:,} "
-                    "(setting max_descriptor_bytes)",
-                    "too-large",
+                    path, None, None, messages.descriptor_too_large(size, settings["max_descriptor_bytes"]), "too-large"
                 )
             )
-            return None
-        text = (folder / "datapackage.json").read_text(encoding="utf-8")
+        return (folder / "datapackage.json").read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
-        problems.append(
-            Problem(
-                descriptor_path,
-                None,
-                None,
-                "file not found: every package folder needs a datapackage.json",
-                "missing-file",
-            )
-        )
-        return None
+        raise Refused(Problem(path, None, None, messages.NO_DESCRIPTOR, "missing-file")) from None
     except OSError as error:
-        problems.append(Problem(descriptor_path, None, None, f"cannot be read: {error.strerror}", "file-error"))
-        return None
+        raise Refused(Problem(path, None, None, messages.unreadable(error.strerror), "file-error")) from None
     except UnicodeDecodeError:
-        problems.append(
-            Problem(descriptor_path, None, None, "not UTF-8: save the descriptor as UTF-8", "encoding-error")
-        )
-        return None
-    if raw_depth(text) > settings["max_json_depth"]:
-        problems.append(
-            Problem(
-                descriptor_path,
-                None,
-                None,
-                f"nests objects and lists more than {settings['max_json_depth']} deep (setting max_json_depth)",
-                "too-deep",
-            )
-        )
-        return None
+        raise Refused(Problem(path, None, None, messages.DESCRIPTOR_NOT_UTF8, "encoding-error")) from None
+
+
+def _parse(text: str, path: str, settings: dict) -> dict:
+    deepest = settings["max_json_depth"]
+    if raw_depth(text) > deepest:
+        raise Refused(Problem(path, None, None, messages.too_deep(deepest), "too-deep"))
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
-        problems.append(
-            Problem(
-                descriptor_path,
-                error.lineno,
-                None,
-                f"not valid JSON: {error.msg} (column {error.colno})",
-                "descriptor-error",
-                error.colno,
-            )
-        )
-        return None
+        message = messages.bad_json(error.msg, error.colno)
+        raise Refused(Problem(path, error.lineno, None, message, "descriptor-error", error.colno)) from None
+    if depth(descriptor, deepest) > deepest:  # belt and braces
+        raise Refused(Problem(path, None, None, messages.NESTS_TOO_DEEP, "too-deep"))
+    return descriptor
 
+
+def _descriptor_problems(folder: Path, descriptor, text: str, positions, settings: dict) -> Iterator[Problem]:
+    path = str(folder / "datapackage.json")
+    for line, _, key in duplicate_keys(text):
+        yield Problem(path, line, None, messages.duplicate_json_key(key), "descriptor-error")
+    for where, message, field_name in _check_descriptor(descriptor):
+        yield Problem(path, line_of(positions, where), field_name, message, "descriptor-error")
+    for where, message, field_name in Shapes(descriptor, folder, settings).check():
+        yield Problem(path, line_of(positions, where), field_name, message, "descriptor-error")
+    yield from _links_in(folder, descriptor)
+
+
+def _frictionless_descriptor_problems(descriptor: dict, path: str) -> Iterator[Problem]:
     from frictionless import Package  # imported here: large files may never need it
 
-    if depth(descriptor, settings["max_json_depth"]) > settings["max_json_depth"]:  # belt and braces
-        problems.append(Problem(descriptor_path, None, None, "nests too deep", "too-deep"))
-        return None
-    positions = locate(text)
-    before = len(problems)
-    for line, _, key in duplicate_keys(text):
-        problems.append(
-            Problem(
-                descriptor_path,
-                line,
-                None,
-                f"the key {key!r} appears twice in one object: JSON readers keep only one of the two values, "
-                "and not all the same one",
-                "descriptor-error",
-            )
-        )
-    _check_descriptor(descriptor, descriptor_path, positions, problems)
-    for where, message, field_name in Shapes(descriptor, folder, settings).check():
-        problems.append(Problem(descriptor_path, line_of(positions, where), field_name, message, "descriptor-error"))
-    problems.extend(_links_in(folder, descriptor))
-    if len(problems) > before:
-        return None
     report = Package.validate_descriptor(descriptor)
-    if not report.valid:
-        for error in report.flatten(["note"]):
-            problems.append(
-                Problem(
-                    descriptor_path, None, None, f"not a valid data package descriptor: {error[0]}", "descriptor-error"
-                )
-            )
-        return None
+    for error in report.flatten(["note"]):
+        yield Problem(path, None, None, messages.bad_descriptor(error[0]), "descriptor-error")
 
-    package = LoadedPackage(folder, descriptor, descriptor_path, settings=settings)
-    for index, resource in enumerate(descriptor["resources"]):
-        csv_path = folder / resource["path"]
+
+def _read_tables(package: LoadedPackage, positions, columnar_threshold: int | None) -> Iterator[Problem]:
+    for index, resource in enumerate(package.descriptor["resources"]):
+        csv_path = package.folder / resource["path"]
         large = (
             columnar_threshold is not None
             and csv_path.is_file()
@@ -192,47 +171,39 @@ def load_package(
         except TableError as error:
             package.broken.add(resource["name"])
             if error.code == "missing-file":
-                problems.append(
-                    Problem(
-                        descriptor_path,
-                        line_of(positions, ("resources", index, "path")),
-                        None,
-                        f"resource '{resource['name']}' names {resource['path']}, which does not exist",
-                        "missing-file",
-                    )
-                )
+                where = line_of(positions, ("resources", index, "path"))
+                message = messages.missing_resource_file(resource["name"], resource["path"])
+                yield Problem(package.descriptor_path, where, None, message, "missing-file")
             else:
-                problems.append(Problem(str(csv_path), error.line, error.field, error.message, error.code))
+                yield Problem(str(csv_path), error.line, error.field, error.message, error.code)
             continue
         package.tables[resource["name"]] = table
-        if _check_header(table, resource["schema"], problems):
+        header = list(_check_header(table, resource["schema"]))
+        yield from header
+        if header:
             package.broken.add(resource["name"])
         elif large:
-            package.columnar.add(resource["name"])
+            package.large.add(resource["name"])
         else:
-            problems.extend(check_cells(table, resource["schema"], settings))
-    return package
+            yield from check_cells(table, resource["schema"], package.settings)
 
 
-def _links_in(folder: Path, descriptor: dict) -> list[Problem]:
+def _links_in(folder: Path, descriptor: dict) -> Iterator[Problem]:
     """Symbolic links anywhere in the package folder but a resource's (refused with its descriptor line)."""
     named = {
         folder / r["path"]
         for r in descriptor.get("resources", [])
         if isinstance(r, dict) and isinstance(r.get("path"), str)
     }
-    found = []
     for parent, folders, files in os.walk(folder):
         for name in sorted(folders + files):
             path = Path(parent) / name
             if path.is_symlink() and path not in named:
-                found.append(Problem(str(path), None, None, "is a symbolic link: put the file itself here", "symlink"))
-    return found
+                yield Problem(str(path), None, None, messages.FILE_SYMLINK, "symlink")
 
 
-def check_cells(table: Table, schema: dict, settings: dict) -> list[Problem]:
+def check_cells(table: Table, schema: dict, settings: dict) -> Iterator[Problem]:
     """Cells that span lines where the field does not allow it, and cells over the size limit."""
-    found = []
     specs = {spec["name"]: spec for spec in schema["fields"]}
     longest = settings["max_cell_chars"]
     path = str(table.path)
@@ -240,138 +211,106 @@ def check_cells(table: Table, schema: dict, settings: dict) -> list[Problem]:
         for name, cell in record.items():
             if ("\n" in cell or "\r" in cell) and not specs.get(name, {}).get(MULTILINE):
                 spans = len(cell.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-                found.append(
-                    Problem(
-                        path,
-                        line,
-                        name,
-                        f"a quoted cell runs over {spans} lines, from line {line}, but this field does not allow "
-                        "text over several lines: close the quote on that line (or, for text that is meant to "
-                        f'span lines, mark the field "{MULTILINE}": true in datapackage.json)',
-                        "multiline-cell",
-                    )
-                )
+                yield Problem(path, line, name, messages.multiline(spans, line, MULTILINE), "multiline-cell")
             if len(cell) > longest:
-                found.append(Problem(path, line, name, messages.too_long(len(cell), longest), "cell-too-large"))
-    return found
+                yield Problem(path, line, name, messages.too_long(len(cell), longest), "cell-too-large")
 
 
-def _check_descriptor(descriptor, path: str, positions, problems: list[Problem]) -> None:
-    def add(where: tuple, message: str, field_name: str | None = None):
-        problems.append(Problem(path, line_of(positions, where), field_name, message, "descriptor-error"))
-
+def _check_descriptor(descriptor) -> Iterator[tuple[tuple, str, str | None]]:
+    """(where, message, field) for every resource the descriptor lacks or leaves incomplete."""
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not resources:
-        add(("resources",), "the descriptor needs a list of resources")
+        yield ("resources",), messages.NO_RESOURCES, None
         return
     names = [r.get("name") for r in resources if isinstance(r, dict)]
     for index, resource in enumerate(resources):
-        where = ("resources", index)
-        if not isinstance(resource, dict) or not all(k in resource for k in ("name", "path", "schema")):
-            add(where, "each resource needs a name, a path and a schema")
-            continue
-        fields = resource["schema"].get("fields") if isinstance(resource["schema"], dict) else None
-        if not isinstance(fields, list) or not fields:
-            add(where + ("schema",), f"resource '{resource['name']}' needs schema.fields")
-            continue
-        for number, spec in enumerate(fields):
-            kind = spec.get("type", "string") if isinstance(spec, dict) else None
-            if kind not in FIELD_TYPES:
-                add(
-                    where + ("schema", "fields", number, "type"),
-                    f"resource '{resource['name']}': unknown field type '{kind}'; use one of {', '.join(FIELD_TYPES)}",
-                    spec.get("name") if isinstance(spec, dict) else None,
-                )
-        if resource["name"] == SOURCES or not isinstance(resource["name"], str):
-            continue
-        field_names = {f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
-        keys = resource["schema"].get("foreignKeys", [])
-        cites = any(
-            isinstance(fk, dict)
-            and isinstance(fk.get("reference"), dict)
-            and fk.get("fields") in (["source_id"], "source_id")
-            and fk["reference"].get("resource") == SOURCES
-            for fk in (keys if isinstance(keys, list) else [])
-        )
-        if "source_id" not in field_names or not cites or SOURCES not in names:
-            add(
-                where + ("schema",),
-                f"resource '{resource['name']}' must cite a source: a source_id field with a foreign key to the sources resource",
+        yield from _check_resource(resource, ("resources", index), SOURCES in names)
+
+
+def _check_resource(resource, where: tuple, has_sources: bool) -> Iterator[tuple[tuple, str, str | None]]:
+    if not isinstance(resource, dict) or not all(k in resource for k in ("name", "path", "schema")):
+        yield where, messages.INCOMPLETE_RESOURCE, None
+        return
+    fields = resource["schema"].get("fields") if isinstance(resource["schema"], dict) else None
+    if not isinstance(fields, list) or not fields:
+        yield where + ("schema",), messages.no_fields(resource["name"]), None
+        return
+    for number, spec in enumerate(fields):
+        kind = spec.get("type", "string") if isinstance(spec, dict) else None
+        if kind not in FIELD_TYPES:
+            name = spec.get("name") if isinstance(spec, dict) else None
+            yield (
+                where + ("schema", "fields", number, "type"),
+                messages.unknown_type(resource["name"], kind, FIELD_TYPES),
+                name,
             )
+    if resource["name"] != SOURCES and isinstance(resource["name"], str) and not (has_sources and _cites(resource)):
+        yield where + ("schema",), messages.uncited(resource["name"]), None
 
 
-def _check_header(table: Table, schema: dict, problems: list[Problem]) -> bool:
-    """Report every way the header differs from the schema; True if it differs."""
+def _cites(resource: dict) -> bool:
+    """Whether a resource has a source_id field with a foreign key to the sources resource."""
+    fields = resource["schema"]["fields"]
+    field_names = {f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    keys = resource["schema"].get("foreignKeys", [])
+    return "source_id" in field_names and any(
+        isinstance(fk, dict)
+        and isinstance(fk.get("reference"), dict)
+        and fk.get("fields") in (["source_id"], "source_id")
+        and fk["reference"].get("resource") == SOURCES
+        for fk in (keys if isinstance(keys, list) else [])
+    )
+
+
+def _check_header(table: Table, schema: dict) -> Iterator[Problem]:
+    """Every way the header differs from the schema."""
     expected = [f["name"] for f in schema["fields"]]
     actual = table.header
     if actual == expected:
-        return False
+        return
     path = str(table.path)
-    wanted = ",".join(expected)
     for name in actual:
         if name not in expected:
-            problems.append(
-                Problem(
-                    path,
-                    1,
-                    name,
-                    f"column '{name}' is not in the schema: remove it, or describe it in datapackage.json",
-                    "extra-column",
-                )
-            )
+            yield Problem(path, 1, name, messages.extra_column(name), "extra-column")
     for name in expected:
         if name not in actual:
-            problems.append(
-                Problem(path, 1, name, f"column '{name}' is missing: the header must be {wanted}", "missing-column")
-            )
-    seen = set()
-    for name in actual:
-        if name in seen:
-            problems.append(Problem(path, 1, name, f"column '{name}' appears more than once", "duplicate-column"))
-        seen.add(name)
-    if sorted(actual) == sorted(expected) and len(seen) == len(actual):
-        for position, (got, want) in enumerate(zip(actual, expected), start=1):
-            if got != want:
-                problems.append(
-                    Problem(
-                        path,
-                        1,
-                        got,
-                        f"column {position} is '{got}' but the schema puts '{want}' there: the header must be {wanted}",
-                        "column-order",
-                    )
-                )
-                break
-    return True
+            yield Problem(path, 1, name, messages.missing_column(name, expected), "missing-column")
+    repeated = [name for position, name in enumerate(actual) if name in actual[:position]]
+    for name in repeated:
+        yield Problem(path, 1, name, messages.duplicate_column(name), "duplicate-column")
+    if sorted(actual) == sorted(expected) and not repeated:
+        got, want, position = next((g, w, p) for p, (g, w) in enumerate(zip(actual, expected), start=1) if g != w)
+        yield Problem(path, 1, got, messages.column_order(position, got, want, expected), "column-order")
 
 
-def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
-    """Type, constraint and key checks on every readable table: large ones in the columnar
-    engine (falling back to frictionless where it declines), the rest with frictionless."""
-    if package.columnar:
-        package.engine = columnar.ColumnarPackage(package)
-    for name in sorted(package.columnar):
-        try:
-            found = columnar.check_rows(package.engine, name)
-        except columnar.Declined:
-            package.columnar.discard(name)
-            try:
-                package.tables[name] = read_table(package.tables[name].path)
-            except TableError as error:
-                package.broken.add(name)
-                path = str(package.tables[name].path)
-                problems.append(Problem(path, error.line, error.field, error.message, error.code))
-                continue
-            problems.extend(check_cells(package.tables[name], package.schema(name), package.settings))
-            continue
-        (package.tables[name].counted,) = package.engine.query(f"SELECT count(*) FROM {package.engine.loaded[name]}")[0]
-        problems.extend(found)
-    if not set(package.tables) - package.broken - package.columnar:
+def frictionless_rows(package: LoadedPackage, names: list[str]) -> Iterator[Problem]:
+    """Type, constraint and key checks on the tables ``names``, read whole, by frictionless."""
+    if not names:
         return
     from frictionless import FrictionlessException, Package
 
+    descriptor, patterns = _without_patterns(package)
+    try:
+        frictionless_package = Package(descriptor, basepath=str(package.folder))
+    except FrictionlessException as error:
+        yield Problem(
+            package.descriptor_path, None, None, messages.bad_descriptor(error.error.note), "descriptor-error"
+        )
+        return
+    for resource in descriptor["resources"]:
+        if resource["name"] in names:
+            report = frictionless_package.get_resource(resource["name"]).validate()
+            yield from _read_report(report, package.tables[resource["name"]], resource["schema"], descriptor)
+            yield from _pattern_problems(
+                package.tables[resource["name"]], package.schema(resource["name"]), patterns, resource["name"]
+            )
+
+
+def _without_patterns(package: LoadedPackage) -> tuple[dict, dict]:
+    """A copy of the descriptor for frictionless: without patterns, which are checked in RE2 (re2.not_matching),
+    never by Python's backtracking re in frictionless, and without foreign keys to broken resources."""
     descriptor = json.loads(json.dumps(package.descriptor))
-    patterns = {}  # checked in RE2 (columnar.not_matching), never by Python's backtracking re in frictionless
+    patterns = {}
     for resource in descriptor["resources"]:
         for spec in resource["schema"]["fields"]:
             if "pattern" in spec.get("constraints", {}):
@@ -380,39 +319,22 @@ def check_rows(package: LoadedPackage, problems: list[Problem]) -> None:
         resource["schema"]["foreignKeys"] = [
             fk for fk in keys if fk.get("reference", {}).get("resource", "") not in package.broken
         ]
-    try:
-        frictionless_package = Package(descriptor, basepath=str(package.folder))
-    except FrictionlessException as error:
-        problems.append(
-            Problem(
-                package.descriptor_path,
-                None,
-                None,
-                f"not a valid data package descriptor: {error.error.note}",
-                "descriptor-error",
-            )
-        )
-        return
-    for resource in descriptor["resources"]:
-        name = resource["name"]
-        if name in package.broken or name in package.columnar:
-            continue
-        report = frictionless_package.get_resource(name).validate()
-        table = package.tables[name]
-        unplain = _unplain_cells(table, resource["schema"])
-        for task in report.tasks:
-            for error in task.errors:
-                where = (getattr(error, "row_number", None), getattr(error, "field_name", None))
-                if error.type in ("type-error", "constraint-error") and where in unplain:
-                    continue  # reported once below, as the columnar engine reports it
-                problems.append(_from_frictionless(error, table, resource["schema"], descriptor))
-        for (row, field_name), (line, cell, spec) in unplain.items():
-            problems.append(Problem(str(table.path), line, field_name, messages.type_error(cell, spec), "type-error"))
-        problems.extend(_pattern_problems(table, package.schema(name), patterns, name))
+    return descriptor, patterns
 
 
-def _pattern_problems(table: Table, schema: dict, patterns: dict, resource_name: str) -> list[Problem]:
-    found = []
+def _read_report(report, table: Table, schema: dict, descriptor: dict) -> Iterator[Problem]:
+    unplain = _unplain_cells(table, schema)
+    for task in report.tasks:
+        for error in task.errors:
+            where = (getattr(error, "row_number", None), getattr(error, "field_name", None))
+            if error.type in ("type-error", "constraint-error") and where in unplain:
+                continue  # reported once below, as the columnar engine reports it
+            yield _from_frictionless(error, table, schema, descriptor)
+    for (_, field_name), (line, cell, spec) in unplain.items():
+        yield Problem(str(table.path), line, field_name, messages.type_error(cell, spec), "type-error")
+
+
+def _pattern_problems(table: Table, schema: dict, patterns: dict, resource_name: str) -> Iterator[Problem]:
     missing = schema.get("missingValues", [""])
     for spec in schema["fields"]:
         pattern = patterns.get((resource_name, spec["name"]))
@@ -420,10 +342,9 @@ def _pattern_problems(table: Table, schema: dict, patterns: dict, resource_name:
             continue
         skip = set(spec.get("missingValues", missing))
         cells = [(line, r[spec["name"]]) for line, r in table.records() if r.get(spec["name"], "") not in skip]
-        for line, cell in columnar.not_matching(pattern, cells):
+        for line, cell in not_matching(pattern, cells):
             message = messages.constraint("pattern", pattern, cell, spec)
-            found.append(Problem(str(table.path), line, spec["name"], message, "constraint-error"))
-    return found
+            yield Problem(str(table.path), line, spec["name"], message, "constraint-error")
 
 
 def _unplain_cells(table: Table, schema: dict) -> dict[tuple[int, str], tuple[int, str, dict]]:
@@ -486,9 +407,9 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
             _cells(error, table, fields), target, target_path, messages.key_fields(fk["reference"]) if fk else []
         )
     elif kind == "blank-row":
-        message = "blank row: remove it"
+        message = messages.BLANK_ROW
     elif kind in ("extra-cell", "missing-cell"):
-        message = f"this row has {'more' if kind == 'extra-cell' else 'fewer'} cells than the header has columns"
+        message = messages.row_length(kind)
     else:
         message = error.note or error.message
     return Problem(path, line, field_name, message, kind)
