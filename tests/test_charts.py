@@ -17,10 +17,10 @@ from scripts.charts import render as chart_output
 from scripts.charts.render import ChartSet, accessible_svg, inline_svg, standalone_svg
 from scripts.datapackages import load_packages, number
 from scripts.formats import file_size, gbp_millions
-from scripts.references import ReferenceProblem
-from scripts.safe_markdown import render as render_markdown
 from scripts.site import RESOLVERS
 from scripts.site.context import BuildContext
+from scripts.site.references import ReferenceProblem
+from scripts.site.safe_markdown import render as render_markdown
 from tests.chart_fixtures import AUTHORITIES, YEARS, fixture_data
 from tests.conftest import DATA, ROOT
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.safe_markdown import sanitise
 from scripts.settings import ROOT, default
 from scripts.site.run import BuildError, run_pelican
+from scripts.site.safe_markdown import sanitise
 from scripts.validate.command import CLI_SETTINGS, validate
 from scripts.validate.content import check_content, check_dates, svg_problem
 from tests.conftest import python, run

@@ -60,8 +60,7 @@ def test_validation_does_not_load_the_charts_or_the_directory():
 
 
 def test_nothing_registers_a_reference_resolver_on_import():
-    from scripts import references
-    from scripts.site import RESOLVERS
+    from scripts.site import RESOLVERS, references
 
     assert not hasattr(references, "RESOLVERS") and not hasattr(references, "resolver")
     used = set()

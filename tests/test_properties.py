@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 from scripts.build import build
 from scripts.charts.definitions import CHARTS
-from scripts.figures import FIGURES
-from scripts.references import REFERENCE
+from scripts.figures.named import FIGURES
+from scripts.site.references import REFERENCE
 from scripts.symbols import SYMBOLS
 from tests.conftest import DATA, ROOT, read_csv
 

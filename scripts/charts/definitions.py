@@ -19,8 +19,8 @@ import pandas as pd
 
 from scripts import series
 from scripts.datapackages import DataPackage, number
+from scripts.figures.official import change_words, pounds
 from scripts.formats import gbp_millions
-from scripts.series_figures import change_words, pounds
 from scripts.settings import default
 from scripts.symbols import SHORT, suppressed_range
 

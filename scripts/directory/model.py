@@ -19,10 +19,10 @@ from pathlib import Path
 import markdown as markdown_lib
 from markupsafe import Markup
 
-from scripts import safe_markdown
 from scripts.datapackages import DataPackage
-from scripts.references import ReferenceProblem
 from scripts.settings import ROOT
+from scripts.site import safe_markdown
+from scripts.site.references import ReferenceProblem
 from scripts.symbols import is_missing
 
 log = logging.getLogger(__name__)

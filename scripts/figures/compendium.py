@@ -14,7 +14,7 @@ import calendar
 from dataclasses import dataclass
 
 from scripts.datapackages import DataPackage, number
-from scripts.references import Rendered
+from scripts.site.references import Rendered
 
 PACKAGE = "council-figures"
 RESOURCE = "figure"

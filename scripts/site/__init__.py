@@ -11,15 +11,16 @@ from __future__ import annotations
 from markupsafe import Markup
 from pelican import signals
 
-from scripts import council_figures, figures, security
+from scripts import security
 from scripts.catalogue import feeds
+from scripts.figures import compendium, named
 from scripts.publishing import contact_email
-from scripts.references import Rendered
 from scripts.site import contact, context, reader
 from scripts.site.charts import ChartFilesGenerator
 from scripts.site.councils import CouncilPagesGenerator
 from scripts.site.data_pages import DataPagesGenerator, write_sitemap
 from scripts.site.directory_pages import DirectoryGenerator
+from scripts.site.references import Rendered
 
 
 def chart_reference(name: str, build: context.BuildContext) -> Rendered:
@@ -37,9 +38,9 @@ def setting_reference(name: str, build: context.BuildContext) -> Rendered:
 
 RESOLVERS = {
     "chart": chart_reference,
-    "compare": council_figures.reference,
+    "compare": compendium.reference,
     "contact": contact.reference,
-    "figure": figures.reference,
+    "figure": named.reference,
     "setting": setting_reference,
 }
 

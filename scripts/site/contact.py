@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from scripts.publishing import contact_email, issue_form_url
-from scripts.references import Rendered
+from scripts.site.references import Rendered
 
 NO_EMAIL = (
     "we have no email address or phone number yet, so the forms on GitHub are the only way to reach us "

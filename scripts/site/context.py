@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts import figures
 from scripts.charts.render import ChartSet, template_environment
 from scripts.datapackages import DataPackage, load_packages
 from scripts.directory.model import urgent_help
+from scripts.figures import named
 from scripts.gitinfo import last_changed
-from scripts.references import Rendered
 from scripts.settings import ROOT, value
+from scripts.site.references import Rendered
 from scripts.symbols import suppressed_range
 
 KEY = "BUILD"  # the one Pelican setting the plugin writes
@@ -45,7 +45,7 @@ class BuildContext:
             charts=ChartSet(packages, Path(previous) if previous else None),
             resolvers=resolvers or {},
             headline_figures=[
-                figures.resolve(name, packages) for name in figures.HEADLINE if name.split("/")[0] in packages
+                named.resolve(name, packages) for name in named.HEADLINE if name.split("/")[0] in packages
             ],
             data_last_changed=last_changed(data_dir),
             built_on=datetime.now(UTC).strftime("%Y-%m-%d"),

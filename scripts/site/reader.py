@@ -1,7 +1,7 @@
 """The Markdown reader every page and report goes through: Pelican's, made safe.
 
 References resolve against the build context (``scripts/site/context.py``), then the
-author's HTML is sanitised (``scripts/safe_markdown.py``).
+author's HTML is sanitised (``scripts/site/safe_markdown.py``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from pathlib import Path
 
 from pelican.readers import MarkdownReader
 
-from scripts import references
-from scripts.safe_markdown import render, sanitise
 from scripts.settings import ROOT
-from scripts.site import context
+from scripts.site import context, references
+from scripts.site.safe_markdown import render, sanitise
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 logger = logging.getLogger(__name__)
