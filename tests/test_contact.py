@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 
 from scripts import build as build_module
 from scripts.build import BuildError, build, main
+from scripts.figures.resolvers import NO_EMAIL
 from scripts.publishing import contact_email, problems, where
-from scripts.site.contact import NO_EMAIL
 from scripts.site.run import pelican_settings
 from tests.conftest import read_csv
 from tests.test_directory import PROVIDERS

@@ -19,7 +19,6 @@ from scripts import series
 from scripts.datapackages import DataPackage, Resource, number
 from scripts.figures import compendium, official
 from scripts.formats import gbp_millions, percent, whole
-from scripts.site.references import Rendered
 from scripts.symbols import meaning
 
 
@@ -214,12 +213,3 @@ def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
     value = number(cell)
     text = figure.show(value) if value is not None else f"{cell} ({meaning(cell)})"
     return FigureValue(name, text, figure.label, figure.package, figure.resource, package.source_of(rows[0]))
-
-
-def reference(name: str, context) -> Rendered:
-    """``{figure NAME}``: the figure's value, linked to its dataset."""
-    try:
-        value = resolve(name, context.packages)
-    except FigureError as error:
-        raise LookupError(str(error)) from None
-    return Rendered(context.render("_figure.html", figure=value))

@@ -13,36 +13,13 @@ from pelican import signals
 
 from scripts import security
 from scripts.catalogue import feeds
-from scripts.figures import compendium, named
+from scripts.figures.resolvers import NO_EMAIL, RESOLVERS
 from scripts.publishing import contact_email
 from scripts.site import contact, context, reader
 from scripts.site.charts import ChartFilesGenerator
 from scripts.site.councils import CouncilPagesGenerator
 from scripts.site.data_pages import DataPagesGenerator, write_sitemap
 from scripts.site.directory_pages import DirectoryGenerator
-from scripts.site.references import Rendered
-
-
-def chart_reference(name: str, build: context.BuildContext) -> Rendered:
-    """``{chart ID}``: the chart as a figure, with its table and downloads."""
-    return Rendered(build.charts.block_html(name, build.siteurl), block=True)
-
-
-def setting_reference(name: str, build: context.BuildContext) -> Rendered:
-    """``{setting suppressed-counts}``: the counts published as [c], in words, from the settings table."""
-    known = {"suppressed-counts": build.suppressed_counts}
-    if name not in known:
-        raise LookupError(f"unknown setting '{name}'; use one of: {', '.join(known)}")
-    return Rendered(build.render("_text.html", text=known[name]))
-
-
-RESOLVERS = {
-    "chart": chart_reference,
-    "compare": compendium.reference,
-    "contact": contact.reference,
-    "figure": named.reference,
-    "setting": setting_reference,
-}
 
 
 def start_build(pelican) -> None:
@@ -55,7 +32,7 @@ def start_build(pelican) -> None:
     jinja_globals = settings.setdefault("JINJA_GLOBALS", {})
     jinja_globals["issue_form_url"] = contact.jinja_global(settings)
     jinja_globals["contact_email"] = contact_email(settings)
-    jinja_globals["no_email"] = contact.NO_EMAIL
+    jinja_globals["no_email"] = NO_EMAIL
     jinja_globals["content_security_policy"] = lambda kind: Markup(security.page_policy(kind))
 
 

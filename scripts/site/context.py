@@ -15,9 +15,9 @@ from scripts.charts.render import ChartSet, template_environment
 from scripts.datapackages import DataPackage, load_packages
 from scripts.directory.model import urgent_help
 from scripts.figures import named
+from scripts.figures.resolvers import Rendered
 from scripts.gitinfo import last_changed
 from scripts.settings import ROOT, value
-from scripts.site.references import Rendered
 from scripts.symbols import suppressed_range
 
 KEY = "BUILD"  # the one Pelican setting the plugin writes

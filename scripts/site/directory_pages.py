@@ -17,10 +17,9 @@ from pelican.generators import Generator
 
 from scripts.datapackages import authority_names
 from scripts.directory import model, openreferral
-from scripts.publishing import contact_email
+from scripts.publishing import contact_email, issue_form_url
 from scripts.settings import value
 from scripts.site import context
-from scripts.site.contact import issue_form_url
 from scripts.site.pages import write_page
 
 
