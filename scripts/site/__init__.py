@@ -15,10 +15,10 @@ from scripts import security
 from scripts.catalogue import feeds
 from scripts.figures.resolvers import NO_EMAIL, RESOLVERS
 from scripts.publishing import contact_email
-from scripts.site import contact, context, reader
+from scripts.site import contact, context, reader, sitemap
 from scripts.site.charts import ChartFilesGenerator
 from scripts.site.councils import CouncilPagesGenerator
-from scripts.site.data_pages import DataPagesGenerator, write_sitemap
+from scripts.site.data_pages import DataPagesGenerator
 from scripts.site.directory_pages import DirectoryGenerator
 
 
@@ -49,4 +49,4 @@ def register() -> None:
     signals.readers_init.connect(reader.install)
     signals.get_generators.connect(site_generators)
     signals.feed_generated.connect(feeds.absolute_feed_links)
-    signals.finalized.connect(write_sitemap)
+    signals.finalized.connect(sitemap.write_sitemap)

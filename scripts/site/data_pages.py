@@ -1,5 +1,5 @@
 """Writes /data/, /data/<package>/ with its changelog, the files researchers download, the
-catalogue and feeds, and (after the build) the sitemap."""
+catalogue and feeds."""
 
 from __future__ import annotations
 
@@ -52,8 +52,3 @@ class DataPagesGenerator(Generator):
             write_page(self, writer, f"data/{package.name}/", "dataset", dataset=view)
         write_page(self, writer, "data/", "data_index", datasets=views)
         feeds.write_catalogue_and_feed(views, output, self.settings)
-
-
-def write_sitemap(pelican) -> None:
-    if not context.of(pelican.settings).preview:
-        feeds.write_sitemap(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])
