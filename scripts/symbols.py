@@ -20,6 +20,11 @@ def is_missing(cell: str | None) -> bool:
     return cell is None or cell in MISSING_VALUES
 
 
+def known(cell: str | None) -> str:
+    """The cell, or '' for a GSS symbol or a blank."""
+    return "" if cell is None or is_missing(cell.strip()) else cell.strip()
+
+
 def meaning(cell: str) -> str:
     """What a symbol means, or "missing" for anything else that holds no value."""
     return SYMBOLS.get(cell, "missing")
