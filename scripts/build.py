@@ -33,7 +33,7 @@ from pathlib import Path
 from scripts import publishing
 from scripts.search import SearchIndexError, index_site
 from scripts.security import write_headers
-from scripts.settings import ROOT, default, site_overrides, validation_settings
+from scripts.settings import ROOT, default, site_overrides, validation_settings, value
 from scripts.site.run import BuildError, pelican_settings, run_pelican
 from scripts.validate.command import package_folders, validate
 from scripts.validate.content import check_content
@@ -136,12 +136,12 @@ def build(
         if refused:
             raise BuildError("\n".join(refused))
     if allow_incomplete_history is None:
-        allow_incomplete_history = default("allow_incomplete_history")
+        allow_incomplete_history = value("allow_incomplete_history")
     if not allow_incomplete_history:
-        history = check_history(data_dir or default("data_dir"))
+        history = check_history(data_dir or value("data_dir"))
         if history:
             raise BuildError("\n".join(history))
-    validate_data(data_dir or default("data_dir"), validation, content)
+    validate_data(data_dir or value("data_dir"), validation, content)
     fault("validated")
     # The site states what the data was checked against (the suppression threshold, the GSS codes).
     overrides = {**site_overrides(validation_settings(validation)), **(overrides or {})}

@@ -457,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         help="for the tests' local server only: an address to fetch from although it is not public (never in the workflow)",
     )
     args = cli.parse_args(argv)
-    settings = {**validation_settings(), **{name: default(name) for name in REFRESH_SETTINGS}}
+    settings = {**validation_settings(), **{name: value(name) for name in REFRESH_SETTINGS}}
     settings["refresh_allow_hosts"] = tuple(settings["refresh_allow_hosts"]) + tuple(args.allow_host)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     stop = secrets.token_hex(16)

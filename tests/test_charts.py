@@ -606,3 +606,21 @@ def test_chart_html_comes_from_the_template():
         "HTML belongs in _chart.html"
     )
     assert (ROOT / "theme" / "templates" / "_chart.html").exists()
+
+
+def test_charts_state_the_threshold_the_build_validated_with(tmp_path):
+    """A build with another suppression threshold: the survey chart and the dataset page say the same counts."""
+    from scripts.build import build
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.rmtree(data / "survey")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "charts" / "survey", data / "survey")  # counts, some [c]
+    output = tmp_path / "output"
+    build(output, data_dir=data, validation={"suppression_threshold": 3}, allow_incomplete_history=True)
+    described = svg_tree((output / "charts" / "survey-answers-by-question.svg").read_text(encoding="utf-8"))
+    assert "suppressed ([c], 1 to 2 people)" in described.find("desc").get_text()
+    dataset = BeautifulSoup((output / "data" / "survey" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert "Counts from 1 to 2 are published as [c]." in dataset.get_text(" ", strip=True)
+    drawn = ChartSet(load_packages(data), settings={"SUPPRESSION_THRESHOLD": 3}).render("survey-answers-by-question")
+    assert drawn.drawn.subtitle.endswith("[c] marks a count of 1 to 2, suppressed")

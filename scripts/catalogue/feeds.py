@@ -15,6 +15,7 @@ from feedgenerator import Atom1Feed, get_tag_uri
 from scripts.catalogue import metadata
 from scripts.catalogue.versions import Release
 from scripts.publishing import contact_email, issue_form_url
+from scripts.settings import value
 
 DATA_FEED = "feeds/data.atom.xml"
 REPORTS_FEED = "feeds/reports.atom.xml"
@@ -63,11 +64,11 @@ def data_feed(releases: list[tuple[str, Release]], site_url: str, sitename: str,
 
 def write_catalogue_and_feed(views: list[dict], output: Path, settings: dict) -> None:
     """/catalog.jsonld (DCAT) and /feeds/data.atom.xml (one entry per package version)."""
-    site_url, sitename = settings["SITE_PUBLIC_URL"], settings["SITENAME"]
+    site_url, sitename, author = value("site_public_url", settings), settings["SITENAME"], value("author", settings)
     contact = (contact_email(settings) or "", issue_form_url(settings, "feedback"))
-    catalog = metadata.dcat_catalog(views, site_url, sitename, settings["AUTHOR"], *contact)
+    catalog = metadata.dcat_catalog(views, site_url, sitename, author, *contact)
     (output / "catalog.jsonld").write_text(json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8")
-    feed = data_feed([(v["title"], r) for v in views for r in v["releases"]], site_url, sitename, settings["AUTHOR"])
+    feed = data_feed([(v["title"], r) for v in views for r in v["releases"]], site_url, sitename, author)
     (output / DATA_FEED).parent.mkdir(parents=True, exist_ok=True)
     with open(output / DATA_FEED, "w", encoding="utf-8") as file:
         feed.write(file, "utf-8")

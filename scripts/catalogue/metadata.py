@@ -13,7 +13,7 @@ import json
 import re
 
 from scripts.datapackages import DataPackage, authority_names
-from scripts.settings import default
+from scripts.settings import value
 from scripts.symbols import is_missing
 
 MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip"}
@@ -83,7 +83,7 @@ def time_fields(package: DataPackage) -> tuple[str, ...]:
 def spatial_coverage(package: DataPackage, names: dict[str, str] | None = None) -> list[str]:
     """The authorities the package's rows are about, in order of first appearance: every
     ``authority_code`` in any file, named from ``names`` (the GSS reference), else the code."""
-    names = authority_names(default("gss_codes")) if names is None else names
+    names = authority_names(value("gss_codes")) if names is None else names
     codes: dict[str, None] = {}
     for resource in package.data_resources:
         if any(spec["name"] == "authority_code" for spec in resource.fields):

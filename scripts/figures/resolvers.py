@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from scripts.figures.compendium import CouncilFigureError, compare
 from scripts.figures.named import FigureError, resolve
 from scripts.publishing import contact_email, issue_form_url
+from scripts.settings import value
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def contact_reference(name: str, context) -> Rendered:
     """``{contact email}``: CONTACT_EMAIL as a mailto link, or ``NO_EMAIL`` when there is no real address;
     ``{contact feedback}``, ``{contact directory-change}``, ``{contact data-problem}``: the issue forms."""
     settings = context.settings
-    forms = settings.get("ISSUE_FORMS", {})
+    forms = value("issue_forms", settings)
     if name == "email":
         email = contact_email(settings)
         if email is None:

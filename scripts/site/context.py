@@ -42,7 +42,7 @@ class BuildContext:
         return cls(
             settings=settings,
             packages=packages,
-            charts=ChartSet(packages, Path(previous) if previous else None),
+            charts=ChartSet(packages, Path(previous) if previous else None, settings),
             resolvers=resolvers or {},
             headline_figures=[
                 named.resolve(name, packages) for name in named.HEADLINE if name.split("/")[0] in packages
@@ -60,13 +60,10 @@ class BuildContext:
     def preview(self) -> bool:
         return bool(value("preview", self.settings))
 
-    def setting(self, name: str):
-        return value(name, self.settings)
-
     @property
     def suppressed_counts(self) -> str:
         """The counts published as [c], in words ("1 to 4")."""
-        return suppressed_range(int(self.setting("suppression_threshold")))
+        return suppressed_range(int(value("suppression_threshold", self.settings)))
 
     def render(self, template: str, **values) -> str:
         """A theme template as trusted HTML, for what a resolver puts into a page."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from scripts.settings import value
 from scripts.site import context
 
 
@@ -34,4 +35,4 @@ def write_files(output: Path, site_url: str) -> None:
 
 def write_sitemap(pelican) -> None:
     if not context.of(pelican.settings).preview:
-        write_files(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])
+        write_files(Path(pelican.output_path), value("site_public_url", pelican.settings))
