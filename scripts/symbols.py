@@ -12,6 +12,7 @@ SYMBOLS = {
 }
 # The same, in a word or two: for messages, chart labels and table keys.
 SHORT = {"[c]": "suppressed", "[x]": "not available", "[z]": "not applicable"}
+SUPPRESSED = "[c]"
 # What a reader of our CSVs should treat as missing: the symbols and an empty cell.
 MISSING_VALUES = ("", *SYMBOLS)
 

@@ -176,9 +176,9 @@ def cited_sources(package: DataPackage) -> list[dict]:
     works = []
     for source in package.sources.values():
         work = {"@type": "CreativeWork", "name": source["title"], "url": source["url"]}
-        if source.get("publisher") not in (None, "", "[x]"):
+        if not is_missing(source.get("publisher")):
             work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
-        if source.get("date_published") not in (None, "", "[x]"):
+        if not is_missing(source.get("date_published")):
             work["datePublished"] = source["date_published"]
         works.append(work)
     return works

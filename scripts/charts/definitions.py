@@ -22,7 +22,7 @@ from scripts import settings as project_settings
 from scripts.datapackages import DataPackage, number
 from scripts.figures.official import change_words, pounds
 from scripts.formats import gbp_millions
-from scripts.symbols import SHORT, suppressed_range
+from scripts.symbols import SHORT, SUPPRESSED, suppressed_range
 
 # Okabe-Ito colours with a contrast of at least 3:1 against white (WCAG 1.4.11).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
@@ -572,14 +572,14 @@ def survey_answers_by_question(packages, width: int = WIDE, *, suppression_thres
         panel_order=list(dict.fromkeys(frame["question"])),
     )
     questions = list(dict.fromkeys(r["question"] for r in shown))
-    suppressed = [r for r in shown if r["count"] == "[c]"]
+    suppressed = [r for r in shown if r["count"] == SUPPRESSED]
     if shown:
         counted = [r for r in shown if number(r["count"]) is not None]
         most = max((number(r["count"]) for r in counted), default=None)
         # Every answer with the largest count, so a tie is said as one.
         tops = [r for r in counted if number(r["count"]) == most]
         if not tops:
-            suppressed_only = all(r["count"] == "[c]" for r in shown)
+            suppressed_only = all(r["count"] == SUPPRESSED for r in shown)
             title = "Every answer count is suppressed" if suppressed_only else "No answer count is published"
         elif most == 0:
             title = "Every published answer count is zero"

@@ -14,6 +14,7 @@ import calendar
 from dataclasses import dataclass
 
 from scripts.datapackages import DataPackage, number
+from scripts.symbols import is_missing
 
 PACKAGE = "council-figures"
 RESOURCE = "figure"
@@ -208,4 +209,4 @@ def compare(measure_id: str, packages: dict[str, DataPackage]) -> tuple[dict, li
 
 
 def _cell(text: str) -> str:
-    return "not stated" if text in ("", "[x]") else text
+    return "not stated" if is_missing(text) else text

@@ -20,6 +20,7 @@ from scripts.site.charts import ChartFilesGenerator
 from scripts.site.councils import CouncilPagesGenerator
 from scripts.site.data_pages import DataPagesGenerator
 from scripts.site.directory_pages import DirectoryGenerator
+from scripts.symbols import is_missing
 
 
 def start_build(pelican) -> None:
@@ -33,6 +34,7 @@ def start_build(pelican) -> None:
     jinja_globals["issue_form_url"] = contact.jinja_global(settings)
     jinja_globals["contact_email"] = contact_email(settings)
     jinja_globals["no_email"] = NO_EMAIL
+    settings.setdefault("JINJA_TESTS", {})["missing"] = is_missing  # {% if cell is not missing %}: a value, no symbol
     jinja_globals["content_security_policy"] = lambda kind: Markup(security.page_policy(kind))
 
 
