@@ -13,6 +13,7 @@ import json
 import re
 
 from scripts.datapackages import DataPackage, authority_names
+from scripts.formats import script_json
 from scripts.settings import value
 from scripts.symbols import is_missing
 
@@ -238,7 +239,7 @@ def dataset_jsonld_text(view: dict, site_url: str, publisher: str, catalog_name:
     text = json.dumps(
         dataset_jsonld(view, site_url, publisher, catalog_name), ensure_ascii=False, separators=(",", ":")
     )
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_json(text)
 
 
 # --- DCAT-AP 3.0.1 -----------------------------------------------------------------------------------

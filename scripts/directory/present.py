@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from scripts.directory.model import Provider, Service
+from scripts.formats import script_json
 
 
 @dataclass
@@ -114,4 +115,4 @@ def json_ld(provider: Provider, site_url: str) -> Markup:
             )
         graph.append(record)
     text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return Markup(script_json(text))

@@ -19,8 +19,9 @@ from pelican.generators import Generator
 
 from scripts.datapackages import authority_names
 from scripts.directory import model, openreferral, present
+from scripts.formats import shown_path
 from scripts.publishing import contact_email, issue_form_url
-from scripts.settings import ROOT, value
+from scripts.settings import value
 from scripts.site import context, safe_markdown
 from scripts.site.pages import write_page
 from scripts.site.references import ReferenceProblem
@@ -52,7 +53,7 @@ def attach_prose(directory: model.Directory, folder: Path, context, markdown_set
     by_id = {p.id: p for p in directory.providers}
     for path in sorted(folder.glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        shown = _display(path)
+        shown = shown_path(path)
         if path.stem not in by_id:
             raise ReferenceProblem(
                 shown,
@@ -61,13 +62,6 @@ def attach_prose(directory: model.Directory, folder: Path, context, markdown_set
             )
         html = markdown_lib.Markdown(**markdown_settings).convert(text)
         by_id[path.stem].prose = Markup(safe_markdown.render(html, text, shown, context))
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 class DirectoryGenerator(Generator):
