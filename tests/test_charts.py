@@ -549,7 +549,7 @@ def test_charts_at_150_authorities_keep_their_page_within_the_weight_budget(tmp_
 # --- the font: one, self-hosted, the same files for the renderer and the browser ------------------------------
 
 
-def test_the_renderer_measures_with_the_site_font(shipped):
+def test_the_renderer_measures_with_the_site_font():
     """With the font registered, a wide letter measures wider than a narrow one: the renderer knows its metrics."""
     import altair as alt
     import pandas as pd

@@ -56,7 +56,7 @@ def test_an_unset_email_may_be_published_but_not_an_empty_address():
 def test_the_command_prints_the_refusal_without_a_traceback(tmp_path, monkeypatch, capsys):
     real = build_module.pelican_settings
     monkeypatch.setattr(
-        build_module, "pelican_settings", lambda overrides=None: real({"CONTACT_EMAIL": "a@example.org"})
+        build_module, "pelican_settings", lambda _overrides=None: real({"CONTACT_EMAIL": "a@example.org"})
     )
     assert main(["--publish", "--output", str(tmp_path / "output")]) == 1
     err = capsys.readouterr().err.splitlines()

@@ -308,6 +308,37 @@ def _descriptions(view: dict) -> dict[str, str]:
     return found
 
 
+def _contact_point(publisher: str, contact_email: str, contact_url: str) -> dict:
+    point = {"@type": "vcard:Kind", "vcard:fn": publisher}
+    if contact_email:
+        point["vcard:hasEmail"] = {"@id": f"mailto:{contact_email}"}
+    if contact_url:
+        point["vcard:hasURL"] = {"@id": contact_url}
+    return point
+
+
+def _identifier_and_dates(view: dict, package: DataPackage) -> dict:
+    """A dataset's citable identifier, when it was issued and modified, and the time its data covers."""
+    found = {}
+    if cited := view.get("citation"):
+        found["adms:identifier"] = {
+            "@type": "adms:Identifier",
+            "skos:notation": cited["record"].url,
+        }
+        if cited["record"].date:
+            found["dct:issued"] = {"@value": cited["record"].date, "@type": "xsd:date"}
+    if view.get("last_updated"):
+        found["dct:modified"] = {"@value": view["last_updated"], "@type": "xsd:date"}
+    if coverage := temporal_coverage(package):
+        start, _, end = coverage.partition("/")
+        found["dct:temporal"] = {
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": {"@value": start, "@type": "xsd:date"},
+            "dcat:endDate": {"@value": end or start, "@type": "xsd:date"},
+        }
+    return found
+
+
 def dcat_catalog(
     views: list[dict], site_url: str, sitename: str, publisher: str, contact_email: str = "", contact_url: str = ""
 ) -> dict:
@@ -337,27 +368,8 @@ def dcat_catalog(
             ],
         }
         if contact_email or contact_url:  # the feedback form when the project has no email address
-            dataset["dcat:contactPoint"] = {"@type": "vcard:Kind", "vcard:fn": publisher}
-            if contact_email:
-                dataset["dcat:contactPoint"]["vcard:hasEmail"] = {"@id": f"mailto:{contact_email}"}
-            if contact_url:
-                dataset["dcat:contactPoint"]["vcard:hasURL"] = {"@id": contact_url}
-        if cited := view.get("citation"):
-            dataset["adms:identifier"] = {
-                "@type": "adms:Identifier",
-                "skos:notation": cited["record"].url,
-            }
-            if cited["record"].date:
-                dataset["dct:issued"] = {"@value": cited["record"].date, "@type": "xsd:date"}
-        if view.get("last_updated"):
-            dataset["dct:modified"] = {"@value": view["last_updated"], "@type": "xsd:date"}
-        if coverage := temporal_coverage(package):
-            start, _, end = coverage.partition("/")
-            dataset["dct:temporal"] = {
-                "@type": "dct:PeriodOfTime",
-                "dcat:startDate": {"@value": start, "@type": "xsd:date"},
-                "dcat:endDate": {"@value": end or start, "@type": "xsd:date"},
-            }
+            dataset["dcat:contactPoint"] = _contact_point(publisher, contact_email, contact_url)
+        dataset.update(_identifier_and_dates(view, package))
         if places := places_of(view):
             dataset["dct:spatial"] = [{"@type": "dct:Location", "skos:prefLabel": name} for name in places]
         datasets.append(dataset)

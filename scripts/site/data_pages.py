@@ -24,7 +24,7 @@ class DataPagesGenerator(Generator):
         names = authority_names(value("gss_codes", self.settings))
         for package in build.packages.values():
             zip_download = catalogue.write_files(package, output)
-            view = catalogue.package_view(package, site_url, author, build.suppressed_counts)
+            view = catalogue.package_view(package, site_url, build.suppressed_counts)
             view["zip_download"] = zip_download
             view["derived"] = derived.write_derived(package, output, site_url)
             view["places"] = metadata.spatial_coverage(package, names)
