@@ -18,7 +18,6 @@ from scripts.publishing import contact_email, issue_form_url
 from scripts.settings import value
 
 DATA_FEED = "feeds/data.atom.xml"
-REPORTS_FEED = "feeds/reports.atom.xml"
 
 
 def _date(day: str | None) -> datetime | None:

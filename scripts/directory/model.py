@@ -242,10 +242,6 @@ def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
     return grouped
 
 
-def schedule_text(schedule: dict) -> str:
-    return known(schedule.get("description")) or ""
-
-
 def _contacts(resources, sources: dict) -> tuple[dict, dict, dict]:
     """Phones by owner kind and id, locations (with address) by service id, schedules by service id."""
 
