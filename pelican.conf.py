@@ -45,8 +45,9 @@ PAGE_SAVE_AS = "{slug}/index.html"
 ARTICLE_PATHS = ["reports"]
 ARTICLE_URL = "reports/{slug}/"
 ARTICLE_SAVE_AS = "reports/{slug}/index.html"
-DIRECT_TEMPLATES = ["reports"]
+DIRECT_TEMPLATES = ["reports", "search"]  # /search/ is the Pagefind search page
 REPORTS_SAVE_AS = "reports/index.html"
+SEARCH_SAVE_AS = "search/index.html"
 STATIC_PATHS = ["static"]
 EXTRA_PATH_METADATA = {"static/favicon.svg": {"path": "favicon.svg"}}
 
@@ -55,12 +56,10 @@ TAG_SAVE_AS = CATEGORY_SAVE_AS = AUTHOR_SAVE_AS = ""
 TAGS_SAVE_AS = CATEGORIES_SAVE_AS = AUTHORS_SAVE_AS = ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
-FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
 # Findable: every article is a report, so the all-articles feed is the reports feed. The plugin writes
-# /feeds/data.atom.xml, /catalog.jsonld, /sitemap.xml and /robots.txt. /search/ is the Pagefind search page.
+# /feeds/data.atom.xml, /catalog.jsonld, /sitemap.xml and /robots.txt.
 FEED_ALL_ATOM = "feeds/reports.atom.xml"
 FEED_DOMAIN = SITE_PUBLIC_URL
-DIRECT_TEMPLATES = DIRECT_TEMPLATES + ["search"]
-SEARCH_SAVE_AS = "search/index.html"

@@ -22,18 +22,17 @@ import fcntl
 import json
 import logging
 import os
-import re
 import shutil
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from scripts import publishing
+from scripts import gitinfo, publishing
+from scripts.catalogue.versions import version_key
 from scripts.search import SearchIndexError, index_site
 from scripts.security import write_headers
-from scripts.settings import ROOT, default, site_overrides, validation_settings
+from scripts.settings import ROOT, default, site_overrides, validation_settings, value
 from scripts.site.run import BuildError, pelican_settings, run_pelican
 from scripts.validate.command import package_folders, validate
 from scripts.validate.content import check_content
@@ -52,14 +51,6 @@ def validate_data(data_dir: Path, settings: dict | None = None, content_dir: Pat
 FIX_HISTORY = "git fetch --unshallow --tags"
 
 
-def _git(folder: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
 def check_history(data_dir: Path) -> list[str]:
     """Why the git history cannot give true dates and releases: a shallow clone, or a release tag missing.
 
@@ -69,13 +60,13 @@ def check_history(data_dir: Path) -> list[str]:
     a bump taken back before release, so no tag is owed for it. Outside a git checkout there is no history to be
     wrong (dates are then left out, never guessed), so nothing is reported.
     """
-    if not data_dir.is_dir() or (_git(data_dir, "rev-parse", "--is-inside-work-tree") or "").strip() != "true":
+    if not data_dir.is_dir() or (gitinfo.text(data_dir, "rev-parse", "--is-inside-work-tree") or "").strip() != "true":
         return []
     how = f"run `{FIX_HISTORY}`, or build with --allow-incomplete-history (not for publishing)"
-    if (_git(data_dir, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+    if (gitinfo.text(data_dir, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
         return [f"this clone is shallow, so 'last changed' dates and older releases would be wrong: {how}"]
     problems = []
-    tags = set((_git(data_dir, "tag", "--list") or "").split())
+    tags = set((gitinfo.text(data_dir, "tag", "--list") or "").split())
     for descriptor_path in sorted(data_dir.glob("*/datapackage.json")):
         folder = descriptor_path.parent
         try:
@@ -84,15 +75,15 @@ def check_history(data_dir: Path) -> list[str]:
             continue  # the validator reports it
         name, version = current.get("name"), current.get("version")
         seen = set()
-        for commit in (_git(folder, "log", "--format=%H", "--", "datapackage.json") or "").split():
-            text = _git(folder, "show", f"{commit}:./datapackage.json")
+        for commit in (gitinfo.text(folder, "log", "--format=%H", "--", "datapackage.json") or "").split():
+            text = gitinfo.text(folder, "show", f"{commit}:./datapackage.json")
             try:
                 old = json.loads(text) if text else {}
             except ValueError:
                 continue
             if isinstance(old, dict) and isinstance(old.get("version"), str) and old.get("name") == name:
                 seen.add(old["version"])
-        for old_version in sorted(v for v in seen - {version} if _older(v, version)):
+        for old_version in sorted(v for v in seen - {version} if version_key(v) < version_key(version)):
             tag = f"{name}-v{old_version}"
             if tag not in tags:
                 problems.append(
@@ -100,15 +91,6 @@ def check_history(data_dir: Path) -> list[str]:
                     f"that release would be left out: {how} (or, if it was never tagged, tag it)"
                 )
     return problems
-
-
-def _older(version: str, than: str) -> bool:
-    """Whether one dotted version number is below another (1.0.0 < 1.1.0 < 1.10.0)."""
-
-    def parts(text: str) -> tuple:
-        return tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.+-]", text))
-
-    return parts(version) < parts(than)
 
 
 def fault(point: str) -> None:
@@ -136,12 +118,12 @@ def build(
         if refused:
             raise BuildError("\n".join(refused))
     if allow_incomplete_history is None:
-        allow_incomplete_history = default("allow_incomplete_history")
+        allow_incomplete_history = value("allow_incomplete_history")
     if not allow_incomplete_history:
-        history = check_history(data_dir or default("data_dir"))
+        history = check_history(data_dir or value("data_dir"))
         if history:
             raise BuildError("\n".join(history))
-    validate_data(data_dir or default("data_dir"), validation, content)
+    validate_data(data_dir or value("data_dir"), validation, content)
     fault("validated")
     # The site states what the data was checked against (the suppression threshold, the GSS codes).
     overrides = {**site_overrides(validation_settings(validation)), **(overrides or {})}

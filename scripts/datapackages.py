@@ -103,9 +103,6 @@ class Resource:
                 cached[name] = [record[index] for record in reader if len(record) > index]
         return cached[name]
 
-    def field(self, name: str) -> dict:
-        return next(f for f in self.fields if f["name"] == name)
-
     def find(self, **where) -> list[dict]:
         return [row for row in self.rows if all(row.get(k) == v for k, v in where.items())]
 

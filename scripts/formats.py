@@ -1,8 +1,11 @@
-"""How numbers and sizes are written on the site: their one home."""
+"""How numbers, sizes, paths and JSON inside a page are written: their one home."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
+
+from scripts.settings import ROOT
 
 
 def file_size(size: int) -> str:
@@ -22,3 +25,16 @@ def whole(value: float) -> str:
 
 def percent(value: float) -> str:
     return f"{value:g}%"
+
+
+def shown_path(path) -> str:
+    """A file's path as a maintainer reads it in a message: relative to the repository when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def script_json(text: str) -> str:
+    """JSON text safe inside a <script> element (JSON-LD): no "</" or "<!--" can end or change it."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from scripts.build import BuildError, run_pelican
+from scripts.formats import shown_path
 from scripts.settings import ROOT
-from scripts.site.reader import display
 from scripts.validate.content import check_content
 
 
@@ -39,7 +39,7 @@ def preview(source: Path, output: Path, content: Path = ROOT / "content", overri
             )
         except BuildError as error:
             # Name the file the maintainer edits, never its copy in the temporary folder.
-            raise BuildError(str(error).replace(str(staged_content / relative), display(source))) from None
+            raise BuildError(str(error).replace(str(staged_content / relative), shown_path(source))) from None
         # Index pages of the preview list one page only: keep the full build's.
         listings = {"index.html", "reports/index.html", "search/index.html"}
         if relative.stem == "home":

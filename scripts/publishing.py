@@ -89,7 +89,7 @@ def problems(settings: Mapping, conf: Path = CONF) -> list[str]:
 
 def issue_form_url(settings: Mapping, form: str, title: str = "") -> str:
     """The address of one of the repository's issue forms (ISSUE_FORMS), with an optional title filled in."""
-    query = {"template": settings["ISSUE_FORMS"][form]}
+    query = {"template": value("issue_forms", settings)[form]}
     if title:
         query["title"] = title
     return f"{value('repository_url', settings)}/issues/new?{urlencode(query, quote_via=quote)}"

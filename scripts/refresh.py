@@ -362,6 +362,32 @@ def refresh(data_dir: Path, settings: dict, fetch=None) -> list[Outcome]:
     return outcomes
 
 
+def _stage(target: Path, content: bytes, token: str) -> Path:
+    """The new content written and synced beside its target, under a temporary name."""
+    temporary = target.with_name(f".{target.name}.refresh-{token}")
+    with open(temporary, "wb") as file:
+        file.write(content)
+        file.flush()
+        os.fsync(file.fileno())
+    return temporary
+
+
+def _swap_all(staged: dict[Path, Path], backups: dict[Path, Path]) -> None:
+    """Rename every staged file over its target; if one rename fails, put back what was already replaced."""
+    done = []
+    try:
+        for target, temporary in staged.items():
+            os.replace(temporary, target)
+            done.append(target)
+    except OSError:
+        for target in done:
+            if target in backups:
+                os.replace(backups[target], target)
+            else:
+                target.unlink(missing_ok=True)
+        raise
+
+
 def write_all(files: dict[Path, bytes], data_dir: Path) -> None:
     """Write every file or none: each beside its target first, then all renamed, undone if one rename fails."""
     for target in files:
@@ -372,28 +398,12 @@ def write_all(files: dict[Path, bytes], data_dir: Path) -> None:
     backups: dict[Path, Path] = {}
     try:
         for target, content in files.items():
-            temporary = target.with_name(f".{target.name}.refresh-{token}")
-            with open(temporary, "wb") as file:
-                file.write(content)
-                file.flush()
-                os.fsync(file.fileno())
-            staged[target] = temporary
+            staged[target] = _stage(target, content, token)
         for target in staged:
             if target.exists():
                 backups[target] = target.with_name(f".{target.name}.before-{token}")
                 os.link(target, backups[target])
-        done = []
-        try:
-            for target, temporary in staged.items():
-                os.replace(temporary, target)
-                done.append(target)
-        except OSError:
-            for target in done:  # put back what was already replaced
-                if target in backups:
-                    os.replace(backups[target], target)
-                else:
-                    target.unlink(missing_ok=True)
-            raise
+        _swap_all(staged, backups)
     finally:
         for path in [*staged.values(), *backups.values()]:
             path.unlink(missing_ok=True)
@@ -457,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         help="for the tests' local server only: an address to fetch from although it is not public (never in the workflow)",
     )
     args = cli.parse_args(argv)
-    settings = {**validation_settings(), **{name: default(name) for name in REFRESH_SETTINGS}}
+    settings = {**validation_settings(), **{name: value(name) for name in REFRESH_SETTINGS}}
     settings["refresh_allow_hosts"] = tuple(settings["refresh_allow_hosts"]) + tuple(args.allow_host)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     stop = secrets.token_hex(16)

@@ -8,7 +8,8 @@ here. The README's settings table names every one; tests check both ways.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +177,20 @@ SETTINGS = {
             "publishing build refuses it.",
             ("site", "build"),
         ),
+        Setting(
+            "author",
+            "",
+            "Who publishes the data: the publisher and creator in citations, the catalogue, the feeds and each "
+            "dataset's JSON-LD.",
+            ("site",),
+        ),
+        Setting(
+            "issue_forms",
+            {},
+            "The GitHub issue forms the pages link to: a name (feedback, directory-change, data-problem) to its "
+            "file in .github/ISSUE_TEMPLATE/.",
+            ("site",),
+        ),
     )
 }
 
@@ -184,11 +199,13 @@ VALIDATION_SETTINGS = tuple(name for name, s in SETTINGS.items() if "validate" i
 
 
 def default(name: str):
+    """A setting's declared default, for command-line options and their help; code reads settings with value()."""
     return SETTINGS[name].default
 
 
 def value(name: str, given: Mapping | None = None):
-    """A setting's value from ``given`` (validator settings by name, Pelican's by NAME), else its default."""
+    """The one way to read a setting: from ``given`` (validator settings by name, Pelican's by NAME), else its
+    default. An undeclared name is a KeyError."""
     setting = SETTINGS[name]
     for key in (setting.name, setting.site_name):
         if given is not None and given.get(key) is not None:
@@ -206,3 +223,14 @@ def site_overrides(validation: Mapping) -> dict:
     return {
         SETTINGS[name].site_name: validation[name] for name in VALIDATION_SETTINGS if "site" in SETTINGS[name].used_by
     }
+
+
+def unknown(names: Iterable[str], pelican_names: Iterable[str]) -> list[tuple[str, str | None]]:
+    """Each upper-case name that is neither Pelican's nor ours, with the closest setting (difflib) or None: a
+    misspelt setting would otherwise be silently ignored."""
+    allowed = {*pelican_names, *(s.site_name for s in SETTINGS.values())}
+    return [
+        (name, next(iter(difflib.get_close_matches(name, allowed, n=1)), None))
+        for name in names
+        if name.isupper() and name not in allowed
+    ]

@@ -12,12 +12,18 @@ SYMBOLS = {
 }
 # The same, in a word or two: for messages, chart labels and table keys.
 SHORT = {"[c]": "suppressed", "[x]": "not available", "[z]": "not applicable"}
+SUPPRESSED = "[c]"
 # What a reader of our CSVs should treat as missing: the symbols and an empty cell.
 MISSING_VALUES = ("", *SYMBOLS)
 
 
 def is_missing(cell: str | None) -> bool:
     return cell is None or cell in MISSING_VALUES
+
+
+def known(cell: str | None) -> str:
+    """The cell, or '' for a GSS symbol or a blank."""
+    return "" if cell is None or is_missing(cell.strip()) else cell.strip()
 
 
 def meaning(cell: str) -> str:

@@ -8,7 +8,6 @@ import csv
 import shutil
 from pathlib import Path
 
-from scripts.datapackages import DataPackage, load_packages
 from tests.conftest import DATA, FIXTURES
 
 AUTHORITIES, YEARS = 150, 10
@@ -68,7 +67,3 @@ def fixture_data(tmp: Path) -> Path:
     synthetic_spend(data)
     synthetic_localities(data)
     return data
-
-
-def fixture_packages(tmp: Path) -> dict[str, DataPackage]:
-    return load_packages(fixture_data(tmp))

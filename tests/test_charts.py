@@ -17,10 +17,10 @@ from scripts.charts import render as chart_output
 from scripts.charts.render import ChartSet, accessible_svg, inline_svg, standalone_svg
 from scripts.datapackages import load_packages, number
 from scripts.formats import file_size, gbp_millions
-from scripts.references import ReferenceProblem
-from scripts.safe_markdown import render as render_markdown
 from scripts.site import RESOLVERS
 from scripts.site.context import BuildContext
+from scripts.site.references import ReferenceProblem
+from scripts.site.safe_markdown import render as render_markdown
 from tests.chart_fixtures import AUTHORITIES, YEARS, fixture_data
 from tests.conftest import DATA, ROOT
 
@@ -584,7 +584,7 @@ def test_charts_at_150_authorities_keep_their_page_within_the_weight_budget(tmp_
 # --- the font: one, self-hosted, the same files for the renderer and the browser ------------------------------
 
 
-def test_the_renderer_measures_with_the_site_font(shipped):
+def test_the_renderer_measures_with_the_site_font():
     """With the font registered, a wide letter measures wider than a narrow one: the renderer knows its metrics."""
     import altair as alt
     import pandas as pd
@@ -663,3 +663,21 @@ def test_chart_html_comes_from_the_template():
         "HTML belongs in _chart.html"
     )
     assert (ROOT / "theme" / "templates" / "_chart.html").exists()
+
+
+def test_charts_state_the_threshold_the_build_validated_with(tmp_path):
+    """A build with another suppression threshold: the survey chart and the dataset page say the same counts."""
+    from scripts.build import build
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.rmtree(data / "survey")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "charts" / "survey", data / "survey")  # counts, some [c]
+    output = tmp_path / "output"
+    build(output, data_dir=data, validation={"suppression_threshold": 3}, allow_incomplete_history=True)
+    described = svg_tree((output / "charts" / "survey-answers-by-question.svg").read_text(encoding="utf-8"))
+    assert "suppressed ([c], 1 to 2 people)" in described.find("desc").get_text()
+    dataset = BeautifulSoup((output / "data" / "survey" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert "Counts from 1 to 2 are published as [c]." in dataset.get_text(" ", strip=True)
+    drawn = ChartSet(load_packages(data), settings={"SUPPRESSION_THRESHOLD": 3}).render("survey-answers-by-question")
+    assert drawn.drawn.subtitle.endswith("[c] marks a count of 1 to 2, suppressed")

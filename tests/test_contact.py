@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 
 from scripts import build as build_module
 from scripts.build import BuildError, build, main
+from scripts.figures.resolvers import NO_EMAIL
 from scripts.publishing import contact_email, problems, where
-from scripts.site.contact import NO_EMAIL
 from scripts.site.run import pelican_settings
 from tests.conftest import read_csv
 from tests.test_directory import PROVIDERS
@@ -56,7 +56,7 @@ def test_an_unset_email_may_be_published_but_not_an_empty_address():
 def test_the_command_prints_the_refusal_without_a_traceback(tmp_path, monkeypatch, capsys):
     real = build_module.pelican_settings
     monkeypatch.setattr(
-        build_module, "pelican_settings", lambda overrides=None: real({"CONTACT_EMAIL": "a@example.org"})
+        build_module, "pelican_settings", lambda _overrides=None: real({"CONTACT_EMAIL": "a@example.org"})
     )
     assert main(["--publish", "--output", str(tmp_path / "output")]) == 1
     err = capsys.readouterr().err.splitlines()

@@ -235,7 +235,7 @@ def test_every_council_has_a_page_with_every_figure_as_in_the_csv(built_site):
 
 
 def newest_official(measure_id: str) -> dict:
-    """Worked out here, apart from scripts/council_figures.py: the latest dated official figure of a measure."""
+    """Worked out here, apart from scripts/figures/compendium.py: the latest dated official figure of a measure."""
 
     def end(row):
         kind, period = row["period_type"], row["period"]
@@ -252,7 +252,7 @@ def newest_official(measure_id: str) -> dict:
 
 def test_the_newest_figure_of_each_official_measure_is_the_newest_in_the_data():
     from scripts.datapackages import load_packages
-    from scripts.figures import resolve
+    from scripts.figures.named import resolve
 
     packages = load_packages(DATA)
     official = [m for m, row in measures().items() if row["basis"] == "official"]
@@ -268,7 +268,7 @@ def test_the_newest_figure_of_each_official_measure_is_the_newest_in_the_data():
 
 def test_the_newest_figure_follows_a_change_in_the_data(tmp_path):
     from scripts.datapackages import load_packages
-    from scripts.figures import resolve
+    from scripts.figures.named import resolve
 
     # SYNTHETIC: a newer official providers figure, written only into a temporary copy of the data.
     data = tmp_path / "data"
@@ -319,7 +319,7 @@ def test_council_pages_and_the_report_load_cleanly_and_pass_axe(path, open_page)
 def test_every_qualifier_and_source_kind_the_schema_allows_has_words_on_the_pages():
     import json
 
-    from scripts.council_figures import KINDS, QUALIFIERS
+    from scripts.figures.compendium import KINDS, QUALIFIERS
 
     descriptor = json.loads((PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
     fields = {f["name"]: f for r in descriptor["resources"] for f in r["schema"]["fields"]}

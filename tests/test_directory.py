@@ -19,17 +19,10 @@ from referencing.jsonschema import DRAFT202012
 
 from scripts.build import BuildError, build
 from scripts.datapackages import authority_names
-from scripts.directory.model import (
-    OLD_SOURCE_MONTHS,
-    address_text,
-    date_words,
-    dated,
-    is_stale,
-    latest_day,
-    months_before,
-    paginate,
-)
+from scripts.directory.model import is_stale
 from scripts.directory.openreferral import NAMESPACE
+from scripts.directory.present import paginate
+from scripts.directory.words import OLD_SOURCE_MONTHS, address_text, date_words, dated, latest_day, months_before
 from tests.conftest import DATA, PAGE_SIZE, PAGED_PROVIDERS, ROOT, python, read_csv
 
 PROVIDERS = DATA / "providers"

@@ -10,7 +10,8 @@ import subprocess
 import pytest
 
 from scripts.build import FIX_HISTORY, check_history
-from tests.conftest import DATA, python
+from scripts.catalogue.versions import version_key
+from tests.conftest import DATA, ROOT, python
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -86,3 +87,26 @@ def test_outside_a_git_checkout_there_is_no_history_to_be_wrong(tmp_path):
 
 def test_the_shipped_repository_has_its_history():
     assert check_history(DATA) == [], "run: git fetch --unshallow --tags"
+
+
+def test_versions_have_one_order_for_releases_and_the_history_check():
+    """Semantic Versioning's precedence, in scripts/catalogue/versions.py, used by both."""
+    ordered = [
+        "draft",  # no version number: before every version
+        "0.9.0",
+        "1.0.0-alpha",
+        "1.0.0-alpha.1",
+        "1.0.0-alpha.beta",
+        "1.0.0-beta.2",
+        "1.0.0-beta.11",
+        "1.0.0-rc.1",
+        "1.0.0",
+        "1.1",
+        "1.9.0",
+        "1.10.0",
+        "2",
+    ]
+    for shuffled in (ordered[::-1], ordered[1::2] + ordered[::2]):
+        assert sorted(shuffled, key=version_key) == ordered
+    assert version_key("1.0.0+build.5") == version_key("1.0.0") == version_key("1.0")
+    assert "version_key(" in (ROOT / "scripts" / "build.py").read_text(encoding="utf-8")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.safe_markdown import sanitise
 from scripts.settings import ROOT, default
 from scripts.site.run import BuildError, run_pelican
+from scripts.site.safe_markdown import sanitise
 from scripts.validate.command import CLI_SETTINGS, validate
 from scripts.validate.content import check_content, check_dates, svg_problem
 from tests.conftest import python, run
@@ -72,7 +72,7 @@ def test_a_long_description_and_a_large_descriptor_are_refused(tmp_path):
 
 
 def test_nothing_is_fetched_for_remote_profiles_schemas_dialects_or_keys(tmp_path, monkeypatch):
-    def refuse(*args, **kwargs):
+    def refuse(*_args, **_kwargs):
         raise AssertionError("the validator tried to reach the network")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
@@ -137,7 +137,7 @@ def test_the_build_refuses_a_package_named_as_a_path_and_writes_nothing_outside(
 def test_an_unexpected_crash_is_a_message_naming_the_file_not_a_traceback(tmp_path, monkeypatch):
     from scripts.validate import command
 
-    def explode(*args, **kwargs):
+    def explode(*_args, **_kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(command, "check_package", explode)

@@ -157,7 +157,7 @@ def test_the_unit_cost_agrees_with_cost_and_clients():
     assert checked > 500
 
 
-def test_the_2009_10_header_error_is_corrected_only_because_the_arithmetic_shows_it(tmp_path, monkeypatch):
+def test_the_2009_10_header_error_is_corrected_only_because_the_arithmetic_shows_it(monkeypatch):
     monkeypatch.setattr("scripts.imports.pss_ex1_read.HEADER_CORRECTIONS", ())
     with pytest.raises(ImportProblem) as stopped:
         pss_ex1.tidy(RAW)

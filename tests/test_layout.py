@@ -42,11 +42,13 @@ def loaded_after_import(module: str) -> list[str]:
     return result.stdout.split()
 
 
-def test_validation_charts_directory_and_catalogue_load_neither_the_site_nor_pelican():
+def test_validation_charts_figures_directory_and_catalogue_load_neither_the_site_nor_pelican():
     for module in (
         "scripts.validate.command",
         "scripts.charts.render",
         "scripts.directory.openreferral",
+        "scripts.directory.present",
+        "scripts.figures.resolvers",
         "scripts.catalogue.feeds",
         "scripts.refresh",
     ):
@@ -60,8 +62,7 @@ def test_validation_does_not_load_the_charts_or_the_directory():
 
 
 def test_nothing_registers_a_reference_resolver_on_import():
-    from scripts import references
-    from scripts.site import RESOLVERS
+    from scripts.site import RESOLVERS, references
 
     assert not hasattr(references, "RESOLVERS") and not hasattr(references, "resolver")
     used = set()

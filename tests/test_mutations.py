@@ -106,7 +106,7 @@ def assert_published_unchanged(folder: Path, meant: dict[str, list[list[str]]]) 
         assert resource.row_count == len(rows) == len(published)
         assert [list(row.values()) for row in published] == rows
         assert list(published[0]) == header if published else True
-    package_view(package, "https://example.org", "Publisher", "1 to 4")
+    package_view(package, "https://example.org", "1 to 4")
 
 
 @SETTINGS

@@ -79,6 +79,7 @@ def test_preview_names_every_bad_reference_once_by_the_file_edited(site, capsys)
 
 
 def test_preview_of_a_repository_file_names_it_by_its_repository_path():
-    from scripts.site.reader import display
+    from scripts.formats import shown_path
 
-    assert display(ROOT / "content" / "pages" / "about.md") == "content/pages/about.md"
+    assert shown_path(ROOT / "content" / "pages" / "about.md") == "content/pages/about.md"
+    assert shown_path("/elsewhere/about.md") == "/elsewhere/about.md"

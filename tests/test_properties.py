@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 from scripts.build import build
 from scripts.charts.definitions import CHARTS
-from scripts.figures import FIGURES
-from scripts.references import REFERENCE
+from scripts.figures.named import FIGURES
+from scripts.site.references import REFERENCE
 from scripts.symbols import SYMBOLS
 from tests.conftest import DATA, ROOT, read_csv
 
@@ -120,6 +120,74 @@ def shares(draw, code: str, month: str, localities: list[str]) -> list[dict]:
     ]
 
 
+def add_place(draw, tables: dict, service: str, organisation: str, n: int) -> None:
+    """A service's place: its location, address and link, and maybe weekly opening times."""
+    location = f"{service}-place"
+    tables["location"].append(
+        {
+            "id": location,
+            "organization_id": organisation,
+            "name": f"Synthetic place {n}",
+            "description": MARK,
+            "location_type": "physical",
+            "source_id": "synthetic",
+        }
+    )
+    tables["address"].append(
+        {
+            "id": f"{location}-address",
+            "location_id": location,
+            "address_1": f"{n} Synthetic Street",
+            "city": "Synthetic town",
+            "region": "[x]",
+            "state_province": "[x]",
+            "postal_code": f"ZY99 {n}WZ",  # no such postcode area
+            "country": "GB",
+            "address_type": "physical",
+            "source_id": "synthetic",
+        }
+    )
+    at = f"{service}-at-place"
+    tables["service_at_location"].append(
+        {"id": at, "service_id": service, "location_id": location, "source_id": "synthetic"}
+    )
+    if draw(st.booleans()):
+        tables["schedule"].append(
+            {
+                "id": f"{service}-weekly",
+                "service_id": service,
+                "service_at_location_id": at,
+                "freq": "WEEKLY",
+                "interval": 1,
+                "byday": draw(st.sampled_from(["MO", "TU,TH", "FR"])),
+                "bymonthday": "[x]",
+                "opens_at": "10:00:00",
+                "closes_at": "13:00:00",
+                "description": MARK,
+                "source_id": "synthetic",
+            }
+        )
+
+
+def add_phones(draw, tables: dict, organisations: list[dict]) -> None:
+    """Maybe a phone number for each organisation."""
+    for n, organisation in enumerate(organisations):
+        if draw(st.booleans()):
+            # Ofcom's range for drama (01632 960000 to 960999): never a real line.
+            tables["phone"].append(
+                {
+                    "id": f"{organisation['id']}-phone",
+                    "organization_id": organisation["id"],
+                    "service_id": "[x]",
+                    "location_id": "[x]",
+                    "number": f"01632 960{n:03d}",
+                    "type": "voice",
+                    "description": MARK,
+                    "source_id": "synthetic",
+                }
+            )
+
+
 @st.composite
 def providers(draw, copied: dict) -> dict:
     """Organisations, their services in one or more areas, places, phones, times and snapshots."""
@@ -178,66 +246,8 @@ def providers(draw, copied: dict) -> dict:
                 {"service_id": service, "taxonomy_term_id": term, "source_id": "synthetic"}
             )
         if draw(st.booleans()):
-            location = f"{service}-place"
-            tables["location"].append(
-                {
-                    "id": location,
-                    "organization_id": organisation,
-                    "name": f"Synthetic place {n}",
-                    "description": MARK,
-                    "location_type": "physical",
-                    "source_id": "synthetic",
-                }
-            )
-            tables["address"].append(
-                {
-                    "id": f"{location}-address",
-                    "location_id": location,
-                    "address_1": f"{n} Synthetic Street",
-                    "city": "Synthetic town",
-                    "region": "[x]",
-                    "state_province": "[x]",
-                    "postal_code": f"ZY99 {n}WZ",  # no such postcode area
-                    "country": "GB",
-                    "address_type": "physical",
-                    "source_id": "synthetic",
-                }
-            )
-            at = f"{service}-at-place"
-            tables["service_at_location"].append(
-                {"id": at, "service_id": service, "location_id": location, "source_id": "synthetic"}
-            )
-            if draw(st.booleans()):
-                tables["schedule"].append(
-                    {
-                        "id": f"{service}-weekly",
-                        "service_id": service,
-                        "service_at_location_id": at,
-                        "freq": "WEEKLY",
-                        "interval": 1,
-                        "byday": draw(st.sampled_from(["MO", "TU,TH", "FR"])),
-                        "bymonthday": "[x]",
-                        "opens_at": "10:00:00",
-                        "closes_at": "13:00:00",
-                        "description": MARK,
-                        "source_id": "synthetic",
-                    }
-                )
-    for n, organisation in enumerate(organisations):
-        if draw(st.booleans()):
-            # Ofcom's range for drama (01632 960000 to 960999): never a real line.
-            tables["phone"].append(
-                {
-                    "id": f"{organisation['id']}-phone",
-                    "organization_id": organisation["id"],
-                    "service_id": "[x]",
-                    "location_id": "[x]",
-                    "number": f"01632 960{n:03d}",
-                    "type": "voice",
-                    "description": MARK,
-                    "source_id": "synthetic",
-                }
-            )
+            add_place(draw, tables, service, organisation, n)
+    add_phones(draw, tables, organisations)
     snapshot_cells = {(NORFOLK, "2022-23")} | set(
         draw(st.lists(st.tuples(st.sampled_from(sorted(AUTHORITIES)), st.sampled_from(YEARS)), max_size=3))
     )
@@ -606,6 +616,11 @@ def check_directory(drawn: dict, out: Path) -> None:
     services = rows_of(drawn, "providers", "service")
     entries = json.loads((out / "directory" / "entries.json").read_text(encoding="utf-8"))
     assert entries["total"] == len(services)
+    check_filter_counts(drawn, out)
+    check_provider_pages(drawn, out, services)
+
+
+def check_filter_counts(drawn: dict, out: Path) -> None:
     by_facet = defaultdict(set)
     for link in rows_of(drawn, "providers", "service_taxonomy"):
         by_facet[link["taxonomy_term_id"]].add(link["service_id"])
@@ -616,6 +631,9 @@ def check_directory(drawn: dict, out: Path) -> None:
         facet, value = link["href"].strip("/").split("/")[1:3]
         if facet in ("area", "support-type", "activity-kind"):
             assert link.get_text(" ", strip=True).endswith(f"({len(by_facet[value])})"), (facet, value)
+
+
+def check_provider_pages(drawn: dict, out: Path, services: list[dict]) -> None:
     place_of = {a["service_id"]: a["location_id"] for a in rows_of(drawn, "providers", "service_at_location")}
     postcode = {a["location_id"]: a["postal_code"] for a in rows_of(drawn, "providers", "address")}
     phones = defaultdict(list)

@@ -84,7 +84,7 @@ def test_every_html_page_gets_its_meta_policy_as_a_header_with_frame_ancestors(b
             assert all(allows_at_least(policy(p), expected) for p in every), url
 
 
-def test_the_search_page_header_allows_pagefinds_webassembly_and_no_other_page_does(built_site, rules):
+def test_the_search_page_header_allows_pagefinds_webassembly_and_no_other_page_does(rules):
     last, every = served(rules, "/search/")
     assert "'wasm-unsafe-eval'" in policy(last["Content-Security-Policy"])["script-src"]
     assert all("'wasm-unsafe-eval'" in policy(p)["script-src"] for p in every)
@@ -105,7 +105,7 @@ def test_every_file_gets_nosniff_a_referrer_policy_and_a_policy_that_forbids_fra
     assert served(rules, "/no/such/page/")[1]
 
 
-def test_files_that_are_not_pages_may_load_nothing(built_site, rules):
+def test_files_that_are_not_pages_may_load_nothing(rules):
     for url in ("/charts/", "/fonts/", "/feeds/data.atom.xml", "/catalog.jsonld", "/favicon.svg", "/robots.txt"):
         last, every = served(rules, url)
         assert policy(last["Content-Security-Policy"])["default-src"] == {"'none'"}, url

@@ -16,9 +16,10 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scripts import series, series_figures
+from scripts import series
 from scripts.charts import hexmap
 from scripts.datapackages import load_packages
+from scripts.figures import official
 from tests.conftest import DATA, read_csv
 
 PACKAGE = DATA / "day-care-spend"
@@ -302,10 +303,10 @@ def test_the_series_model_agrees_with_a_recomputation(package):
         assert data.definitions[span[0]]["series_break"] == "true"
     changes = data.changes(data.spans[-1]) if data.spans else []
     assert [c[3] for c in changes] == sorted((c[3] for c in changes), reverse=True)
-    for name in series_figures.FIGURES:
+    for name in official.FIGURES:
         try:
-            text, label = series_figures.resolve(f"day-care-spend/{name}", data)
-        except series_figures.SeriesFigureError as error:
+            text, label = official.resolve(f"day-care-spend/{name}", data)
+        except official.SeriesFigureError as error:
             assert str(error).startswith(f"figure 'day-care-spend/{name}'")
         else:
             assert text and "{" not in label

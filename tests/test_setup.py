@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from scripts.settings import SETTINGS
 from tests.conftest import ROOT
 
@@ -81,3 +83,22 @@ def test_requirements_are_pinned_exactly_with_hashes():
         assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[\w.]+", first), entry
         assert hashes and all(re.fullmatch(r"--hash=sha256:[0-9a-f]{64}", h) for h in hashes), entry
     assert "--require-hashes --requirement requirements.txt" in MAKEFILE
+
+
+def test_a_misspelt_setting_is_an_error_naming_the_closest(tmp_path, monkeypatch):
+    from scripts.site import run
+
+    conf = tmp_path / "pelican.conf.py"
+    conf.write_text((ROOT / "pelican.conf.py").read_text(encoding="utf-8") + "DIRECTORY_PAGESIZE = 20\n")
+    monkeypatch.setattr(run, "CONF", conf)
+    line = len(conf.read_text(encoding="utf-8").splitlines())
+    with pytest.raises(
+        run.BuildError,
+        match=rf"^pelican.conf.py:{line}: DIRECTORY_PAGESIZE: not a setting; did you "
+        "mean DIRECTORY_PAGE_SIZE\\?$",
+    ):
+        run.pelican_settings()
+    monkeypatch.setattr(run, "CONF", ROOT / "pelican.conf.py")
+    with pytest.raises(run.BuildError, match="settings override: SUPRESSION_THRESHOLD: .* SUPPRESSION_THRESHOLD"):
+        run.pelican_settings({"SUPRESSION_THRESHOLD": 3})
+    assert run.pelican_settings({"SITENAME": "x", "SUPPRESSION_THRESHOLD": 3})["SUPPRESSION_THRESHOLD"] == 3

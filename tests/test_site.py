@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 from scripts.build import BuildError, build
 from scripts.catalogue.files import PREVIEW_ROWS
 from scripts.datapackages import load_packages
-from scripts.figures import FIGURES, HEADLINE, resolve, select
+from scripts.figures.named import FIGURES, HEADLINE, resolve, select
 from scripts.formats import gbp_millions
-from scripts.references import REFERENCE
+from scripts.site.references import REFERENCE
 from tests.conftest import DATA, PACKAGES, ROOT, descriptor, read_csv
 
 STABLE_URLS = [
@@ -137,7 +137,7 @@ def test_nothing_is_loaded_from_another_site(built_site):
 
 def test_home_headline_figures_link_to_dataset_and_source(built_site):
     from scripts.datapackages import load_packages
-    from scripts.figures import resolve
+    from scripts.figures.named import resolve
 
     figures = soup(built_site, "index.html").select(".headline-figures li")
     expected = [resolve(name, load_packages(DATA)) for name in HEADLINE]  # chosen from the data: tests/test_councils.py

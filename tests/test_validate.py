@@ -604,7 +604,7 @@ def test_github_annotation_escapes_newlines_and_commas():
     assert line == "::error file=a%2Cb.csv,line=2,title=x in f::50%25 bad%0Avalue"
 
 
-def test_json_report_lists_packages_resources_rows_and_problems(tmp_path, capsys):
+def test_json_report_lists_packages_resources_rows_and_problems(tmp_path):
     report_path = tmp_path / "report.json"
     several = materialise("invalid/several-errors", tmp_path)
     assert validate.main(["--json", str(report_path), str(several), "data/spend"]) == 1
@@ -668,7 +668,7 @@ def test_default_is_every_package_under_data(capsys):
     assert capsys.readouterr().out.startswith(f"Checked {len(PACKAGES)} packages")
 
 
-def test_usage_errors_exit_2(capsys):
+def test_usage_errors_exit_2():
     with pytest.raises(SystemExit) as stop:
         validate.main(["--format", "xml"])
     assert stop.value.code == 2

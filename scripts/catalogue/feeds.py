@@ -1,4 +1,4 @@
-"""The data releases feed, the DCAT catalogue file, sitemap.xml and robots.txt.
+"""The data releases feed and the DCAT catalogue file.
 
 The reports feed is Pelican's own (CATEGORY_FEED_ATOM in pelican.conf.py); ``absolute_feed_links``
 makes its links absolute, since SITEURL is empty so that the site works on any host.
@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from feedgenerator import Atom1Feed, get_tag_uri
 
 from scripts.catalogue import metadata
 from scripts.catalogue.versions import Release
 from scripts.publishing import contact_email, issue_form_url
+from scripts.settings import value
 
 DATA_FEED = "feeds/data.atom.xml"
-REPORTS_FEED = "feeds/reports.atom.xml"
 
 
 def _date(day: str | None) -> datetime | None:
@@ -64,11 +63,11 @@ def data_feed(releases: list[tuple[str, Release]], site_url: str, sitename: str,
 
 def write_catalogue_and_feed(views: list[dict], output: Path, settings: dict) -> None:
     """/catalog.jsonld (DCAT) and /feeds/data.atom.xml (one entry per package version)."""
-    site_url, sitename = settings["SITE_PUBLIC_URL"], settings["SITENAME"]
+    site_url, sitename, author = value("site_public_url", settings), settings["SITENAME"], value("author", settings)
     contact = (contact_email(settings) or "", issue_form_url(settings, "feedback"))
-    catalog = metadata.dcat_catalog(views, site_url, sitename, settings["AUTHOR"], *contact)
+    catalog = metadata.dcat_catalog(views, site_url, sitename, author, *contact)
     (output / "catalog.jsonld").write_text(json.dumps(catalog, ensure_ascii=False, indent=1), encoding="utf-8")
-    feed = data_feed([(v["title"], r) for v in views for r in v["releases"]], site_url, sitename, settings["AUTHOR"])
+    feed = data_feed([(v["title"], r) for v in views for r in v["releases"]], site_url, sitename, author)
     (output / DATA_FEED).parent.mkdir(parents=True, exist_ok=True)
     with open(output / DATA_FEED, "w", encoding="utf-8") as file:
         feed.write(file, "utf-8")
@@ -87,27 +86,3 @@ def absolute_feed_links(context, feed) -> None:
         if not item["link"].startswith("http"):
             item["link"] = site_url + "/" + item["link"].lstrip("/")
             item["unique_id"] = get_tag_uri(item["link"], item["pubdate"])
-
-
-def html_pages(output: Path) -> list[str]:
-    """Every page's address: /path/ for path/index.html; 404.html is not a page to find."""
-    urls = []
-    for path in sorted(output.rglob("*.html")):
-        relative = path.relative_to(output).as_posix()
-        if relative == "404.html" or relative.startswith("pagefind/"):
-            continue
-        urls.append("/" + (relative.removesuffix("index.html")))
-    return urls
-
-
-def write_sitemap(output: Path, site_url: str) -> None:
-    site_url = site_url.rstrip("/")
-    entries = "".join(f"  <url><loc>{escape(site_url + url)}</loc></url>\n" for url in html_pages(output))
-    (output / "sitemap.xml").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n",
-        encoding="utf-8",
-    )
-    (output / "robots.txt").write_text(
-        f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n", encoding="utf-8"
-    )

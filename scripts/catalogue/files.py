@@ -72,24 +72,22 @@ PATTERN_WORDS = {
 }
 
 
+# Each constraint a reader may meet, in the order the page says them: (key in "constraints", its sentence).
+CONSTRAINT_WORDS = (
+    ("required", lambda v: "Required: every row has a value." if v else ""),
+    ("unique", lambda v: "No two rows have the same value." if v else ""),
+    ("minimum", lambda v: f"At least {v}."),
+    ("maximum", lambda v: f"At most {v}."),
+    ("minLength", lambda v: f"At least {v} characters."),
+    ("maxLength", lambda v: f"At most {v} characters."),
+    ("enum", lambda v: "One of: " + ", ".join(map(str, v)) + "."),
+)
+
+
 def constraints_words(spec: dict, suppressed_counts: str) -> list[str]:
     """A field's constraints as sentences a reader can follow, without regular expressions."""
     c = spec.get("constraints", {})
-    parts = []
-    if c.get("required"):
-        parts.append("Required: every row has a value.")
-    if c.get("unique"):
-        parts.append("No two rows have the same value.")
-    if "minimum" in c:
-        parts.append(f"At least {c['minimum']}.")
-    if "maximum" in c:
-        parts.append(f"At most {c['maximum']}.")
-    if "minLength" in c:
-        parts.append(f"At least {c['minLength']} characters.")
-    if "maxLength" in c:
-        parts.append(f"At most {c['maxLength']} characters.")
-    if "enum" in c:
-        parts.append("One of: " + ", ".join(map(str, c["enum"])) + ".")
+    parts = [words(c[key]) for key, words in CONSTRAINT_WORDS if key in c]
     if "pattern" in c:
         words = PATTERN_WORDS.get(c["pattern"], "text that matches the exact pattern below")
         example = f" For example {spec['example']}." if "example" in spec else ""
@@ -98,7 +96,7 @@ def constraints_words(spec: dict, suppressed_counts: str) -> list[str]:
         parts.append("Shares add up to 100 within each " + " and ".join(spec["sumsTo100Within"]) + ".")
     if spec.get("disclosureControl"):
         parts.append(f"Counts from {suppressed_counts} are published as [c].")
-    return parts
+    return [part for part in parts if part]
 
 
 def breakable(name: str) -> Markup:
@@ -119,7 +117,7 @@ def resource_download(resource: Resource) -> Download:
     )
 
 
-def package_view(package: DataPackage, site_url: str, publisher: str, suppressed_counts: str) -> dict:
+def package_view(package: DataPackage, site_url: str, suppressed_counts: str) -> dict:
     """Everything the dataset page shows, worked out here so the template only lays it out."""
     resources = []
     licences = resource_licences(package)

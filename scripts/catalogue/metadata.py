@@ -13,7 +13,8 @@ import json
 import re
 
 from scripts.datapackages import DataPackage, authority_names
-from scripts.settings import default
+from scripts.formats import script_json
+from scripts.settings import value
 from scripts.symbols import is_missing
 
 MEDIA_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip"}
@@ -83,7 +84,7 @@ def time_fields(package: DataPackage) -> tuple[str, ...]:
 def spatial_coverage(package: DataPackage, names: dict[str, str] | None = None) -> list[str]:
     """The authorities the package's rows are about, in order of first appearance: every
     ``authority_code`` in any file, named from ``names`` (the GSS reference), else the code."""
-    names = authority_names(default("gss_codes")) if names is None else names
+    names = authority_names(value("gss_codes")) if names is None else names
     codes: dict[str, None] = {}
     for resource in package.data_resources:
         if any(spec["name"] == "authority_code" for spec in resource.fields):
@@ -176,9 +177,9 @@ def cited_sources(package: DataPackage) -> list[dict]:
     works = []
     for source in package.sources.values():
         work = {"@type": "CreativeWork", "name": source["title"], "url": source["url"]}
-        if source.get("publisher") not in (None, "", "[x]"):
+        if not is_missing(source.get("publisher")):
             work["publisher"] = {"@type": "Organization", "name": source["publisher"]}
-        if source.get("date_published") not in (None, "", "[x]"):
+        if not is_missing(source.get("date_published")):
             work["datePublished"] = source["date_published"]
         works.append(work)
     return works
@@ -238,7 +239,7 @@ def dataset_jsonld_text(view: dict, site_url: str, publisher: str, catalog_name:
     text = json.dumps(
         dataset_jsonld(view, site_url, publisher, catalog_name), ensure_ascii=False, separators=(",", ":")
     )
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_json(text)
 
 
 # --- DCAT-AP 3.0.1 -----------------------------------------------------------------------------------
@@ -307,6 +308,37 @@ def _descriptions(view: dict) -> dict[str, str]:
     return found
 
 
+def _contact_point(publisher: str, contact_email: str, contact_url: str) -> dict:
+    point = {"@type": "vcard:Kind", "vcard:fn": publisher}
+    if contact_email:
+        point["vcard:hasEmail"] = {"@id": f"mailto:{contact_email}"}
+    if contact_url:
+        point["vcard:hasURL"] = {"@id": contact_url}
+    return point
+
+
+def _identifier_and_dates(view: dict, package: DataPackage) -> dict:
+    """A dataset's citable identifier, when it was issued and modified, and the time its data covers."""
+    found = {}
+    if cited := view.get("citation"):
+        found["adms:identifier"] = {
+            "@type": "adms:Identifier",
+            "skos:notation": cited["record"].url,
+        }
+        if cited["record"].date:
+            found["dct:issued"] = {"@value": cited["record"].date, "@type": "xsd:date"}
+    if view.get("last_updated"):
+        found["dct:modified"] = {"@value": view["last_updated"], "@type": "xsd:date"}
+    if coverage := temporal_coverage(package):
+        start, _, end = coverage.partition("/")
+        found["dct:temporal"] = {
+            "@type": "dct:PeriodOfTime",
+            "dcat:startDate": {"@value": start, "@type": "xsd:date"},
+            "dcat:endDate": {"@value": end or start, "@type": "xsd:date"},
+        }
+    return found
+
+
 def dcat_catalog(
     views: list[dict], site_url: str, sitename: str, publisher: str, contact_email: str = "", contact_url: str = ""
 ) -> dict:
@@ -336,27 +368,8 @@ def dcat_catalog(
             ],
         }
         if contact_email or contact_url:  # the feedback form when the project has no email address
-            dataset["dcat:contactPoint"] = {"@type": "vcard:Kind", "vcard:fn": publisher}
-            if contact_email:
-                dataset["dcat:contactPoint"]["vcard:hasEmail"] = {"@id": f"mailto:{contact_email}"}
-            if contact_url:
-                dataset["dcat:contactPoint"]["vcard:hasURL"] = {"@id": contact_url}
-        if cited := view.get("citation"):
-            dataset["adms:identifier"] = {
-                "@type": "adms:Identifier",
-                "skos:notation": cited["record"].url,
-            }
-            if cited["record"].date:
-                dataset["dct:issued"] = {"@value": cited["record"].date, "@type": "xsd:date"}
-        if view.get("last_updated"):
-            dataset["dct:modified"] = {"@value": view["last_updated"], "@type": "xsd:date"}
-        if coverage := temporal_coverage(package):
-            start, _, end = coverage.partition("/")
-            dataset["dct:temporal"] = {
-                "@type": "dct:PeriodOfTime",
-                "dcat:startDate": {"@value": start, "@type": "xsd:date"},
-                "dcat:endDate": {"@value": end or start, "@type": "xsd:date"},
-            }
+            dataset["dcat:contactPoint"] = _contact_point(publisher, contact_email, contact_url)
+        dataset.update(_identifier_and_dates(view, package))
         if places := places_of(view):
             dataset["dct:spatial"] = [{"@type": "dct:Location", "skos:prefLabel": name} for name in places]
         datasets.append(dataset)

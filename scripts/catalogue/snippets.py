@@ -51,7 +51,7 @@ def r_snippet(package: DataPackage, base_url: str) -> str:
     return "\n".join(lines)
 
 
-def frictionless_snippet(package: DataPackage, base_url: str) -> str:
+def frictionless_snippet(base_url: str) -> str:
     return "\n".join(
         [
             "from frictionless import Package",
@@ -73,6 +73,6 @@ def snippets(package: DataPackage, site_url: str) -> list[dict]:
             "id": "frictionless",
             "tool": "Python with frictionless",
             "language": "python",
-            "code": frictionless_snippet(package, base),
+            "code": frictionless_snippet(base),
         },
     ]

@@ -12,14 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import gitinfo
 from scripts.catalogue.files import write_zip
 from scripts.datapackages import DataPackage, primary_key, record_count
-from scripts.gitinfo import last_changed
 from scripts.validate.shapes import VERSION, is_data_file_name
 
 
@@ -56,25 +54,29 @@ class Release:
 
 
 def version_key(version: str) -> tuple:
-    """1.10.0 sorts after 1.9.0; anything not numeric sorts by its text."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-+]", version))
-
-
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result if result.returncode == 0 else None
+    """The one order of versions (Semantic Versioning's precedence), for releases and for the build's history
+    check: numbers compare as numbers (1.10.0 after 1.9.0; 1.0 is 1.0.0), a pre-release comes before its
+    release (2.0.0-rc.1 < 2.0.0) and its parts compare numbers before words (rc.2 < rc.10 < rc.a), build
+    metadata (+...) is ignored. Anything that is no version number sorts before every version."""
+    if not VERSION.fullmatch(version):
+        return ((-1,), (0,), version)
+    release, dash, pre = version.split("+", 1)[0].partition("-")
+    numbers = tuple(int(part) for part in release.split("."))
+    numbers += (0,) * (3 - len(numbers))
+    if not dash:
+        return (numbers, (1,))
+    return (numbers, (0, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))))
 
 
 def tags(folder: Path, package: str) -> list[tuple[str, str, str]]:
     """(tag, version, date) for every ``<package>-v<version>`` tag in the repository holding ``folder``."""
-    result = _git(folder, "for-each-ref", f"refs/tags/{package}-v*", "--format=%(refname:short) %(creatordate:short)")
-    if result is None:
+    listed = gitinfo.text(
+        folder, "for-each-ref", f"refs/tags/{package}-v*", "--format=%(refname:short) %(creatordate:short)"
+    )
+    if listed is None:
         return []
     found = []
-    for line in result.stdout.decode().splitlines():
+    for line in listed.splitlines():
         tag, date = line.split(" ", 1)
         if VERSION.fullmatch(tag[len(package) + 2 :]):  # a version becomes a folder name: nothing else
             found.append((tag, tag[len(package) + 2 :], date))
@@ -83,13 +85,13 @@ def tags(folder: Path, package: str) -> list[tuple[str, str, str]]:
 
 def files_at(folder: Path, tag: str) -> dict[str, bytes]:
     """The descriptor and every resource file of the package in ``folder``, as they were at ``tag``."""
-    prefix = _git(folder, "rev-parse", "--show-prefix").stdout.decode().strip()
+    prefix = (gitinfo.text(folder, "rev-parse", "--show-prefix") or "").strip()
 
     def show(name: str) -> bytes:
-        result = _git(folder, "show", f"{tag}:{prefix}{name}")
-        if result is None:
+        shown = gitinfo.output(folder, "show", f"{tag}:{prefix}{name}")
+        if shown is None:
             raise ValueError(f"{tag} has no {prefix}{name}")
-        return result.stdout
+        return shown
 
     files = {"datapackage.json": show("datapackage.json")}
     for spec in json.loads(files["datapackage.json"].decode("utf-8"))["resources"]:
@@ -117,7 +119,7 @@ def releases(package: DataPackage) -> list[Release]:
     found[package.version] = Release(
         package.name,
         package.version,
-        tagged.date if tagged else last_changed(package.folder),
+        tagged.date if tagged else gitinfo.last_changed(package.folder),
         tagged.tag if tagged else None,
         current_files(package),
         current=True,

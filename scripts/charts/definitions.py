@@ -10,7 +10,7 @@ worked out from the data, never typed.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,14 +18,11 @@ import altair as alt
 import pandas as pd
 
 from scripts import series
+from scripts import settings as project_settings
 from scripts.datapackages import DataPackage, number
+from scripts.figures.official import change_words, pounds
 from scripts.formats import gbp_millions
-from scripts.series_figures import change_words, pounds
-from scripts.settings import default
-from scripts.symbols import SHORT, suppressed_range
-
-# The counts published as [c], in words, from the settings table ("1 to 4").
-SUPPRESSED = suppressed_range(default("suppression_threshold"))
+from scripts.symbols import SHORT, SUPPRESSED, suppressed_range
 
 # Okabe-Ito colours with a contrast of at least 3:1 against white (WCAG 1.4.11).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
@@ -79,8 +76,8 @@ class ChartSpec:
     id: str
     packages: tuple[str, ...]
     resource: str  # the resource whose rows the chart needs; no rows, no chart
-    draw: Callable[[dict[str, DataPackage], int], Drawn]  # (packages, width in CSS px) -> Drawn
-    description: str = ""
+    draw: Callable[..., Drawn]  # (packages, width in CSS px, **the settings it names) -> Drawn
+    settings: tuple[str, ...] = ()  # settings the chart says (the suppression threshold), as the build has them
     present: Callable[[dict[str, DataPackage]], bool] | None = None  # a family member: is its key in the data?
 
 
@@ -117,9 +114,9 @@ CHARTS: dict[str, ChartSpec] = {}
 FAMILIES: dict[str, ChartFamily] = {}
 
 
-def chart(id: str, packages: tuple[str, ...], resource: str, description: str = ""):
+def chart(id: str, packages: tuple[str, ...], resource: str, *, settings: tuple[str, ...] = ()):
     def register(draw):
-        CHARTS[id] = ChartSpec(id, packages, resource, draw, description)
+        CHARTS[id] = ChartSpec(id, packages, resource, draw, settings)
         return draw
 
     return register
@@ -151,14 +148,17 @@ def get(id: str) -> ChartSpec:
     raise ChartError(f"unknown chart '{id}'; known charts: {known}")
 
 
-def draw(id: str, packages: dict[str, DataPackage]) -> Drawn:
+def draw(id: str, packages: dict[str, DataPackage], settings: Mapping | None = None) -> Drawn:
+    """The chart drawn wide and narrow; ``settings`` are the build's (Pelican's, which the build gives the
+    validator's), so a chart states the threshold the data was checked against."""
     spec = get(id)
     missing = [name for name in spec.packages if name not in packages]
     if missing:
         raise ChartError(f"chart '{id}' needs the data package(s) {', '.join(missing)}")
-    drawn = spec.draw(packages, WIDE)
+    options = {name: project_settings.value(name, settings) for name in spec.settings}
+    drawn = spec.draw(packages, WIDE, **options)
     drawn.chart = styled(drawn.chart)
-    drawn.narrow = styled(spec.draw(packages, NARROW).chart)
+    drawn.narrow = styled(spec.draw(packages, NARROW, **options).chart)
     return drawn
 
 
@@ -319,7 +319,6 @@ def source_note(package: DataPackage, rows: list[dict]) -> str:
     "norfolk-people-by-locality",
     ("providers",),
     "locality_share",
-    "Share of Norfolk's people using day opportunities support, by locality, in the latest month published",
 )
 def norfolk_people_by_locality(packages, width: int = WIDE) -> Drawn:
     package = packages["providers"]
@@ -424,7 +423,6 @@ def spend_words(known: list[dict], authorities: list[str], years: list[str]) -> 
     "spend-by-authority-and-year",
     ("spend",),
     "spend",
-    "Council spend on mental health day opportunities, one row per authority, one column per financial year",
 )
 def spend_by_authority_and_year(packages, width: int = WIDE) -> Drawn:
     package = packages["spend"]
@@ -580,13 +578,11 @@ chart(
     "providers-by-support-type",
     ("providers",),
     "service_taxonomy",
-    "How many providers offer each type of support, by the area they serve",
 )(providers_by_support_type)
 chart(
     "liverpool-providers-by-support-type",
     ("providers",),
     "service_taxonomy",
-    "How many of Liverpool's providers offer each type of support",
 )(lambda packages, width=WIDE: providers_by_support_type(packages, width, "E08000012"))
 
 
@@ -594,9 +590,10 @@ chart(
     "survey-answers-by-question",
     ("survey",),
     "answer_count",
-    f"How many people gave each answer to each survey question; counts of {SUPPRESSED} are suppressed ([c])",
+    settings=("suppression_threshold",),
 )
-def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
+def survey_answers_by_question(packages, width: int = WIDE, *, suppression_threshold: int) -> Drawn:
+    suppressed_counts = suppressed_range(int(suppression_threshold))  # "1 to 4"
     package = packages["survey"]
     rows = package.resources["answer_count"].rows
     everyone = [r for r in rows if r["provider_id"] == "all"]
@@ -627,14 +624,14 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
         panel_order=list(dict.fromkeys(frame["question"])),
     )
     questions = list(dict.fromkeys(r["question"] for r in shown))
-    suppressed = [r for r in shown if r["count"] == "[c]"]
+    suppressed = [r for r in shown if r["count"] == SUPPRESSED]
     if shown:
         counted = [r for r in shown if number(r["count"]) is not None]
         most = max((number(r["count"]) for r in counted), default=None)
         # Every answer with the largest count, so a tie is said as one.
         tops = [r for r in counted if number(r["count"]) == most]
         if not tops:
-            suppressed_only = all(r["count"] == "[c]" for r in shown)
+            suppressed_only = all(r["count"] == SUPPRESSED for r in shown)
             title = "Every answer count is suppressed" if suppressed_only else "No answer count is published"
         elif most == 0:
             title = "Every published answer count is zero"
@@ -657,7 +654,7 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
             )
             + (
                 f"{len(suppressed)} count{'s are' if len(suppressed) != 1 else ' is'} suppressed "
-                f"([c], {SUPPRESSED} people) and labelled, not drawn."
+                f"([c], {suppressed_counts} people) and labelled, not drawn."
                 if suppressed
                 else ""
             )
@@ -669,7 +666,7 @@ def survey_answers_by_question(packages, width: int = WIDE) -> Drawn:
         title=title,
         alt=alt_text.strip(),
         source=source_note(package, rows),
-        subtitle=f"Number of people giving each answer, by question; [c] marks a count of {SUPPRESSED}, suppressed",
+        subtitle=f"Number of people giving each answer, by question; [c] marks a count of {suppressed_counts}, suppressed",
         table=[
             {"question": r["question"], "answer": r["answer"], "provider_id": r["provider_id"], "count": r["count"]}
             for r in shown
@@ -779,7 +776,6 @@ def _real_change_words(drawn: list) -> str:
     "england-day-care-by-year",
     (series.PACKAGE,),
     "published_total",
-    "England's gross cost of day care for adults with mental health needs, each year, in cash and in real terms",
 )
 def england_day_care_by_year(packages, width: int = WIDE) -> Drawn:
     data = _series(packages)
@@ -830,7 +826,6 @@ def _cash_real_columns(data) -> dict[str, str]:
     "england-day-care-bought-from-others",
     (series.PACKAGE,),
     "published_total",
-    "The share of England's gross cost of day care bought from other organisations, each year",
 )
 def england_bought_from_others(packages, width: int = WIDE) -> Drawn:
     data = _series(packages)
@@ -885,7 +880,6 @@ def england_bought_from_others(packages, width: int = WIDE) -> Drawn:
     "council-day-care-spread",
     (series.PACKAGE,),
     "spend",
-    "How councils' gross cost of day care spread each year: the middle half of councils and the median",
 )
 def council_day_care_spread(packages, width: int = WIDE) -> Drawn:
     data = _series(packages)

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -291,8 +292,9 @@ def chart_html(**context) -> str:
 class ChartSet:
     """The charts of one build: each drawn and rendered at most once."""
 
-    def __init__(self, packages: dict[str, DataPackage], previous: Path | None = None):
+    def __init__(self, packages: dict[str, DataPackage], previous: Path | None = None, settings: Mapping | None = None):
         self.packages = packages
+        self.settings = settings  # the build's, for what a chart says of them (the suppression threshold)
         self.previous = previous  # a full build whose chart files a preview may reuse
         self._rendered: dict[str, RenderedChart] = {}
 
@@ -304,7 +306,7 @@ class ChartSet:
 
     def render(self, id: str) -> RenderedChart:
         if id not in self._rendered:
-            chart = RenderedChart(id, charts.draw(id, self.packages))
+            chart = RenderedChart(id, charts.draw(id, self.packages, self.settings))
             if self.previous is not None:
                 self._reuse(chart)
             self._rendered[id] = chart

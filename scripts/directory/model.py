@@ -7,23 +7,18 @@ filter pages (/directory/<facet path>/<value>/), the query keys the script reads
 
 from __future__ import annotations
 
-import calendar
 import json
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 
-import markdown as markdown_lib
 from markupsafe import Markup
 
-from scripts import safe_markdown
 from scripts.datapackages import DataPackage
-from scripts.references import ReferenceProblem
-from scripts.settings import ROOT
-from scripts.symbols import is_missing
+from scripts.directory.words import OLD_SOURCE_TEXT, address_text, dated, months_before, source_dates_text, tel
+from scripts.symbols import known
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +26,6 @@ STATUS_LABELS = {"active": "Active", "renamed": "Active, under a new name", "clo
 
 NOT_CONFIRMED = "Not yet confirmed from a source"
 STALE_AFTER_MONTHS = 12
-# A source published longer ago than this is flagged beside the details it supports.
-OLD_SOURCE_MONTHS = 24
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass(frozen=True)
@@ -69,11 +48,6 @@ COSTS = (("free", "Free"), ("charges", "Charges apply"), ("not-confirmed", "Cost
 DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday"}
 DAYS["SU"] = "Sunday"
 RESERVED_IDS = {f.path for f in FACETS}
-
-
-def known(cell: str | None) -> str:
-    """The cell, or '' for a GSS symbol or a blank."""
-    return "" if cell is None or is_missing(cell.strip()) else cell.strip()
 
 
 def slug(text: str) -> str:
@@ -252,118 +226,8 @@ class Directory:
         )
 
 
-@dataclass
-class Page:
-    """One page of a paginated list: /directory/ is page 1, /directory/page/2/ page 2, ..."""
-
-    base: str  # the first page's address, e.g. /directory/support-type/time-bank/
-    number: int
-    count: int  # how many pages the list has
-    size: int
-    entries: list[Service]
-    total: int  # entries in the whole list
-
-    def url_of(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}page/{number}/"
-
-    @property
-    def url(self) -> str:
-        return self.url_of(self.number)
-
-    @property
-    def first(self) -> int:
-        return (self.number - 1) * self.size + 1 if self.total else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.entries) - 1 if self.total else 0
-
-    @property
-    def previous(self) -> str:
-        return self.url_of(self.number - 1) if self.number > 1 else ""
-
-    @property
-    def next(self) -> str:
-        return self.url_of(self.number + 1) if self.number < self.count else ""
-
-    @property
-    def links(self) -> list[int | None]:
-        """Page numbers for the navigation: the first, the last and two either side of this one; None is a gap."""
-        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
-        links: list[int | None] = []
-        for number in shown:
-            if links and number - links[-1] > 1:
-                links.append(None)
-            links.append(number)
-        return links
-
-
-def paginate(entries: list[Service], base: str, size: int) -> list[Page]:
-    """The list in pages of ``size``; an empty list is one empty page, so its address still answers."""
-    if size < 1:
-        raise ValueError(f"DIRECTORY_PAGE_SIZE must be at least 1, not {size}")
-    count = max(1, -(-len(entries) // size))
-    return [Page(base, n + 1, count, size, entries[n * size : (n + 1) * size], len(entries)) for n in range(count)]
-
-
-def months_before(day: date, months: int) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for last_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def is_stale(last_checked: date, today: date) -> bool:
     return last_checked < months_before(today, STALE_AFTER_MONTHS)
-
-
-def date_words(text: str) -> str:
-    """A full or partial ISO date (2019-09-05, 2025-03, 2019) in words: 5 September 2019, March 2025, 2019."""
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 3:
-        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0])
-
-
-def latest_day(text: str) -> date:
-    """The last day a partial date can mean (2025-03: 31 March 2025), so a source is never called older than it is."""
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 3:
-        return date(*parts)
-    if len(parts) == 2:
-        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-    return date(parts[0], 12, 31)
-
-
-OLD_SOURCE_TEXT = "This source is over two years old: these details may have changed."
-
-
-def source_dates_text(source: dict) -> str:
-    """What theme/templates/_source.html says of a source's dates, for the script to draw the same words."""
-    if not source:
-        return ""
-    published = f"Published {source['published_words']}" if not source["undated"] else "Undated"
-    return f"{published}; we last checked it on {source['checked_words']}" + (" " if source["old"] else "")
-
-
-def dated(source: dict, today: date) -> dict:
-    """A source row with when it was published (or that it is undated), when we last checked it, and its age."""
-    if not source:
-        return source
-    published = known(source.get("date_published"))
-    return {
-        **source,
-        "published_words": date_words(published) if published else "",
-        "undated": not published,
-        "old": bool(published) and latest_day(published) < months_before(today, OLD_SOURCE_MONTHS),
-        "checked_words": date_words(str(source["date_accessed"])) if known(source.get("date_accessed")) else "",
-    }
 
 
 def _rows(resources, name: str) -> list[dict]:
@@ -376,21 +240,6 @@ def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
         if known(row.get(key)):
             grouped.setdefault(row[key], []).append(row)
     return grouped
-
-
-def tel(number: str) -> str:
-    """The number for a tel: link: digits only."""
-    return re.sub(r"[^0-9+]", "", number)
-
-
-def address_text(address: dict) -> str:
-    """The known parts of an address, in order, as one line."""
-    parts = [address.get(k, "") for k in ("address_1", "city", "region", "state_province", "postal_code")]
-    return ", ".join(known(p) for p in parts if known(p))
-
-
-def schedule_text(schedule: dict) -> str:
-    return known(schedule.get("description")) or ""
 
 
 def _contacts(resources, sources: dict) -> tuple[dict, dict, dict]:
@@ -557,22 +406,6 @@ def _filters(providers: list[Provider], terms) -> dict[str, list[FilterValue]]:
     return filters
 
 
-def attach_prose(directory: Directory, folder: Path, context, markdown_settings: dict) -> None:
-    """Add content/directory/<id>.md to the provider with that id; an unknown id is an error."""
-    by_id = {p.id: p for p in directory.providers}
-    for path in sorted(folder.glob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        shown = _display(path)
-        if path.stem not in by_id:
-            raise ReferenceProblem(
-                shown,
-                1,
-                f"no provider has the id '{path.stem}' (the file's name); ids are in data/providers/organization.csv",
-            )
-        html = markdown_lib.Markdown(**markdown_settings).convert(text)
-        by_id[path.stem].prose = Markup(safe_markdown.render(html, text, shown, context))
-
-
 def warn_stale(directory: Directory, today: date) -> None:
     for provider in directory.stale:
         log.warning(
@@ -584,63 +417,3 @@ def warn_stale(directory: Directory, today: date) -> None:
             STALE_AFTER_MONTHS,
             today.isoformat(),
         )
-
-
-def json_ld(provider: Provider, site_url: str) -> Markup:
-    """schema.org Organization and Service records, safe inside <script type="application/ld+json">."""
-    page = site_url + provider.url
-    organisation = {
-        "@type": "Organization",
-        "@id": page + "#organization",
-        "name": provider.name,
-        "description": provider.description,
-        "mainEntityOfPage": page,
-    }
-    alternates = [n for n in (provider.alternate_name, provider.former_name) if n]
-    if alternates:
-        organisation["alternateName"] = alternates
-    if provider.website:
-        organisation["url"] = provider.website
-    if provider.email:
-        organisation["email"] = provider.email
-    if provider.phones:
-        organisation["telephone"] = provider.phones[0]["number"]
-    graph = [organisation]
-    for service in provider.services:
-        record = {
-            "@type": "Service",
-            "@id": f"{page}#service-{service.id}",
-            "name": service.name,
-            "description": service.description,
-            "provider": {"@id": page + "#organization"},
-            "serviceType": [t["name"] for t in service.terms_of("support-type")],
-            "areaServed": [{"@type": "AdministrativeArea", "name": a["name"]} for a in service.areas],
-        }
-        if service.eligibility:
-            record["audience"] = {"@type": "Audience", "audienceType": service.eligibility}
-        if service.url:
-            record["url"] = service.url
-        places = [
-            {"@type": "Place", "name": loc["name"], "address": loc["address"]["text"]}
-            for loc in service.locations
-            if loc["address"]
-        ]
-        if places:
-            record["availableChannel"] = [{"@type": "ServiceChannel", "serviceLocation": place} for place in places]
-        if service.phones:
-            record.setdefault("availableChannel", []).append(
-                {
-                    "@type": "ServiceChannel",
-                    "servicePhone": {"@type": "ContactPoint", "telephone": service.phones[0]["number"]},
-                }
-            )
-        graph.append(record)
-    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)

@@ -21,7 +21,8 @@ import json
 import uuid
 from pathlib import Path
 
-from scripts.directory.model import Directory, Provider, Service, known
+from scripts.directory.model import Directory, Provider, Service
+from scripts.symbols import known
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://mh-day-opportunities.github.io/openreferral/")
 STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"

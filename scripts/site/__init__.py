@@ -11,37 +11,16 @@ from __future__ import annotations
 from markupsafe import Markup
 from pelican import signals
 
-from scripts import council_figures, figures, security
+from scripts import security
 from scripts.catalogue import feeds
+from scripts.figures.resolvers import NO_EMAIL, RESOLVERS
 from scripts.publishing import contact_email
-from scripts.references import Rendered
-from scripts.site import contact, context, reader
+from scripts.site import contact, context, reader, sitemap
 from scripts.site.charts import ChartFilesGenerator
 from scripts.site.councils import CouncilPagesGenerator
-from scripts.site.data_pages import DataPagesGenerator, write_sitemap
+from scripts.site.data_pages import DataPagesGenerator
 from scripts.site.directory_pages import DirectoryGenerator
-
-
-def chart_reference(name: str, build: context.BuildContext) -> Rendered:
-    """``{chart ID}``: the chart as a figure, with its table and downloads."""
-    return Rendered(build.charts.block_html(name, build.siteurl), block=True)
-
-
-def setting_reference(name: str, build: context.BuildContext) -> Rendered:
-    """``{setting suppressed-counts}``: the counts published as [c], in words, from the settings table."""
-    known = {"suppressed-counts": build.suppressed_counts}
-    if name not in known:
-        raise LookupError(f"unknown setting '{name}'; use one of: {', '.join(known)}")
-    return Rendered(build.render("_text.html", text=known[name]))
-
-
-RESOLVERS = {
-    "chart": chart_reference,
-    "compare": council_figures.reference,
-    "contact": contact.reference,
-    "figure": figures.reference,
-    "setting": setting_reference,
-}
+from scripts.symbols import is_missing
 
 
 def start_build(pelican) -> None:
@@ -54,7 +33,8 @@ def start_build(pelican) -> None:
     jinja_globals = settings.setdefault("JINJA_GLOBALS", {})
     jinja_globals["issue_form_url"] = contact.jinja_global(settings)
     jinja_globals["contact_email"] = contact_email(settings)
-    jinja_globals["no_email"] = contact.NO_EMAIL
+    jinja_globals["no_email"] = NO_EMAIL
+    settings.setdefault("JINJA_TESTS", {})["missing"] = is_missing  # {% if cell is not missing %}: a value, no symbol
     jinja_globals["content_security_policy"] = lambda kind: Markup(security.page_policy(kind))
 
 
@@ -71,4 +51,4 @@ def register() -> None:
     signals.readers_init.connect(reader.install)
     signals.get_generators.connect(site_generators)
     signals.feed_generated.connect(feeds.absolute_feed_links)
-    signals.finalized.connect(write_sitemap)
+    signals.finalized.connect(sitemap.write_sitemap)

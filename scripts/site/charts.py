@@ -11,7 +11,7 @@ from scripts.site import context
 
 
 class ChartFilesGenerator(Generator):
-    def generate_output(self, writer) -> None:
+    def generate_output(self, _writer) -> None:  # Pelican's writer: the chart files are ours, written as bytes
         output = Path(self.output_path)
         context.of(self.settings).charts.write(output)
         write_vendor(output)

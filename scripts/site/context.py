@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts import figures
 from scripts.charts.render import ChartSet, template_environment
 from scripts.datapackages import DataPackage, load_packages
 from scripts.directory.model import urgent_help
+from scripts.figures import named
+from scripts.figures.resolvers import Rendered
 from scripts.gitinfo import last_changed
-from scripts.references import Rendered
 from scripts.settings import ROOT, value
 from scripts.symbols import suppressed_range
 
@@ -42,10 +42,10 @@ class BuildContext:
         return cls(
             settings=settings,
             packages=packages,
-            charts=ChartSet(packages, Path(previous) if previous else None),
+            charts=ChartSet(packages, Path(previous) if previous else None, settings),
             resolvers=resolvers or {},
             headline_figures=[
-                figures.resolve(name, packages) for name in figures.HEADLINE if name.split("/")[0] in packages
+                named.resolve(name, packages) for name in named.HEADLINE if name.split("/")[0] in packages
             ],
             data_last_changed=last_changed(data_dir),
             built_on=datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -60,13 +60,10 @@ class BuildContext:
     def preview(self) -> bool:
         return bool(value("preview", self.settings))
 
-    def setting(self, name: str):
-        return value(name, self.settings)
-
     @property
     def suppressed_counts(self) -> str:
         """The counts published as [c], in words ("1 to 4")."""
-        return suppressed_range(int(self.setting("suppression_threshold")))
+        return suppressed_range(int(value("suppression_threshold", self.settings)))
 
     def render(self, template: str, **values) -> str:
         """A theme template as trusted HTML, for what a resolver puts into a page."""

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from scripts import council_figures, series
+from scripts import series
 from scripts.charts import definitions as charts
 from scripts.charts import hexmap
 from scripts.datapackages import authority_names, number
 from scripts.directory.model import slug
-from scripts.series_figures import pounds
+from scripts.figures import compendium as council_figures
+from scripts.figures.official import pounds
 from scripts.settings import value
 from scripts.site import context
 from scripts.site.pages import write_page

@@ -1,5 +1,5 @@
 """Writes /data/, /data/<package>/ with its changelog, the files researchers download, the
-catalogue and feeds, and (after the build) the sitemap."""
+catalogue and feeds."""
 
 from __future__ import annotations
 
@@ -20,25 +20,22 @@ class DataPagesGenerator(Generator):
         build = context.of(self.settings)
         output = Path(self.output_path)
         views = []
+        site_url, author = value("site_public_url", self.settings), value("author", self.settings)
         names = authority_names(value("gss_codes", self.settings))
         for package in build.packages.values():
             zip_download = catalogue.write_files(package, output)
-            view = catalogue.package_view(
-                package, self.settings.get("SITE_PUBLIC_URL", ""), self.settings["AUTHOR"], build.suppressed_counts
-            )
+            view = catalogue.package_view(package, site_url, build.suppressed_counts)
             view["zip_download"] = zip_download
-            view["derived"] = derived.write_derived(package, output, self.settings.get("SITE_PUBLIC_URL", ""))
+            view["derived"] = derived.write_derived(package, output, site_url)
             view["places"] = metadata.spatial_coverage(package, names)
             catalogue.attach_releases(
                 view,
                 versions.publish(package, output),
-                self.settings["SITE_PUBLIC_URL"],
-                self.settings["AUTHOR"],
+                site_url,
+                author,
                 output,
             )
-            view["jsonld"] = metadata.dataset_jsonld_text(
-                view, self.settings["SITE_PUBLIC_URL"], self.settings["AUTHOR"], self.settings["SITENAME"]
-            )
+            view["jsonld"] = metadata.dataset_jsonld_text(view, site_url, author, self.settings["SITENAME"])
             views.append(view)
             for release in view["releases"]:
                 write_page(
@@ -52,8 +49,3 @@ class DataPagesGenerator(Generator):
             write_page(self, writer, f"data/{package.name}/", "dataset", dataset=view)
         write_page(self, writer, "data/", "data_index", datasets=views)
         feeds.write_catalogue_and_feed(views, output, self.settings)
-
-
-def write_sitemap(pelican) -> None:
-    if not context.of(pelican.settings).preview:
-        feeds.write_sitemap(Path(pelican.output_path), pelican.settings["SITE_PUBLIC_URL"])

@@ -13,15 +13,18 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+import markdown as markdown_lib
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from scripts.datapackages import authority_names
-from scripts.directory import model, openreferral
-from scripts.publishing import contact_email
+from scripts.directory import model, openreferral, present
+from scripts.formats import shown_path
+from scripts.publishing import contact_email, issue_form_url
 from scripts.settings import value
-from scripts.site import context
-from scripts.site.contact import issue_form_url
+from scripts.site import context, safe_markdown
 from scripts.site.pages import write_page
+from scripts.site.references import ReferenceProblem
 
 
 def today(settings) -> date:
@@ -45,6 +48,22 @@ def change_mailto(settings, provider: model.Provider) -> str | None:
     return f"mailto:{email}?subject={quote(subject)}"
 
 
+def attach_prose(directory: model.Directory, folder: Path, context, markdown_settings: dict) -> None:
+    """Add content/directory/<id>.md to the provider with that id; an unknown id is an error."""
+    by_id = {p.id: p for p in directory.providers}
+    for path in sorted(folder.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        shown = shown_path(path)
+        if path.stem not in by_id:
+            raise ReferenceProblem(
+                shown,
+                1,
+                f"no provider has the id '{path.stem}' (the file's name); ids are in data/providers/organization.csv",
+            )
+        html = markdown_lib.Markdown(**markdown_settings).convert(text)
+        by_id[path.stem].prose = Markup(safe_markdown.render(html, text, shown, context))
+
+
 class DirectoryGenerator(Generator):
     def generate_output(self, writer) -> None:
         build = context.of(self.settings)
@@ -53,7 +72,7 @@ class DirectoryGenerator(Generator):
         day = today(self.settings)
         directory = model.load(build.packages["providers"], authority_names(value("gss_codes", self.settings)), day)
         prose = Path(value("directory_path", self.settings) or Path(self.settings["PATH"]) / "directory")
-        model.attach_prose(directory, prose, build, self.settings.get("MARKDOWN", {}))
+        attach_prose(directory, prose, build, self.settings.get("MARKDOWN", {}))
         model.warn_stale(directory, day)
         openreferral.write(directory, Path(self.output_path))
 
@@ -65,7 +84,7 @@ class DirectoryGenerator(Generator):
         lists = [(None, "/directory/", directory.services)]
         lists += [(value, value.url, value.entries) for value in directory.filter_values()]
         for active, base, entries in lists:
-            for page in model.paginate(entries, base, size):
+            for page in present.paginate(entries, base, size):
                 url = page.url.lstrip("/")
                 write_page(self, writer, url, "directory", **common, active=active, entries=page.entries, listing=page)
         site_url = value("site_public_url", self.settings)
@@ -77,7 +96,7 @@ class DirectoryGenerator(Generator):
                 "provider",
                 **common,
                 provider=provider,
-                json_ld=model.json_ld(provider, site_url),
+                json_ld=present.json_ld(provider, site_url),
                 change_url=change_link(self.settings, provider),
                 change_mailto=change_mailto(self.settings, provider),
             )

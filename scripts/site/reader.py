@@ -1,7 +1,7 @@
 """The Markdown reader every page and report goes through: Pelican's, made safe.
 
 References resolve against the build context (``scripts/site/context.py``), then the
-author's HTML is sanitised (``scripts/safe_markdown.py``).
+author's HTML is sanitised (``scripts/site/safe_markdown.py``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from pathlib import Path
 
 from pelican.readers import MarkdownReader
 
-from scripts import references
-from scripts.safe_markdown import render, sanitise
-from scripts.settings import ROOT
-from scripts.site import context
+from scripts.formats import shown_path
+from scripts.site import context, references
+from scripts.site.safe_markdown import render, sanitise
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 logger = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ class SafeMarkdownReader(MarkdownReader):
         content, metadata = super().read(source_path)
         source_text = Path(source_path).read_text(encoding="utf-8")
         try:
-            content = render(content, source_text, display(source_path), context.of(self.settings))
+            content = render(content, source_text, shown_path(source_path), context.of(self.settings))
         except references.ReferenceProblem as problem:
             # Pelican logs only "Could not process <file>"; say what and where, one line per bad reference
             # (run_pelican then leaves Pelican's line out).
@@ -37,14 +36,6 @@ class SafeMarkdownReader(MarkdownReader):
         if "summary" in metadata:
             metadata["summary"] = sanitise(str(metadata["summary"]))
         return content, metadata
-
-
-def display(path) -> str:
-    """A source path as a maintainer reads it: relative to the repository when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 def install(readers) -> None:

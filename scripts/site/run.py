@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
-from scripts.settings import ROOT
+from scripts.settings import ROOT, unknown
 
 CONF = ROOT / "pelican.conf.py"
 
@@ -30,10 +31,50 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def pelican_settings(overrides: dict | None = None, output: Path | None = None) -> dict:
-    """pelican.conf.py as Pelican reads it, with the build's overrides."""
-    from pelican.settings import read_settings
+# Pelican's own settings that have no default in its DEFAULT_CONFIG, as its documentation lists them.
+PELICAN_WITHOUT_DEFAULT = (
+    "TIMEZONE",
+    "FEED_DOMAIN",
+    "FEED_ATOM",
+    "FEED_RSS",
+    "FEED_ALL_RSS",
+    "CATEGORY_FEED_RSS",
+    "TAG_FEED_ATOM",
+    "TAG_FEED_RSS",
+    "TRANSLATION_FEED_RSS",
+    "AUTHOR_FEED_RSS",
+)
 
+
+def pelican_names(direct_templates) -> set[str]:
+    """Pelican's own settings: its defaults, those without one, and each direct template's SAVE_AS and URL."""
+    from pelican.settings import DEFAULT_CONFIG
+
+    templates = {*DEFAULT_CONFIG["DIRECT_TEMPLATES"], "tags", "categories", "authors", "archives", *direct_templates}
+    pages = {f"{template.upper()}_{suffix}" for template in templates for suffix in ("SAVE_AS", "URL")}
+    return {*DEFAULT_CONFIG, *PELICAN_WITHOUT_DEFAULT, *pages}
+
+
+def check_names(conf: dict, overrides: dict) -> None:
+    """A misspelt upper-case setting, in pelican.conf.py or an override, is an error naming the closest one."""
+    known = pelican_names([*conf.get("DIRECT_TEMPLATES", ()), *overrides.get("DIRECT_TEMPLATES", ())])
+    text = CONF.read_text(encoding="utf-8")
+    problems = []
+    for where, names in ((CONF.name, conf), ("settings override", overrides)):
+        for name, closest in unknown(names, known):
+            found = re.search(rf"^{name}\b", text, re.MULTILINE) if where == CONF.name else None
+            line = f"{where}:{text.count(chr(10), 0, found.start()) + 1}" if found else where
+            hint = f"; did you mean {closest}?" if closest else ""
+            problems.append(f"{line}: {name}: not a setting{hint}")
+    if problems:
+        raise BuildError("\n".join(problems))
+
+
+def pelican_settings(overrides: dict | None = None, output: Path | None = None) -> dict:
+    """pelican.conf.py as Pelican reads it, with the build's overrides; a misspelt setting is a BuildError."""
+    from pelican.settings import get_settings_from_file, read_settings
+
+    check_names(get_settings_from_file(str(CONF)), overrides or {})
     defaults = {"PATH": str(ROOT / "content"), "THEME": str(ROOT / "theme"), "DELETE_OUTPUT_DIRECTORY": False}
     if output is not None:
         defaults["OUTPUT_PATH"] = str(output)

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.settings import SETTINGS, VALIDATION_SETTINGS, default
+from scripts.settings import SETTINGS, VALIDATION_SETTINGS, value
 from scripts.validate.engines import check_package
 from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
@@ -171,7 +171,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = {name: getattr(args, name) for name in CLI_SETTINGS}
-    result = validate(package_folders(args.packages, default("data_dir")), settings)
+    result = validate(package_folders(args.packages, value("data_dir")), settings)
     for problem in result.problems:
         print(problem.github() if args.format == "github" else problem.text())
     print(result.summary())

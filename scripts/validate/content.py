@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
-from scripts.settings import default
+from scripts import settings as project_settings
 from scripts.validate.problems import Problem
 from scripts.validate.shapes import invisible_problem
 
@@ -78,9 +78,7 @@ LINKED = re.compile(r"[{|](?P<what>attach|static|filename)[|}](?P<value>[^\s\"'<
 def check_content(content_dir: Path, settings: dict | None = None) -> list[Problem]:
     """Every problem in ``content_dir``: symbolic links, static files, and each Markdown file."""
     content_dir = Path(content_dir)
-    settings = {
-        name: (settings or {}).get(name, default(name)) for name in ("max_markdown_bytes", "max_markdown_depth")
-    }
+    settings = {name: project_settings.value(name, settings) for name in ("max_markdown_bytes", "max_markdown_depth")}
     if not content_dir.is_dir():
         return []
     problems = symbolic_links(content_dir)

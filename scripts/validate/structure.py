@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.datapackages import primary_key
-from scripts.settings import default
+from scripts.settings import value
 from scripts.validate import columnar, messages
 from scripts.validate.jsonpos import duplicate_keys, line_of, locate
 from scripts.validate.problems import Problem
@@ -63,7 +63,7 @@ class LoadedPackage:
 
 def limit(settings: dict | None, name: str):
     """A size limit from the settings given, or its default."""
-    return (settings or {}).get(name, default(name))
+    return value(name, settings)
 
 
 LIMITS = ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")

@@ -1,7 +1,7 @@
 """``{kind name}`` references in Markdown: ``{figure spend/norfolk-2022-23}``, ``{chart ...}``.
 
-Each kind has a resolver, held by the build context (``context.resolvers``, wired in
-``scripts/site/__init__.py``); a resolver turns a name into trusted HTML (inline, or a block
+Each kind has a resolver (``RESOLVERS`` in ``scripts/figures/resolvers.py``), held by the build
+context (``context.resolvers``, handed over in ``scripts/site/__init__.py``); a resolver turns a name into trusted HTML (inline, or a block
 that replaces its whole paragraph). An unknown kind or
 name is a ``ReferenceProblem`` naming the file and line.
 """
@@ -11,15 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from scripts.figures.resolvers import Rendered
 
 REFERENCE = re.compile(r"\{(?P<kind>[a-z]+) (?P<name>[A-Za-z0-9][A-Za-z0-9/_.\-]*)\}")
-
-
-@dataclass(frozen=True)
-class Rendered:
-    html: str
-    block: bool = False
 
 
 class ReferenceProblem(Exception):

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scripts import council_figures, series, series_figures
+from scripts import series
 from scripts.datapackages import DataPackage, Resource, number
+from scripts.figures import compendium, official
 from scripts.formats import gbp_millions, percent, whole
-from scripts.references import Rendered
 from scripts.symbols import meaning
 
 
@@ -110,7 +110,7 @@ for _locality in ("Norwich", "South Norfolk", "North Norfolk", "West Norfolk", "
     )
 
 # The home page leads with England: the official series' latest national figure and its change since the first
-# year (scripts/series_figures.py), and how many councils have a page.
+# year (scripts/figures/official.py), and how many councils have a page.
 HEADLINE = tuple(f"{series.PACKAGE}/{name}" for name in ("england/latest", "england/change-real", "councils"))
 
 
@@ -128,18 +128,18 @@ class FigureValue:
 def resolve_council_figure(name: str, packages: dict[str, DataPackage]) -> FigureValue:
     """``council-figures/<id>``: exactly that row of figure.csv (``council-figures/newest/<measure>``: the newest)."""
     try:
-        row = council_figures.find(packages, name.removeprefix(council_figures.PACKAGE + "/"))
-    except council_figures.CouncilFigureError as error:
+        row = compendium.find(packages, name.removeprefix(compendium.PACKAGE + "/"))
+    except compendium.CouncilFigureError as error:
         raise FigureError(f"figure '{name}': {error}") from None
-    measure = council_figures.measures(packages)[row["measure"]]
+    measure = compendium.measures(packages)[row["measure"]]
     return FigureValue(
         name,
-        council_figures.display(row, measure),
-        council_figures.label(row, measure),
-        council_figures.PACKAGE,
-        council_figures.RESOURCE,
-        council_figures.package(packages).source_of(row),
-        council_figures.figure_url(row),
+        compendium.display(row, measure),
+        compendium.label(row, measure),
+        compendium.PACKAGE,
+        compendium.RESOURCE,
+        compendium.package(packages).source_of(row),
+        compendium.figure_url(row),
     )
 
 
@@ -181,14 +181,14 @@ def resolve_series_figure(name: str, packages: dict[str, DataPackage]) -> Figure
     if loaded is None:
         raise FigureError(f"figure '{name}' needs the '{series.PACKAGE}' data package")
     try:
-        text, label = series_figures.resolve(name, loaded)
-    except series_figures.SeriesFigureError as error:
+        text, label = official.resolve(name, loaded)
+    except official.SeriesFigureError as error:
         raise FigureError(str(error)) from None
     return FigureValue(name, text, label, series.PACKAGE, "spend", None)
 
 
 def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
-    if name.startswith(council_figures.PACKAGE + "/") and name not in FIGURES:
+    if name.startswith(compendium.PACKAGE + "/") and name not in FIGURES:
         return resolve_council_figure(name, packages)
     if name.startswith(series.PACKAGE + "/"):
         return resolve_series_figure(name, packages)
@@ -213,12 +213,3 @@ def resolve(name: str, packages: dict[str, DataPackage]) -> FigureValue:
     value = number(cell)
     text = figure.show(value) if value is not None else f"{cell} ({meaning(cell)})"
     return FigureValue(name, text, figure.label, figure.package, figure.resource, package.source_of(rows[0]))
-
-
-def reference(name: str, context) -> Rendered:
-    """``{figure NAME}``: the figure's value, linked to its dataset."""
-    try:
-        value = resolve(name, context.packages)
-    except FigureError as error:
-        raise LookupError(str(error)) from None
-    return Rendered(context.render("_figure.html", figure=value))

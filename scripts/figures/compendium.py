@@ -14,7 +14,7 @@ import calendar
 from dataclasses import dataclass
 
 from scripts.datapackages import DataPackage, number
-from scripts.references import Rendered
+from scripts.symbols import is_missing
 
 PACKAGE = "council-figures"
 RESOURCE = "figure"
@@ -209,13 +209,4 @@ def compare(measure_id: str, packages: dict[str, DataPackage]) -> tuple[dict, li
 
 
 def _cell(text: str) -> str:
-    return "not stated" if text in ("", "[x]") else text
-
-
-def reference(name: str, context) -> Rendered:
-    """``{compare MEASURE}``: one measure's figures side by side, in order of council name, never ranked."""
-    try:
-        measure, figures = compare(name, context.packages)
-        return Rendered(context.render("_compare.html", measure_id=name, measure=measure, figures=figures), block=True)
-    except CouncilFigureError as error:
-        raise LookupError(str(error)) from None
+    return "not stated" if is_missing(text) else text

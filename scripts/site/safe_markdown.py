@@ -16,7 +16,7 @@ import secrets
 
 import nh3
 
-from scripts import references
+from scripts.site import references
 from scripts.validate.content import address_problem
 
 ALLOWED_TAGS = {
