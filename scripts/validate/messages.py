@@ -227,3 +227,226 @@ def multiline(spans: int, line: int, key: str) -> str:
 
 def row_length(kind: str) -> str:
     return f"this row has {'more' if kind == 'extra-cell' else 'fewer'} cells than the header has columns"
+
+
+# --- the command (command.py) ----------------------------------------------------------------------
+
+
+def duplicate_package(name: str, other) -> str:
+    return f"package name '{name}' is already used by {other}: every package needs its own name"
+
+
+def unchecked(error: Exception) -> str:
+    return (
+        f"could not be checked ({type(error).__name__}: {str(error)[:200]}): "
+        "this input is refused; please report it so the validator can name the fault"
+    )
+
+
+# --- what a descriptor may hold (shapes.py) -------------------------------------------------------
+
+
+def kind_of(value) -> str:
+    """A JSON value's kind as a message names it."""
+    return {dict: "an object", list: "a list", str: "text", bool: "true or false", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _article(kind: type) -> str:
+    return {str: "text", dict: "an object", list: "a list"}[kind]
+
+
+def invisible(code_point: int, position: int) -> str:
+    return (
+        f"holds the invisible character U+{code_point:04X} at position {position} "
+        "(a direction override or zero-width character, which can make text read differently): remove it"
+    )
+
+
+def link_not_text(value) -> str:
+    return f"must be a web address as text, not {type(value).__name__}"
+
+
+def not_a_web_address(value: str) -> str:
+    return f"{value!r} is not a web address"
+
+
+def link_scheme(value: str, scheme: str) -> str:
+    shown = f"'{scheme}:'" if scheme else "no scheme"
+    return f"{value!r} has {shown}: a link must start with https://, http:// or mailto:"
+
+
+def link_spaces(value: str) -> str:
+    return f"{value!r} contains spaces or control characters"
+
+
+def link_no_host(value: str) -> str:
+    return f"{value!r} names no host"
+
+
+def link_no_email(value: str) -> str:
+    return f"{value!r} is not an email address"
+
+
+def descriptor_not_object(descriptor) -> str:
+    return f"the descriptor must be a JSON object, not {type(descriptor).__name__}"
+
+
+def bad_homepage(problem: str) -> str:
+    return f"homepage: {problem}"
+
+
+def not_a_list(key: str) -> str:
+    return f"{key} must be a list"
+
+
+def not_an_object(key: str) -> str:
+    return f"each of {key} must be an object"
+
+
+def bad_credit_link(key: str, index: int, link: str, problem: str) -> str:
+    return f"{key}[{index}].{link}: {problem}"
+
+
+NO_VERSION = "the package has no version: add one like 1.0.0 (it becomes /data/<package>/<version>/)"
+
+
+def bad_version(version) -> str:
+    return f"version {version!r} must be like 1.0.0 (it becomes the folder /data/<package>/<version>/)"
+
+
+def same_path(resource, path: str, other: str) -> str:
+    return (
+        f"resource {resource!r}: path {path!r} is the same file name as "
+        f"{other!r} (letter case aside): on many systems they are one file"
+    )
+
+
+def bad_name(what: str, value, allowed: str) -> str:
+    return (
+        f"{what} name {value!r} must be lower-case {allowed}, "
+        "starting with a letter or digit (it becomes a folder and a web address)"
+    )
+
+
+def remote_profile(key: str, value, profiles) -> str:
+    return (
+        f"{key} {value!r} is not allowed: use one of {', '.join(sorted(profiles))} "
+        "(nothing is fetched from the network)"
+    )
+
+
+def text_not_text(key: str, value) -> str:
+    return f"{key} must be text, not {kind_of(value)}"
+
+
+def invisible_in(key: str, problem: str) -> str:
+    return f"{key} {problem}"
+
+
+def text_too_long(key: str, size: int, longest: int) -> str:
+    return f"{key} is {size:,} characters: the most allowed is {longest:,} (setting max_description_chars)"
+
+
+def reserved_name(name: str) -> str:
+    return f"resource name {name!r} is taken by a page the site writes (/data/<package>/{name}/): choose another name"
+
+
+def path_not_text(resource, path) -> str:
+    return f"resource {resource!r}: path must be one file name as text, not {kind_of(path)}"
+
+
+def not_written_out(resource, key: str, value) -> str:
+    return (
+        f"resource {resource!r}: {key} must be written out in the descriptor as an object, "
+        f"not {kind_of(value)} (nothing is fetched or read from elsewhere)"
+    )
+
+
+def dialect_not_default(resource, key: str, value) -> str:
+    return (
+        f"resource {resource!r}: dialect {key} {value!r} is not allowed: every file is read as plain CSV "
+        "(comma, double quotes doubled, a header row, no comments), so the validator and the site "
+        "read the same rows"
+    )
+
+
+def inline_data(resource) -> str:
+    return f"resource {resource!r}: inline data is not allowed: put the rows in a CSV file"
+
+
+def not_csv(resource, key: str, value, wanted: str) -> str:
+    return f"resource {resource!r}: {key} {value!r} is not allowed: data files are {wanted}"
+
+
+def not_a_data_file(resource, path: str, formats) -> str:
+    return (
+        f"resource {resource!r}: path {path!r} is not a data file: only "
+        f"{', '.join(formats)} files are published (an HTML, SVG or script file would run in the browser)"
+    )
+
+
+def path_outside(resource, path: str) -> str:
+    return (
+        f"resource {resource!r}: path {path!r} must name a file inside the package folder "
+        "(one file name: no folder, no URL, no absolute path, no '..', no symbolic link)"
+    )
+
+
+def shares_name_no_field(other: str) -> str:
+    return f"sumsTo100Within names {other!r}, which is not a field"
+
+
+def missing_values_not_texts(resource) -> str:
+    return f"resource {resource!r}: missingValues must be a list of texts"
+
+
+def primary_key_not_fields(resource) -> str:
+    return f"resource {resource!r}: primaryKey must name fields of the schema"
+
+
+def foreign_keys_not_a_list(resource) -> str:
+    return f"resource {resource!r}: foreignKeys must be a list"
+
+
+def field_without_name(resource) -> str:
+    return f"resource {resource!r}: each field needs a name as text"
+
+
+def invisible_field_name(name: str, problem: str) -> str:
+    return f"field name {name!r} {problem}"
+
+
+def wrong_kind(key: str, kind: type, value) -> str:
+    return f"{key} must be {_article(kind)}, not {kind_of(value)}"
+
+
+def not_a_flag(key: str) -> str:
+    return f"{key} must be true or false"
+
+
+MULTILINE_NOT_STRING = "only a string field may hold text over several lines"
+SHARES_NOT_NAMES = "sumsTo100Within must be a list of field names"
+
+
+def unusable_pattern(pattern, problem: str) -> str:
+    return (
+        f"the pattern {pattern!r} cannot be used: {problem} (patterns run in RE2: no "
+        "back-references or look-arounds, repeats up to 1000)"
+    )
+
+
+PATTERN_NOT_TEXT = "it must be text"
+
+
+def incomplete_foreign_key(resource) -> str:
+    return f"resource {resource!r}: each foreign key needs fields and a reference to a resource's fields"
+
+
+def foreign_key_to_package(resource) -> str:
+    return f"resource {resource!r}: a foreign key may refer only to this package (nothing is fetched)"
+
+
+def foreign_key_to_nothing(resource) -> str:
+    return f"resource {resource!r}: foreign key refers to no resource of this package"

@@ -9,8 +9,11 @@ fetched from the network, URLs are web or mail addresses, and sizes keep to the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from scripts.validate import messages
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Resource names may also hold "_": Open Referral UK's table names (service_area) are standard ones.
@@ -31,12 +34,7 @@ INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2
 def invisible_problem(value: str) -> str | None:
     """Why ``value`` may not be a name or title: it holds a bidirectional or zero-width character."""
     found = INVISIBLE.search(value)
-    if found:
-        return (
-            f"holds the invisible character U+{ord(found.group()):04X} at position {found.start() + 1} "
-            "(a direction override or zero-width character, which can make text read differently): remove it"
-        )
-    return None
+    return messages.invisible(ord(found.group()), found.start() + 1) if found else None
 
 
 # The one CSV dialect, which the validator, the columnar engine and the site all read: a dialect in
@@ -107,60 +105,58 @@ def raw_depth(text: str) -> int:
 def url_problem(value) -> str | None:
     """Why ``value`` is not a web or mail address we can publish as a link; None if it is one."""
     if not isinstance(value, str):
-        return f"must be a web address as text, not {type(value).__name__}"
+        return messages.link_not_text(value)
     text = value.strip()
     try:
         parts = urlsplit(text)
     except ValueError:
-        return f"{value!r} is not a web address"
+        return messages.not_a_web_address(value)
     scheme = parts.scheme.lower()
     if scheme not in URL_SCHEMES:
-        shown = f"'{scheme}:'" if scheme else "no scheme"
-        return f"{value!r} has {shown}: a link must start with https://, http:// or mailto:"
+        return messages.link_scheme(value, scheme)
     if text != value or any(c.isspace() or ord(c) < 32 for c in value):
-        return f"{value!r} contains spaces or control characters"
+        return messages.link_spaces(value)
     if scheme in ("http", "https") and not parts.hostname:
-        return f"{value!r} names no host"
+        return messages.link_no_host(value)
     if scheme == "mailto" and "@" not in parts.path:
-        return f"{value!r} is not an email address"
+        return messages.link_no_email(value)
     return None
 
 
+# What a check finds: where in the descriptor (a JSON path, for the line), the message, and the field if any.
+Found = tuple[tuple, str, str | None]
+
+
 class Shapes:
-    """Collects (where, message, field) for one descriptor; ``where`` is a JSON path for the line."""
+    """Every (where, message, field) of one descriptor's shape problems; ``where`` is a JSON path for the line."""
 
     def __init__(self, descriptor: dict, folder: Path, settings: dict):
         self.descriptor, self.folder, self.settings = descriptor, folder, settings
-        self.found: list[tuple[tuple, str, str | None]] = []
 
-    def add(self, where: tuple, message: str, field_name: str | None = None) -> None:
-        self.found.append((where, message, field_name))
-
-    def check(self) -> list[tuple[tuple, str, str | None]]:
+    def check(self) -> Iterator[Found]:
         d = self.descriptor
         if not isinstance(d, dict):
-            self.add((), f"the descriptor must be a JSON object, not {type(d).__name__}")
-            return self.found
-        self.name(("name",), d.get("name"), "package", NAME)
-        self.profile(("profile",), d)
-        self.texts((), d)
+            yield (), messages.descriptor_not_object(d), None
+            return
+        yield from self.name(("name",), d.get("name"), "package", NAME)
+        yield from self.profile(("profile",), d)
+        yield from self.texts((), d)
         for key in ("licenses", "sources", "contributors"):
-            self.credits(key, d.get(key, []))
-        self.version(d)
+            yield from self.credits(key, d.get(key, []))
+        yield from self.version(d)
         if "homepage" in d and url_problem(d["homepage"]):
-            self.add(("homepage",), f"homepage: {url_problem(d['homepage'])}")
+            yield ("homepage",), messages.bad_homepage(url_problem(d["homepage"])), None
         if isinstance(d.get("resources"), list):
-            self.resources(d["resources"])
-        return self.found
+            yield from self.resources(d["resources"])
 
-    def credits(self, key: str, items) -> None:
+    def credits(self, key: str, items) -> Iterator[Found]:
         """Licences, sources or contributors: a list of objects whose links are web or mail addresses."""
         if not isinstance(items, list):
-            self.add((key,), f"{key} must be a list")
+            yield (key,), messages.not_a_list(key), None
             return
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                self.add((key, index), f"each of {key} must be an object")
+                yield (key, index), messages.not_an_object(key), None
                 continue
             for link in ("path", "url", "email"):
                 if link not in item:
@@ -168,125 +164,95 @@ class Shapes:
                 value = item[link]
                 problem = url_problem(f"mailto:{value}" if link == "email" and isinstance(value, str) else value)
                 if problem:
-                    self.add((key, index, link), f"{key}[{index}].{link}: {problem}")
+                    yield (key, index, link), messages.bad_credit_link(key, index, link, problem), None
 
-    def version(self, d: dict) -> None:
+    def version(self, d: dict) -> Iterator[Found]:
         if "version" not in d:  # the site publishes each version in its own folder, so it needs one
-            self.add((), "the package has no version: add one like 1.0.0 (it becomes /data/<package>/<version>/)")
+            yield (), messages.NO_VERSION, None
         elif not (isinstance(d["version"], str) and VERSION.fullmatch(d["version"])):
-            self.add(
-                ("version",),
-                f"version {d['version']!r} must be like 1.0.0 (it becomes the folder /data/<package>/<version>/)",
-            )
+            yield ("version",), messages.bad_version(d["version"]), None
 
-    def resources(self, resources: list) -> None:
+    def resources(self, resources: list) -> Iterator[Found]:
         seen: dict[str, str] = {}
         for index, resource in enumerate(resources):
             if not isinstance(resource, dict):
                 continue
-            self.resource(("resources", index), resource)
+            yield from self.resource(("resources", index), resource)
             path = resource.get("path")
             if isinstance(path, str) and path.casefold() in seen:
-                self.add(
-                    ("resources", index, "path"),
-                    f"resource {resource.get('name')!r}: path {path!r} is the same file name as "
-                    f"{seen[path.casefold()]!r} (letter case aside): on many systems they are one file",
-                )
+                message = messages.same_path(resource.get("name"), path, seen[path.casefold()])
+                yield ("resources", index, "path"), message, None
             elif isinstance(path, str):
                 seen[path.casefold()] = path
 
-    def name(self, where: tuple, value, what: str, form: re.Pattern) -> None:
+    def name(self, where: tuple, value, what: str, form: re.Pattern) -> Iterator[Found]:
         if not isinstance(value, str) or not form.match(value):
             allowed = "letters, digits and hyphens" if form is NAME else "letters, digits, hyphens and underscores"
-            self.add(
-                where,
-                f"{what} name {value!r} must be lower-case {allowed}, "
-                "starting with a letter or digit (it becomes a folder and a web address)",
-            )
+            yield where, messages.bad_name(what, value, allowed), None
 
-    def profile(self, where: tuple, holder: dict) -> None:
+    def profile(self, where: tuple, holder: dict) -> Iterator[Found]:
         for key in ("profile", "$schema"):
             if key in holder and (not isinstance(holder[key], str) or holder[key] not in PROFILES):
-                self.add(
-                    where[:-1] + (key,),
-                    f"{key} {holder[key]!r} is not allowed: use one of {', '.join(sorted(PROFILES))} "
-                    "(nothing is fetched from the network)",
-                )
+                yield where[:-1] + (key,), messages.remote_profile(key, holder[key], PROFILES), None
 
-    def texts(self, where: tuple, holder: dict) -> None:
+    def texts(self, where: tuple, holder: dict) -> Iterator[Found]:
         limit = self.settings.get("max_description_chars")
         for key in ("title", "description"):
             if key not in holder:
                 continue
             value = holder[key]
             if not isinstance(value, str):
-                self.add(where + (key,), f"{key} must be text, not {_kind(value)}", key)
+                yield where + (key,), messages.text_not_text(key, value), key
             elif invisible_problem(value):
-                self.add(where + (key,), f"{key} {invisible_problem(value)}", key)
+                yield where + (key,), messages.invisible_in(key, invisible_problem(value)), key
             elif limit is not None and len(value) > limit:
-                self.add(
-                    where + (key,),
-                    f"{key} is {len(value):,} characters: the most allowed is {limit:,} (setting max_description_chars)",
-                    key,
-                )
+                yield where + (key,), messages.text_too_long(key, len(value), limit), key
 
-    def resource(self, where: tuple, resource: dict) -> None:
+    def resource(self, where: tuple, resource: dict) -> Iterator[Found]:
         name = resource.get("name")
-        self.name(where + ("name",), name, "resource", RESOURCE_NAME)
+        yield from self.name(where + ("name",), name, "resource", RESOURCE_NAME)
         if isinstance(name, str) and (name in RESERVED_NAMES or VERSION.fullmatch(name)):
-            self.add(
-                where + ("name",),
-                f"resource name {name!r} is taken by a page the site writes "
-                f"(/data/<package>/{name}/): choose another name",
-            )
-        self.format(where, name, resource)
-        self.profile(where + ("profile",), resource)
-        self.texts(where, resource)
+            yield where + ("name",), messages.reserved_name(name), None
+        yield from self.format(where, name, resource)
+        yield from self.profile(where + ("profile",), resource)
+        yield from self.texts(where, resource)
         path = resource.get("path")
         if not isinstance(path, str):
-            self.add(where + ("path",), f"resource {name!r}: path must be one file name as text, not {_kind(path)}")
+            yield where + ("path",), messages.path_not_text(name, path), None
         else:
-            self.path(where + ("path",), name, path)
+            yield from self.path(where + ("path",), name, path)
+        yield from self.written_out(where, name, resource)
+        if "data" in resource:
+            yield where + ("data",), messages.inline_data(name), None
+        schema = resource.get("schema")
+        if isinstance(schema, dict):
+            yield from self.schema(where + ("schema",), name, schema)
+
+    def written_out(self, where: tuple, name, resource: dict) -> Iterator[Found]:
+        """A dialect and a schema written out as objects, and the dialect only restating the default."""
         for key in ("dialect", "schema"):
             if key in resource and not isinstance(resource[key], dict):
-                self.add(
-                    where + (key,),
-                    f"resource {name!r}: {key} must be written out in the descriptor as an object, "
-                    f"not {_kind(resource[key])} (nothing is fetched or read from elsewhere)",
-                )
+                yield where + (key,), messages.not_written_out(name, key, resource[key]), None
         dialect = resource.get("dialect")
         for key, value in dialect.items() if isinstance(dialect, dict) else ():
             if key not in DIALECT or not any(value == v and type(value) is type(v) for v in DIALECT[key]):
-                self.add(
-                    where + ("dialect", key),
-                    f"resource {name!r}: dialect {key} {value!r} is not allowed: every file is read as plain CSV "
-                    "(comma, double quotes doubled, a header row, no comments), so the validator and the site "
-                    "read the same rows",
-                )
-        if "data" in resource:
-            self.add(where + ("data",), f"resource {name!r}: inline data is not allowed: put the rows in a CSV file")
-        schema = resource.get("schema")
-        if isinstance(schema, dict):
-            self.schema(where + ("schema",), name, schema)
+                yield where + ("dialect", key), messages.dialect_not_default(name, key, value), None
 
-    def format(self, where: tuple, name, resource: dict) -> None:
+    def format(self, where: tuple, name, resource: dict) -> Iterator[Found]:
         """Only CSV, in UTF-8: the validator reads nothing else, so nothing else may be published."""
         wanted = dict(zip(("format", "mediatype"), DATA_FORMATS[".csv"]), encoding=ENCODING)
         for key, value in wanted.items():
             if key in resource and (not isinstance(resource[key], str) or resource[key].lower() != value):
-                self.add(
-                    where + (key,),
-                    f"resource {name!r}: {key} {resource[key]!r} is not allowed: data files are {value}",
-                )
+                yield where + (key,), messages.not_csv(name, key, resource[key], value), None
 
-    def path(self, where: tuple, name, path: str) -> None:
+    def path(self, where: tuple, name, path: str) -> Iterator[Found]:
         if not is_data_file_name(path) and "/" not in path and "\\" not in path:
-            self.add(
-                where,
-                f"resource {name!r}: path {path!r} is not a data file: only "
-                f"{', '.join(DATA_FORMATS)} files are published (an HTML, SVG or script file would run in the browser)",
-            )
-            return
+            yield where, messages.not_a_data_file(name, path, DATA_FORMATS), None
+        elif not self.inside(path):
+            yield where, messages.path_outside(name, path), None
+
+    def inside(self, path: str) -> bool:
+        """Whether ``path`` is one file name that stays inside the package folder, symbolic links refused."""
         bad = (
             not path
             or "/" in path
@@ -296,84 +262,78 @@ class Shapes:
             or re.match(r"^[A-Za-z]:", path)
             or any(c in path for c in "\0\r\n")
         )
-        if not bad:
-            try:
-                bad = (self.folder / path).is_symlink()
-                resolved = (self.folder / path).resolve()
-                bad = bad or not resolved.is_relative_to(self.folder.resolve()) or resolved == self.folder.resolve()
-            except (OSError, ValueError):
-                bad = True
         if bad:
-            self.add(
-                where,
-                f"resource {name!r}: path {path!r} must name a file inside the package folder "
-                "(one file name: no folder, no URL, no absolute path, no '..', no symbolic link)",
+            return False
+        try:
+            resolved = (self.folder / path).resolve()
+            return (
+                not (self.folder / path).is_symlink()
+                and resolved.is_relative_to(self.folder.resolve())
+                and resolved != self.folder.resolve()
             )
+        except (OSError, ValueError):
+            return False
 
-    def schema(self, where: tuple, name, schema: dict) -> None:
+    def schema(self, where: tuple, name, schema: dict) -> Iterator[Found]:
         fields = schema.get("fields")
         if not isinstance(fields, list):
             return  # reported by the structure check
-        names = [n for number, spec in enumerate(fields) if (n := self.field(where + ("fields", number), name, spec))]
+        names = [spec["name"] for spec in fields if _named(spec)]
+        for number, spec in enumerate(fields):
+            yield from self.field(where + ("fields", number), name, spec)
+        yield from self.share_groups(where, fields, names)
+        missing = schema.get("missingValues", [""])
+        if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+            yield where + ("missingValues",), messages.missing_values_not_texts(name), None
+        if not _field_list(schema.get("primaryKey", []), names):
+            yield where + ("primaryKey",), messages.primary_key_not_fields(name), None
+        keys = schema.get("foreignKeys", [])
+        if not isinstance(keys, list):
+            yield where + ("foreignKeys",), messages.foreign_keys_not_a_list(name), None
+            return
+        for index, fk in enumerate(keys):
+            yield from self.foreign_key(where + ("foreignKeys", index), name, fk, names)
+
+    def share_groups(self, where: tuple, fields: list, names: list[str]) -> Iterator[Found]:
         for number, spec in enumerate(fields):
             group = spec.get("sumsTo100Within") if isinstance(spec, dict) else None
             for other in group if isinstance(group, list) else []:
                 if isinstance(other, str) and other not in names:
-                    self.add(
-                        where + ("fields", number, "sumsTo100Within"),
-                        f"sumsTo100Within names {other!r}, which is not a field",
-                        spec.get("name"),
-                    )
-        missing = schema.get("missingValues", [""])
-        if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
-            self.add(where + ("missingValues",), f"resource {name!r}: missingValues must be a list of texts")
-        if not _field_list(schema.get("primaryKey", []), names):
-            self.add(where + ("primaryKey",), f"resource {name!r}: primaryKey must name fields of the schema")
-        keys = schema.get("foreignKeys", [])
-        if not isinstance(keys, list):
-            self.add(where + ("foreignKeys",), f"resource {name!r}: foreignKeys must be a list")
-            return
-        for index, fk in enumerate(keys):
-            self.foreign_key(where + ("foreignKeys", index), name, fk, names)
+                    at = where + ("fields", number, "sumsTo100Within")
+                    yield at, messages.shares_name_no_field(other), spec.get("name")
 
-    def field(self, at: tuple, resource_name, spec) -> str | None:
-        """Check one field's entry; its name, or None if it has none."""
-        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
-            self.add(at, f"resource {resource_name!r}: each field needs a name as text")
-            return None
+    def field(self, at: tuple, resource_name, spec) -> Iterator[Found]:
+        """Every problem of one field's entry."""
+        if not _named(spec):
+            yield at, messages.field_without_name(resource_name), None
+            return
         if invisible_problem(spec["name"]):
-            self.add(at + ("name",), f"field name {spec['name']!r} {invisible_problem(spec['name'])}")
-        self.texts(at, spec)
+            yield at + ("name",), messages.invisible_field_name(spec["name"], invisible_problem(spec["name"])), None
+        yield from self.texts(at, spec)
         for key, kind in (("type", str), ("format", str), ("constraints", dict), ("missingValues", list)):
             if key in spec and not isinstance(spec[key], kind):
-                self.add(at + (key,), f"{key} must be {_article(kind)}, not {_kind(spec[key])}", spec["name"])
-        self.pattern(at, spec)
+                yield at + (key,), messages.wrong_kind(key, kind, spec[key]), spec["name"]
+        yield from self.pattern(at, spec)
         for key in (MULTILINE, "disclosureControl"):
             if key in spec and not isinstance(spec[key], bool):
-                self.add(at + (key,), f"{key} must be true or false", spec["name"])
+                yield at + (key,), messages.not_a_flag(key), spec["name"]
         if spec.get(MULTILINE) and spec.get("type", "string") != "string":
-            self.add(at + (MULTILINE,), "only a string field may hold text over several lines", spec["name"])
+            yield at + (MULTILINE,), messages.MULTILINE_NOT_STRING, spec["name"]
         group = spec.get("sumsTo100Within")
         if group is not None and (not isinstance(group, list) or not all(isinstance(g, str) for g in group)):
-            self.add(at + ("sumsTo100Within",), "sumsTo100Within must be a list of field names", spec["name"])
-        return spec["name"]
+            yield at + ("sumsTo100Within",), messages.SHARES_NOT_NAMES, spec["name"]
 
-    def pattern(self, at: tuple, spec: dict) -> None:
+    def pattern(self, at: tuple, spec: dict) -> Iterator[Found]:
         pattern = spec.get("constraints", {}).get("pattern") if isinstance(spec.get("constraints"), dict) else None
         if pattern is None:
             return
         from scripts.validate.re2 import pattern_problem  # DuckDB, only for a schema with a pattern
 
-        problem = pattern_problem(pattern) if isinstance(pattern, str) else "it must be text"
+        problem = pattern_problem(pattern) if isinstance(pattern, str) else messages.PATTERN_NOT_TEXT
         if problem:
-            self.add(
-                at + ("constraints", "pattern"),
-                f"the pattern {pattern!r} cannot be used: {problem} (patterns run in RE2: no "
-                "back-references or look-arounds, repeats up to 1000)",
-                spec["name"],
-            )
+            yield at + ("constraints", "pattern"), messages.unusable_pattern(pattern, problem), spec["name"]
 
-    def foreign_key(self, at: tuple, name, fk, names: list[str]) -> None:
+    def foreign_key(self, at: tuple, name, fk, names: list[str]) -> Iterator[Found]:
         reference = fk.get("reference") if isinstance(fk, dict) else None
         if (
             not isinstance(reference, dict)
@@ -381,30 +341,21 @@ class Shapes:
             or not isinstance(reference.get("resource", ""), str)
             or not isinstance(reference.get("fields"), (str, list))
         ):
-            self.add(at, f"resource {name!r}: each foreign key needs fields and a reference to a resource's fields")
+            yield at, messages.incomplete_foreign_key(name), None
             return
         resources = {
             r["name"] for r in self.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)
         }
         if "package" in reference:
-            self.add(
-                at + ("reference", "package"),
-                f"resource {name!r}: a foreign key may refer only to this package (nothing is fetched)",
-            )
+            yield at + ("reference", "package"), messages.foreign_key_to_package(name), None
         elif reference.get("resource", "") not in resources | {""}:
-            self.add(at + ("reference",), f"resource {name!r}: foreign key refers to no resource of this package")
+            yield at + ("reference",), messages.foreign_key_to_nothing(name), None
+
+
+def _named(spec) -> bool:
+    return isinstance(spec, dict) and isinstance(spec.get("name"), str) and bool(spec["name"])
 
 
 def _field_list(value, names: list[str]) -> bool:
     items = [value] if isinstance(value, str) else value
     return isinstance(items, list) and all(isinstance(i, str) and i in names for i in items)
-
-
-def _kind(value) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true or false", type(None): "null"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _article(kind: type) -> str:
-    return {str: "text", dict: "an object", list: "a list"}[kind]
