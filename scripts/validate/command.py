@@ -10,14 +10,16 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.settings import SETTINGS, VALIDATION_SETTINGS, value
+from scripts.validate import messages
 from scripts.validate.engines import check_package
 from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
-from scripts.validate.structure import load_package
+from scripts.validate.structure import LoadedPackage, load_package
 
 # Every setting the validator uses is one of its command-line options.
 CLI_SETTINGS = VALIDATION_SETTINGS
@@ -79,62 +81,65 @@ def validate(folders: list[Path], settings: dict) -> Result:
     result = Result()
     named: dict[str, Path] = {}
     for folder in folders:
-        problems: list[Problem] = []
-        package = None
-        try:
-            package, problems = load_package(folder, settings.get("columnar_threshold_bytes"), settings)
-            if package is not None:
-                problems.extend(check_package(package, settings))
-        except Exception as error:  # noqa: BLE001 - whatever the input, a message and never a traceback
-            package = None
-            problems.append(
-                Problem(
-                    str(folder / "datapackage.json"),
-                    None,
-                    None,
-                    f"could not be checked ({type(error).__name__}: {str(error)[:200]}): "
-                    "this input is refused; please report it so the validator can name the fault",
-                    "unchecked",
-                )
-            )
+        package, problems = check_folder(folder, settings)
         if package is not None:
-            name = package.descriptor.get("name")
-            if name in named and named[name] != folder:
-                problems.append(
-                    Problem(
-                        package.descriptor_path,
-                        line_of(locate_name(folder), ("name",)),
-                        None,
-                        f"package name '{name}' is already used by {named[name]}: every package needs its own name",
-                        "duplicate-package",
-                    )
-                )
-            named.setdefault(name, folder)
+            problems.extend(name_taken(package, folder, named))
         result.problems.extend(problems)
-        bad_files = {p.path for p in problems}
-        resources = []
-        if package is not None:
-            for resource in package.descriptor["resources"]:
-                table = package.tables.get(resource["name"])
-                path = str(folder / resource["path"])
-                resources.append(
-                    {
-                        "name": resource["name"],
-                        "path": path,
-                        "rows": table.row_count if table else 0,
-                        "valid": path not in bad_files and resource["name"] not in package.broken,
-                    }
-                )
-        result.packages.append(
-            {
-                "name": package.descriptor.get("name") if package else folder.name,
-                "path": str(folder),
-                "valid": not problems,
-                "resources": resources,
-            }
-        )
+        result.packages.append(package_report(folder, package, problems))
     result.problems.sort(key=Problem.sort_key)
     return result
+
+
+def check_folder(folder: Path, settings: dict) -> tuple[LoadedPackage | None, list[Problem]]:
+    """The package in ``folder`` (None if it could not be checked whole) and its problems."""
+    problems: list[Problem] = []
+    try:
+        package, problems = load_package(folder, settings.get("columnar_threshold_bytes"), settings)
+        if package is not None:
+            problems.extend(check_package(package, settings))
+        return package, problems
+    except Exception as error:  # noqa: BLE001 - whatever the input, a message and never a traceback
+        return None, [
+            *problems,
+            Problem(str(folder / "datapackage.json"), None, None, messages.unchecked(error), "unchecked"),
+        ]
+
+
+def name_taken(package: LoadedPackage, folder: Path, named: dict[str, Path]) -> Iterator[Problem]:
+    """A package named like one checked before it (``named``: name -> folder, which this one joins)."""
+    name = package.descriptor.get("name")
+    if name in named and named[name] != folder:
+        yield Problem(
+            package.descriptor_path,
+            line_of(locate_name(folder), ("name",)),
+            None,
+            messages.duplicate_package(name, named[name]),
+            "duplicate-package",
+        )
+    named.setdefault(name, folder)
+
+
+def package_report(folder: Path, package: LoadedPackage | None, problems: list[Problem]) -> dict:
+    """A package as the JSON report lists it: its resources, their rows, and which are valid."""
+    bad_files = {p.path for p in problems}
+    resources = []
+    for resource in package.descriptor["resources"] if package is not None else []:
+        table = package.tables.get(resource["name"])
+        path = str(folder / resource["path"])
+        resources.append(
+            {
+                "name": resource["name"],
+                "path": path,
+                "rows": table.row_count if table else 0,
+                "valid": path not in bad_files and resource["name"] not in package.broken,
+            }
+        )
+    return {
+        "name": package.descriptor.get("name") if package else folder.name,
+        "path": str(folder),
+        "valid": not problems,
+        "resources": resources,
+    }
 
 
 def locate_name(folder: Path) -> dict:
