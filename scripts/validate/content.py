@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -76,18 +77,22 @@ LINKED = re.compile(r"[{|](?P<what>attach|static|filename)[|}](?P<value>[^\s\"'<
 
 
 def check_content(content_dir: Path, settings: dict | None = None) -> list[Problem]:
+    """Every problem in ``content_dir``, gathered for the build and the preview, which stop on any."""
+    return list(content_problems(Path(content_dir), settings))
+
+
+def content_problems(content_dir: Path, settings: dict | None = None) -> Iterator[Problem]:
     """Every problem in ``content_dir``: symbolic links, static files, and each Markdown file."""
-    content_dir = Path(content_dir)
     settings = {name: project_settings.value(name, settings) for name in ("max_markdown_bytes", "max_markdown_depth")}
     if not content_dir.is_dir():
-        return []
-    problems = symbolic_links(content_dir)
-    linked = {Path(p.path) for p in problems}
-    problems += check_static(content_dir / STATIC, linked)
+        return
+    links = list(symbolic_links(content_dir))
+    yield from links
+    linked = {Path(p.path) for p in links}
+    yield from check_static(content_dir / STATIC, linked)
     slugs: dict[tuple[str, str], str] = {}
     for path in sorted(p for p in _files(content_dir) if p.suffix in MARKDOWN_SUFFIXES and p not in linked):
-        problems += check_markdown(path, content_dir, settings, slugs)
-    return problems
+        yield from check_markdown(path, content_dir, settings, slugs)
 
 
 def check_dates(content_dir: Path) -> list[Problem]:
@@ -102,45 +107,38 @@ def _files(folder: Path):
             yield Path(parent) / name
 
 
-def symbolic_links(folder: Path) -> list[Problem]:
+def symbolic_links(folder: Path) -> Iterator[Problem]:
     """Every symbolic link under ``folder``, to a file or a folder: the build follows none."""
-    found = []
     for parent, folders, files in os.walk(folder):
         folders.sort()
         for name in sorted(folders + files):
             path = Path(parent) / name
             if path.is_symlink():
-                found.append(
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        "is a symbolic link: put the file itself here (a link could publish a file from elsewhere)",
-                        "symlink",
-                    )
+                yield Problem(
+                    str(path),
+                    None,
+                    None,
+                    "is a symbolic link: put the file itself here (a link could publish a file from elsewhere)",
+                    "symlink",
                 )
-    return found
 
 
-def check_static(folder: Path, linked: set[Path]) -> list[Problem]:
+def check_static(folder: Path, linked: set[Path]) -> Iterator[Problem]:
     """Files Pelican copies as they are: only inert types, and the favicon drawn with shapes only."""
     if not folder.is_dir():
-        return []
-    problems = []
+        return
     seen: dict[str, Path] = {}
     for path in _files(folder):
         if path in linked:
             continue
         if path.as_posix().casefold() in seen:
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    f"has the same name as {seen[path.as_posix().casefold()]} (letter case aside): on many systems "
-                    "they are one file",
-                    "static-file",
-                )
+            yield Problem(
+                str(path),
+                None,
+                None,
+                f"has the same name as {seen[path.as_posix().casefold()]} (letter case aside): on many systems "
+                "they are one file",
+                "static-file",
             )
         seen[path.as_posix().casefold()] = path
         if path.relative_to(folder).as_posix() == FAVICON:
@@ -154,8 +152,7 @@ def check_static(folder: Path, linked: set[Path]) -> list[Problem]:
         else:
             message = None
         if message:
-            problems.append(Problem(str(path), None, None, message, "static-file"))
-    return problems
+            yield Problem(str(path), None, None, message, "static-file")
 
 
 def svg_problem(data: bytes) -> str | None:
@@ -196,36 +193,35 @@ def metadata_lines(lines: list[str]) -> list[tuple[int, str, str]]:
     return found
 
 
-def check_markdown(path: Path, content_dir: Path, settings: dict, slugs: dict) -> list[Problem]:
+def check_markdown(path: Path, content_dir: Path, settings: dict, slugs: dict) -> Iterator[Problem]:
     try:
         data = path.read_bytes()
         text = data.decode("utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as error:
-        return [Problem(str(path), None, None, f"cannot be read as UTF-8 text: {error}", "file-error")]
+        yield Problem(str(path), None, None, f"cannot be read as UTF-8 text: {error}", "file-error")
+        return
     limit = settings["max_markdown_bytes"]
     if len(data) > limit:
-        return [
-            Problem(
-                str(path),
-                None,
-                None,
-                f"is {len(data):,} bytes: the most a Markdown file may be is {limit:,} (setting max_markdown_bytes)",
-                "too-large",
-            )
-        ]
+        yield Problem(
+            str(path),
+            None,
+            None,
+            f"is {len(data):,} bytes: the most a Markdown file may be is {limit:,} (setting max_markdown_bytes)",
+            "too-large",
+        )
+        return
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as Python-Markdown splits them
-    problems = []
     section = path.relative_to(content_dir).parts[0] if len(path.relative_to(content_dir).parts) > 1 else ""
     metadata = metadata_lines(lines)
     for number, key, value in metadata:
-        problems += _metadata_problems(path, number, key, value, section, slugs)
+        yield from _metadata_problems(path, number, key, value, section, slugs)
     keys = {key.lower(): (number, key, value) for number, key, value in metadata}
     if section in (PAGES, REPORTS) and "slug" not in keys:
         # Pelican makes the slug from the title: a page titled "Data" would be written over /data/.
         number, key, title = keys.get("title", (1, "Title", path.stem))
-        problems += _metadata_problems(path, number, key, title_slug(title), section, slugs, derived=True)
-    too_deep = check_depth(path, lines, settings["max_markdown_depth"])
-    return problems + (too_deep or check_links(path, lines, content_dir))
+        yield from _metadata_problems(path, number, key, title_slug(title), section, slugs, derived=True)
+    too_deep = list(check_depth(path, lines, settings["max_markdown_depth"]))
+    yield from too_deep or check_links(path, lines, content_dir)
 
 
 def title_slug(title: str) -> str:
@@ -238,7 +234,7 @@ def title_slug(title: str) -> str:
 
 def _metadata_problems(
     path: Path, number: int, key: str, value: str, section: str, slugs: dict, derived: bool = False
-) -> list[Problem]:
+) -> Iterator[Problem]:
     name = "slug" if derived else key.lower()
     if invisible_problem(value):
         message, code = invisible_problem(value), "metadata-error"
@@ -257,7 +253,8 @@ def _metadata_problems(
         message, code = _slug_problem(path, value, section, slugs, derived), "metadata-error"
     else:
         message = None
-    return [Problem(str(path), number, key, message, code)] if message else []
+    if message:
+        yield Problem(str(path), number, key, message, code)
 
 
 def _page_address_problem(path: Path, key: str, name: str, value: str, slugs: dict) -> str | None:
@@ -303,24 +300,22 @@ def date_problem(value: str) -> str | None:
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)([-*+]|[0-9]+[.)])[ \t]")
 
 
-def check_depth(path: Path, lines: list[str], limit: int) -> list[Problem]:
+def check_depth(path: Path, lines: list[str], limit: int) -> Iterator[Problem]:
     """Block quotes and lists nested deeper than ``limit``: Python-Markdown renders them by recursion."""
     for number, line in enumerate(lines, start=1):
         quotes = len(re.match(r"^[ >]*", line).group(0).replace(" ", ""))
         item = LIST_ITEM.match(line)
         lists = len(item.group("indent").expandtabs(4)) // 2 + 1 if item else 0
         if max(quotes, lists) > limit:
-            return [
-                Problem(
-                    str(path),
-                    number,
-                    None,
-                    f"nests quotes or lists {max(quotes, lists)} deep: the most allowed is {limit} "
-                    "(setting max_markdown_depth)",
-                    "too-deep",
-                )
-            ]
-    return []
+            yield Problem(
+                str(path),
+                number,
+                None,
+                f"nests quotes or lists {max(quotes, lists)} deep: the most allowed is {limit} "
+                "(setting max_markdown_depth)",
+                "too-deep",
+            )
+            return
 
 
 class _Addresses(HTMLParser):
@@ -351,9 +346,8 @@ def address_problem(tag: str, address: str) -> str | None:
     return None
 
 
-def check_links(path: Path, lines: list[str], content_dir: Path) -> list[Problem]:
+def check_links(path: Path, lines: list[str], content_dir: Path) -> Iterator[Problem]:
     """Intrasite links that leave ``content/``, pictures from elsewhere and protocol-relative links."""
-    problems = []
     root = content_dir.resolve()
     for number, line in enumerate(lines, start=1):
         for match in LINKED.finditer(line):
@@ -361,7 +355,7 @@ def check_links(path: Path, lines: list[str], content_dir: Path) -> list[Problem
             target = (root / value.lstrip("/")) if value.startswith("/") else (path.parent / value)
             message = _linked_problem(match.group("what"), value, target, root)
             if message:
-                problems.append(Problem(str(path), number, None, message, "link-error"))
+                yield Problem(str(path), number, None, message, "link-error")
     import markdown  # the site's renderer and its extensions that make links, to read addresses as it will
 
     parser = _Addresses()
@@ -372,8 +366,7 @@ def check_links(path: Path, lines: list[str], content_dir: Path) -> list[Problem
             # The first line holding the address whole, not inside a longer one (https://x/ holds //x/).
             whole = re.compile(r"(?<![\w:/\\])" + re.escape(address))
             number = next((n for n, line in enumerate(lines, start=1) if whole.search(line)), None)
-            problems.append(Problem(str(path), number, None, message, "link-error"))
-    return problems
+            yield Problem(str(path), number, None, message, "link-error")
 
 
 def _linked_problem(what: str, value: str, target: Path, root: Path) -> str | None:
