@@ -1,5 +1,6 @@
-"""Every project rule is whole: its Python check, its SQL condition, its fault fixture and its README row,
-and the two halves agree on every cell."""
+"""Every project rule is whole: its Python check, its SQL condition, its fault fixture (with the rule's problem in
+its expected.txt) and its README row (made by ``python -m scripts.validate.readme``), and the two halves agree on
+every cell."""
 
 from __future__ import annotations
 
@@ -9,24 +10,35 @@ import duckdb
 import pytest
 
 from scripts.settings import SETTINGS
+from scripts.validate import readme
 from scripts.validate.columnar import Column
 from scripts.validate.command import CLI_SETTINGS, validate
 from scripts.validate.rules import RULES, CellRule, GroupRule, field_of
-from tests.conftest import FIXTURES, ROOT
-from tests.overlay import materialise
+from tests.conftest import FIXTURES
+from tests.overlay import EXPECTED, expectation, materialise
 
 DEFAULTS = {name: SETTINGS[name].default for name in CLI_SETTINGS}
 SETTINGS_FOR_RULES = {**DEFAULTS, "gss_codes_display": "gss-codes.csv"}
-README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def readme_rules() -> list[tuple[str, str]]:
-    table = README[README.index("| rule | applies to |") :].split("\n\n", 1)[0]
-    return re.findall(r"^\| (.+?) \| (.+?) \|$", table, re.MULTILINE)[2:]  # after the header and its rule
+def test_the_readme_rules_table_is_made_from_the_rules():
+    text = readme.README.read_text(encoding="utf-8")
+    assert readme.with_rules_table(text) == text, f"README.md's rules table is stale: run {readme.COMMAND}"
+    assert readme.rules_table() in text
 
 
-def test_the_readme_rules_table_is_the_rules_words_in_order():
-    assert readme_rules() == [(rule.description, rule.applies_to) for rule in RULES]
+def test_the_rules_table_is_each_rules_words_in_order():
+    rows = re.findall(r"^\| (.+?) \| (.+?) \|$", readme.rules_table(), re.MULTILINE)[2:]
+    assert rows == [(rule.description, rule.applies_to) for rule in RULES]
+
+
+def test_a_stale_rules_table_is_found_and_rewritten():
+    stale = f"before\n{readme.START}\n| rule | applies to |\n| old | row |\n{readme.END}\nafter\n"
+    fresh = readme.with_rules_table(stale)
+    assert fresh != stale and fresh.startswith("before\n") and fresh.endswith("after\n")
+    assert "| old | row |" not in fresh and readme.with_rules_table(fresh) == fresh
+    with pytest.raises(ValueError):
+        readme.with_rules_table("no markers")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
@@ -47,6 +59,9 @@ def test_every_rule_has_a_fixture_that_breaks_it_in_both_engines(rule, threshold
     folder = materialise(f"invalid/{rule.fixture}", tmp_path)
     result = validate([folder], {**DEFAULTS, "columnar_threshold_bytes": threshold})
     assert rule.code in {problem.code for problem in result.problems}
+    assert any(line.startswith(f"{rule.code} ") for line in expectation(f"invalid/{rule.fixture}")), (
+        f"{rule.fixture}/{EXPECTED} does not list the rule's problem"
+    )
 
 
 # Cells chosen to sit on each rule's edges, and some hostile ones.

@@ -1,14 +1,15 @@
 """The project rules a Table Schema cannot express, each declared once for both engines.
 
 A rule is one object: its problem code, its plain words (the README's "Project rules" table is
-tested to be ``RULES``' words, in order), the invalid fixture that shows it, which fields it reads,
+written from ``RULES``' words, in order, by ``python -m scripts.validate.readme``), the invalid fixture
+that shows it, which fields it reads,
 its Python check and its SQL condition side by side. The Python engine (``check_table`` below) and
 the columnar engine (``columnar.check_rules``) loop over the same ``RULES``; both word a problem with
 the rule's Python check, so they say the same thing.
 
 To add a rule: declare it here and add it to ``RULES``, add its fault fixture under
-``tests/fixtures/invalid/<fixture>/`` with its expected problems in ``tests/test_validate.py``, and
-its row to the README's table (``tests/test_rules.py`` fails until all of these are there).
+``tests/fixtures/invalid/<fixture>/`` with its ``expected.txt``, and run ``python -m scripts.validate.readme``
+(``tests/test_rules.py`` fails until all of these are there).
 """
 
 from __future__ import annotations
