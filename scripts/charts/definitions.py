@@ -214,11 +214,7 @@ def labelled_bars(
     """Horizontal bars, each with its name above it and its value at its end, so long names never squeeze the plot
     and the chart reflows to any width. With ``panel``, one small multiple per value, side by side while each keeps
     PANEL_MIN px, else one under another; each panel's name above it."""
-    width -= 4  # the axis line and the last tick label's edge are drawn just past the plot
-    columns = max(1, (width + PANEL_GAP) // (PANEL_MIN + PANEL_GAP)) if panel else 1
-    panels = frame[panel].nunique() if panel and len(frame) else 1
-    columns = min(columns, max(1, panels))
-    plot_width = (width - (columns - 1) * PANEL_GAP) // columns
+    columns, plot_width = _panel_grid(frame, width, panel)
     largest = frame[value].max() if len(frame) else 0
     largest = 0 if pd.isna(largest) else float(largest)
     # The scale runs past the longest bar so its value label fits inside the drawing.
@@ -242,8 +238,27 @@ def labelled_bars(
         .encode(x=alt.X("_plotted:Q", scale=alt.Scale(domain=[0, top], nice=False)), text=f"{label}:N")
         .transform_calculate(_plotted=f"isValid(datum['{value}']) ? datum['{value}'] : 0")
     )
-    # A name's lines end just above its bar: one layer per number of lines, as a text mark grows downwards.
-    labels = [
+    labels = _name_labels(base, names, bar_offset, plot_width)
+    # With no value to draw (every cell a symbol), an empty plot of one band's height: its words and table say why.
+    height = alt.Step(step) if len(frame) else step
+    layered = alt.layer(bars, values, *labels, data=frame).properties(width=plot_width, height=height)
+    if not panel or not len(frame):
+        return layered
+    return _faceted(layered, panel, panel_order, plot_width, columns)
+
+
+def _panel_grid(frame: pd.DataFrame, width: int, panel: str | None) -> tuple[int, int]:
+    """How many panels side by side, and each one's plot width."""
+    width -= 4  # the axis line and the last tick label's edge are drawn just past the plot
+    columns = max(1, (width + PANEL_GAP) // (PANEL_MIN + PANEL_GAP)) if panel else 1
+    panels = frame[panel].nunique() if panel and len(frame) else 1
+    columns = min(columns, max(1, panels))
+    return columns, (width - (columns - 1) * PANEL_GAP) // columns
+
+
+def _name_labels(base, names: list[str], bar_offset: float, plot_width: int) -> list:
+    """A name's lines end just above its bar: one layer per number of lines, as a text mark grows downwards."""
+    return [
         base.mark_text(
             align="left",
             baseline="top",
@@ -257,11 +272,10 @@ def labelled_bars(
         .transform_filter(f"datum._lines == {count}")
         for count in sorted({name.count("\n") + 1 for name in names} or {1})
     ]
-    # With no value to draw (every cell a symbol), an empty plot of one band's height: its words and table say why.
-    height = alt.Step(step) if len(frame) else step
-    layered = alt.layer(bars, values, *labels, data=frame).properties(width=plot_width, height=height)
-    if not panel or not len(frame):
-        return layered
+
+
+def _faceted(layered, panel: str, panel_order: list[str] | None, plot_width: int, columns: int):
+    """One small multiple per value of ``panel``, its name above it, ``columns`` side by side."""
     return layered.facet(
         facet=alt.Facet(
             f"{panel}:N",
@@ -354,29 +368,7 @@ def norfolk_people_by_locality(packages, width: int = WIDE) -> Drawn:
         domain_max=100,
     )
     when = month_name(month)
-    if known:
-        share = number(known[0]["share_percent"])
-        # Every locality with the largest share, so a tie is said as one.
-        leaders = [r["locality"] for r in known if number(r["share_percent"]) == share]
-        words = share_in_words(share)
-        where = f"in {leaders[0]}" if len(leaders) == 1 else f"in each of {listing(leaders)}"
-        title = f"{words[0].upper()}{words[1:]} of {authority}'s people using day opportunities lived {where}"
-        largest = (
-            f"{leaders[0]} had the largest share ({share:g}%)"
-            if len(leaders) == 1
-            else f"{listing(leaders)} had the largest shares ({share:g}% each)"
-        )
-        others = ", ".join(f"{r['locality']} ({number(r['share_percent']):g}%)" for r in known[len(leaders) :])
-        alt_text = (
-            f"Horizontal bar chart of the share of people using day opportunities support in {authority} "
-            f"by locality, {when}. {largest}" + (f", then {others}." if others else ".")
-        )
-    else:
-        title = f"Where {authority}'s people using day opportunities lived"
-        alt_text = f"Bar chart of {authority}'s people by locality, {when}: every share is missing."
-    missing = [r["locality"] for r in rows if number(r["share_percent"]) is None]
-    if missing:
-        alt_text += f" No figure is published for {listing(missing)}."
+    title, alt_text = locality_words(known, rows, authority, when)
     table = [
         {"locality": r["locality"], "share_percent": r["share_percent"]}
         for r in known + [r for r in rows if number(r["share_percent"]) is None]
@@ -390,6 +382,32 @@ def norfolk_people_by_locality(packages, width: int = WIDE) -> Drawn:
         alt=alt_text,
         source=source_note(package, rows),
     )
+
+
+def locality_words(known: list[dict], rows: list[dict], authority: str, when: str) -> tuple[str, str]:
+    """The locality chart's headline and alt text: the largest share (a tie said as one), then the rest."""
+    missing = [r["locality"] for r in rows if number(r["share_percent"]) is None]
+    absent = f" No figure is published for {listing(missing)}." if missing else ""
+    if not known:
+        title = f"Where {authority}'s people using day opportunities lived"
+        return title, f"Bar chart of {authority}'s people by locality, {when}: every share is missing.{absent}"
+    share = number(known[0]["share_percent"])
+    # Every locality with the largest share, so a tie is said as one.
+    leaders = [r["locality"] for r in known if number(r["share_percent"]) == share]
+    words = share_in_words(share)
+    where = f"in {leaders[0]}" if len(leaders) == 1 else f"in each of {listing(leaders)}"
+    title = f"{words[0].upper()}{words[1:]} of {authority}'s people using day opportunities lived {where}"
+    largest = (
+        f"{leaders[0]} had the largest share ({share:g}%)"
+        if len(leaders) == 1
+        else f"{listing(leaders)} had the largest shares ({share:g}% each)"
+    )
+    others = ", ".join(f"{r['locality']} ({number(r['share_percent']):g}%)" for r in known[len(leaders) :])
+    alt_text = (
+        f"Horizontal bar chart of the share of people using day opportunities support in {authority} "
+        f"by locality, {when}. {largest}" + (f", then {others}." if others else ".")
+    )
+    return title, alt_text + absent
 
 
 def spend_words(known: list[dict], authorities: list[str], years: list[str]) -> tuple[str, str]:
@@ -430,18 +448,7 @@ def spend_by_authority_and_year(packages, width: int = WIDE) -> Drawn:
     years = sorted({r["financial_year"] for r in rows})
     authorities = sorted({r["authority_name"] for r in rows})
     known = [r for r in rows if number(r["amount_gbp"]) is not None]
-    frame = pd.DataFrame(
-        [
-            {
-                "authority_name": r["authority_name"],
-                "financial_year": r["financial_year"],
-                "amount_gbp": number(r["amount_gbp"]),
-                "label": gbp_millions(number(r["amount_gbp"])),
-            }
-            for r in known
-        ],
-        columns=["authority_name", "financial_year", "amount_gbp", "label"],
-    )
+    frame = spend_frame(known)
     # One small multiple per financial year, a bar per authority, so 150 x 10 stays readable at any width.
     faceted = labelled_bars(
         frame,
@@ -467,15 +474,7 @@ def spend_by_authority_and_year(packages, width: int = WIDE) -> Drawn:
         alt=alt_text,
         source=source_note(package, rows),
         subtitle=f"Spend on day services for adults with mental health conditions, £, by authority, {span}",
-        table=[
-            {
-                "authority_name": r["authority_name"],
-                "authority_code": r["authority_code"],
-                "financial_year": r["financial_year"],
-                "amount_gbp": r["amount_gbp"],
-            }
-            for r in sorted(rows, key=lambda r: (r["authority_name"], r["financial_year"]))
-        ],
+        table=spend_table(rows),
         columns={
             "authority_name": "Authority",
             "authority_code": "GSS code",
@@ -485,28 +484,42 @@ def spend_by_authority_and_year(packages, width: int = WIDE) -> Drawn:
     )
 
 
+def spend_frame(known: list[dict]) -> pd.DataFrame:
+    """The published amounts as the spend chart draws them, each with its label in £ millions."""
+    return pd.DataFrame(
+        [
+            {
+                "authority_name": r["authority_name"],
+                "financial_year": r["financial_year"],
+                "amount_gbp": number(r["amount_gbp"]),
+                "label": gbp_millions(number(r["amount_gbp"])),
+            }
+            for r in known
+        ],
+        columns=["authority_name", "financial_year", "amount_gbp", "label"],
+    )
+
+
+def spend_table(rows: list[dict]) -> list[dict]:
+    """The spend chart's table: every row as published, by authority and year."""
+    return [
+        {
+            "authority_name": r["authority_name"],
+            "authority_code": r["authority_code"],
+            "financial_year": r["financial_year"],
+            "amount_gbp": r["amount_gbp"],
+        }
+        for r in sorted(rows, key=lambda r: (r["authority_name"], r["financial_year"]))
+    ]
+
+
 def providers_by_support_type(packages, width: int = WIDE, authority: str | None = None) -> Drawn:
     """Providers offering each type of support, by area served; only areas of ``authority``
     (a GSS code) when given, so a page about one council shows that council's providers."""
     package = packages["providers"]
     res = package.resources
-    organisation_of = {s["id"]: s["organization_id"] for s in res["service"].rows}
-    terms = {t["id"]: t for t in res["taxonomy_term"].rows if t["taxonomy"] == "support-type"}
-    areas: dict[str, set[str]] = {}
-    for row in res["service_area"].rows:
-        if authority is None or row["authority_code"] == authority:
-            areas.setdefault(row["service_id"], set()).add(row["name"])
-    offered: dict[tuple[str, str], set[str]] = {}
-    providers_in: dict[str, set[str]] = {}
-    for service_id, organisation in organisation_of.items():
-        for area in areas.get(service_id, ()):
-            providers_in.setdefault(area, set()).add(organisation)
-    for link in res["service_taxonomy"].rows:
-        term = terms.get(link["taxonomy_term_id"])
-        if not term or link["service_id"] not in organisation_of:
-            continue
-        for area in areas.get(link["service_id"], ()):
-            offered.setdefault((area, term["name"]), set()).add(organisation_of[link["service_id"]])
+    areas = _areas_of_services(res, authority)
+    offered, providers_in = _support_offered(res, areas)
     table = [
         {
             "area": area,
@@ -516,15 +529,8 @@ def providers_by_support_type(packages, width: int = WIDE, authority: str | None
         }
         for (area, term), orgs in sorted(offered.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1]))
     ]
-    frame = pd.DataFrame(
-        [{**row, "providers": int(row["providers"])} for row in table],
-        columns=["area", "support_type", "providers", "providers_in_area"],
-    )
+    frame, order = support_frame(table)
     area_names = sorted(providers_in)
-    frame["label"] = frame["providers"].astype(str)
-    order = sorted(
-        frame["support_type"].unique(), key=lambda t: (-frame[frame["support_type"] == t]["providers"].max(), t)
-    )
     faceted = labelled_bars(
         frame,
         category="support_type",
@@ -538,26 +544,7 @@ def providers_by_support_type(packages, width: int = WIDE, authority: str | None
         panel_order=area_names,
         x_axis={"tickMinStep": 1, "format": "d"},
     )
-    if table:
-        best = max(table, key=lambda r: (int(r["providers"]), r["area"] == area_names[0]))
-        n_area = best["providers_in_area"]
-        title = (
-            f"{best['providers']} of {best['area']}'s {n_area} day opportunity providers offer "
-            f"{best['support_type'].lower()}"
-        )
-        alt_text = (
-            "Horizontal bar chart of the number of providers offering each type of support, by area served ("
-            + listing(area_names)
-            + "). "
-            + " ".join(
-                f"In {area}: "
-                + ", ".join(f"{r['support_type']} {r['providers']}" for r in table if r["area"] == area)
-                + f" of {len(providers_in[area])} providers."
-                for area in area_names
-            )
-        )
-    else:
-        title, alt_text = "Types of support providers offer", "Bar chart of providers by type of support: no links yet."
+    title, alt_text = support_words(table, area_names, providers_in)
     return Drawn(
         chart=faceted,
         table=table,
@@ -572,6 +559,70 @@ def providers_by_support_type(packages, width: int = WIDE, authority: str | None
             "providers_in_area": "Providers in the area",
         },
     )
+
+
+def support_frame(table: list[dict]) -> tuple[pd.DataFrame, list[str]]:
+    """The support chart's counts as it draws them, and its types of support, the most offered first."""
+    frame = pd.DataFrame(
+        [{**row, "providers": int(row["providers"])} for row in table],
+        columns=["area", "support_type", "providers", "providers_in_area"],
+    )
+    frame["label"] = frame["providers"].astype(str)
+    order = sorted(
+        frame["support_type"].unique(), key=lambda t: (-frame[frame["support_type"] == t]["providers"].max(), t)
+    )
+    return frame, order
+
+
+def _areas_of_services(res: dict, authority: str | None) -> dict[str, set[str]]:
+    """Service id -> the names of the areas it serves (only ``authority``'s, when given)."""
+    areas: dict[str, set[str]] = {}
+    for row in res["service_area"].rows:
+        if authority is None or row["authority_code"] == authority:
+            areas.setdefault(row["service_id"], set()).add(row["name"])
+    return areas
+
+
+def _support_offered(res: dict, areas: dict[str, set[str]]) -> tuple[dict, dict]:
+    """(area, type of support) -> the organisations offering it there, and area -> every organisation serving it."""
+    organisation_of = {s["id"]: s["organization_id"] for s in res["service"].rows}
+    terms = {t["id"]: t for t in res["taxonomy_term"].rows if t["taxonomy"] == "support-type"}
+    offered: dict[tuple[str, str], set[str]] = {}
+    providers_in: dict[str, set[str]] = {}
+    for service_id, organisation in organisation_of.items():
+        for area in areas.get(service_id, ()):
+            providers_in.setdefault(area, set()).add(organisation)
+    for link in res["service_taxonomy"].rows:
+        term = terms.get(link["taxonomy_term_id"])
+        if not term or link["service_id"] not in organisation_of:
+            continue
+        for area in areas.get(link["service_id"], ()):
+            offered.setdefault((area, term["name"]), set()).add(organisation_of[link["service_id"]])
+    return offered, providers_in
+
+
+def support_words(table: list[dict], area_names: list[str], providers_in: dict) -> tuple[str, str]:
+    """The support chart's headline (the most offered type of support) and alt text (every area's counts)."""
+    if not table:
+        return "Types of support providers offer", "Bar chart of providers by type of support: no links yet."
+    best = max(table, key=lambda r: (int(r["providers"]), r["area"] == area_names[0]))
+    n_area = best["providers_in_area"]
+    title = (
+        f"{best['providers']} of {best['area']}'s {n_area} day opportunity providers offer "
+        f"{best['support_type'].lower()}"
+    )
+    alt_text = (
+        "Horizontal bar chart of the number of providers offering each type of support, by area served ("
+        + listing(area_names)
+        + "). "
+        + " ".join(
+            f"In {area}: "
+            + ", ".join(f"{r['support_type']} {r['providers']}" for r in table if r["area"] == area)
+            + f" of {len(providers_in[area])} providers."
+            for area in area_names
+        )
+    )
+    return title, alt_text
 
 
 chart(
@@ -623,42 +674,8 @@ def survey_answers_by_question(packages, width: int = WIDE, *, suppression_thres
         panel="question",
         panel_order=list(dict.fromkeys(frame["question"])),
     )
-    questions = list(dict.fromkeys(r["question"] for r in shown))
-    suppressed = [r for r in shown if r["count"] == SUPPRESSED]
     if shown:
-        counted = [r for r in shown if number(r["count"]) is not None]
-        most = max((number(r["count"]) for r in counted), default=None)
-        # Every answer with the largest count, so a tie is said as one.
-        tops = [r for r in counted if number(r["count"]) == most]
-        if not tops:
-            suppressed_only = all(r["count"] == SUPPRESSED for r in shown)
-            title = "Every answer count is suppressed" if suppressed_only else "No answer count is published"
-        elif most == 0:
-            title = "Every published answer count is zero"
-        elif len(tops) == 1:
-            title = f"The most common answer was '{label(tops[0])}' ({most:g} people)"
-        elif len(names := list(dict.fromkeys(label(r) for r in tops))) == 1:
-            title = f"The most common answer was '{names[0]}' ({most:g} people to each of {len(tops)} questions)"
-        else:
-            quoted = listing([f"'{name}'" for name in names])
-            title = f"The most common answers were {quoted} ({most:g} people each)"
-        largest = listing([f"'{label(r)}' to '{r['question']}'" for r in tops]) if tops else ""
-        alt_text = (
-            f"Horizontal bar chart of answer counts for {len(questions)} survey question"
-            f"{'s' if len(questions) != 1 else ''}. "
-            + (
-                f"The largest {'is' if len(tops) == 1 else 'are'} {largest}, with {most:g} "
-                f"{'people' if len(tops) == 1 else 'people each'}. "
-                if tops
-                else ""
-            )
-            + (
-                f"{len(suppressed)} count{'s are' if len(suppressed) != 1 else ' is'} suppressed "
-                f"([c], {suppressed_counts} people) and labelled, not drawn."
-                if suppressed
-                else ""
-            )
-        )
+        title, alt_text = survey_words(shown, label, suppressed_counts)
     else:
         title, alt_text = "Survey answers by question", "Bar chart of survey answers: no counts are published yet."
     return Drawn(
@@ -673,6 +690,50 @@ def survey_answers_by_question(packages, width: int = WIDE, *, suppression_thres
         ],
         columns={"question": "Question", "answer": "Answer", "provider_id": "Provider", "count": "People"},
     )
+
+
+def survey_words(shown: list[dict], label: Callable[[dict], str], suppressed_counts: str) -> tuple[str, str]:
+    """The survey chart's headline (the most common answer, a tie said as one) and alt text."""
+    questions = list(dict.fromkeys(r["question"] for r in shown))
+    suppressed = [r for r in shown if r["count"] == SUPPRESSED]
+    counted = [r for r in shown if number(r["count"]) is not None]
+    most = max((number(r["count"]) for r in counted), default=None)
+    # Every answer with the largest count, so a tie is said as one.
+    tops = [r for r in counted if number(r["count"]) == most]
+    title = _survey_title(shown, tops, most, label)
+    largest = listing([f"'{label(r)}' to '{r['question']}'" for r in tops]) if tops else ""
+    alt_text = (
+        f"Horizontal bar chart of answer counts for {len(questions)} survey question"
+        f"{'s' if len(questions) != 1 else ''}. "
+        + (
+            f"The largest {'is' if len(tops) == 1 else 'are'} {largest}, with {most:g} "
+            f"{'people' if len(tops) == 1 else 'people each'}. "
+            if tops
+            else ""
+        )
+        + (
+            f"{len(suppressed)} count{'s are' if len(suppressed) != 1 else ' is'} suppressed "
+            f"([c], {suppressed_counts} people) and labelled, not drawn."
+            if suppressed
+            else ""
+        )
+    )
+    return title, alt_text
+
+
+def _survey_title(shown: list[dict], tops: list[dict], most, label: Callable[[dict], str]) -> str:
+    if not tops:
+        suppressed_only = all(r["count"] == SUPPRESSED for r in shown)
+        return "Every answer count is suppressed" if suppressed_only else "No answer count is published"
+    if most == 0:
+        return "Every published answer count is zero"
+    if len(tops) == 1:
+        return f"The most common answer was '{label(tops[0])}' ({most:g} people)"
+    names = list(dict.fromkeys(label(r) for r in tops))
+    if len(names) == 1:
+        return f"The most common answer was '{names[0]}' ({most:g} people to each of {len(tops)} questions)"
+    quoted = listing([f"'{name}'" for name in names])
+    return f"The most common answers were {quoted} ({most:g} people each)"
 
 
 def _symbol_word(symbol: str) -> str:
@@ -884,46 +945,8 @@ def england_bought_from_others(packages, width: int = WIDE) -> Drawn:
 def council_day_care_spread(packages, width: int = WIDE) -> Drawn:
     data = _series(packages)
     spreads = [data.spreads[y] for y in data.years if y in data.spreads]
-    frame = pd.DataFrame(
-        [
-            {
-                "financial_year": s.financial_year,
-                "lower": s.lower,
-                "median": s.median,
-                "upper": s.upper,
-                "label": f"£{s.median:,.0f}k",
-            }
-            for s in spreads
-        ],
-        columns=["financial_year", "lower", "median", "upper", "label"],
-    )
-    plot_width = width - 4 - VALUE_ROOM
-    top = max(float(frame["upper"].max()) if len(frame) else 1, 1) * plot_width / (plot_width - VALUE_ROOM)
-    x = alt.X(
-        "lower:Q",
-        title="£ thousands per council",
-        scale=alt.Scale(domain=[0, top], nice=False),
-        axis=alt.Axis(tickCount=max(2, plot_width // 150), labelExpr="'£' + format(datum.value, ',~g') + 'k'"),
-    )
-    y = alt.Y("financial_year:N", sort=[s.financial_year for s in spreads], title=None, axis=alt.Axis(labelPadding=4))
-    base = alt.Chart(frame).encode(y=y)
-    ranges = base.mark_rule(color=PALETTE[0], size=8).encode(x=x, x2="upper:Q")
-    medians = base.mark_tick(color=PALETTE[4], thickness=3, size=16).encode(x=alt.X("median:Q"))
-    labels = base.mark_text(align="left", dx=6, color=INK).encode(x=alt.X("upper:Q"), text="label:N")
-    picture = alt.layer(ranges, medians, labels).properties(width=plot_width - 56, height=alt.Step(26))
-    if spreads:
-        last = spreads[-1]
-        title = (
-            f"In {last.financial_year} half of councils reported between {pounds(last.lower)} and {pounds(last.upper)} "
-            f"on day care; the median council, {pounds(last.median)}"
-        )
-        alt_text = (
-            f"Range chart, one row per financial year from {spreads[0].financial_year} to {last.financial_year}, of "
-            f"the lower quartile to the upper quartile of councils' gross cost of day care, with the median marked. "
-            f"The median went from {pounds(spreads[0].median)} to {pounds(last.median)}."
-        )
-    else:
-        title, alt_text = "How councils' spending on day care spread", "Range chart with no published values."
+    picture = spread_picture(spreads, width)
+    title, alt_text = spread_words(spreads)
     return Drawn(
         chart=picture,
         table=[
@@ -954,6 +977,54 @@ def council_day_care_spread(packages, width: int = WIDE) -> Drawn:
         alt=alt_text,
         source=_series_source(packages),
     )
+
+
+def spread_picture(spreads: list, width: int):
+    """Each year's quartiles as a bar from the lower to the upper, the median marked and labelled."""
+    frame = pd.DataFrame(
+        [
+            {
+                "financial_year": s.financial_year,
+                "lower": s.lower,
+                "median": s.median,
+                "upper": s.upper,
+                "label": f"£{s.median:,.0f}k",
+            }
+            for s in spreads
+        ],
+        columns=["financial_year", "lower", "median", "upper", "label"],
+    )
+    plot_width = width - 4 - VALUE_ROOM
+    top = max(float(frame["upper"].max()) if len(frame) else 1, 1) * plot_width / (plot_width - VALUE_ROOM)
+    x = alt.X(
+        "lower:Q",
+        title="£ thousands per council",
+        scale=alt.Scale(domain=[0, top], nice=False),
+        axis=alt.Axis(tickCount=max(2, plot_width // 150), labelExpr="'£' + format(datum.value, ',~g') + 'k'"),
+    )
+    y = alt.Y("financial_year:N", sort=[s.financial_year for s in spreads], title=None, axis=alt.Axis(labelPadding=4))
+    base = alt.Chart(frame).encode(y=y)
+    ranges = base.mark_rule(color=PALETTE[0], size=8).encode(x=x, x2="upper:Q")
+    medians = base.mark_tick(color=PALETTE[4], thickness=3, size=16).encode(x=alt.X("median:Q"))
+    labels = base.mark_text(align="left", dx=6, color=INK).encode(x=alt.X("upper:Q"), text="label:N")
+    return alt.layer(ranges, medians, labels).properties(width=plot_width - 56, height=alt.Step(26))
+
+
+def spread_words(spreads: list) -> tuple[str, str]:
+    """The spread chart's headline (the latest year's quartiles and median) and alt text."""
+    if not spreads:
+        return "How councils' spending on day care spread", "Range chart with no published values."
+    last = spreads[-1]
+    title = (
+        f"In {last.financial_year} half of councils reported between {pounds(last.lower)} and {pounds(last.upper)} "
+        f"on day care; the median council, {pounds(last.median)}"
+    )
+    alt_text = (
+        f"Range chart, one row per financial year from {spreads[0].financial_year} to {last.financial_year}, of "
+        f"the lower quartile to the upper quartile of councils' gross cost of day care, with the median marked. "
+        f"The median went from {pounds(spreads[0].median)} to {pounds(last.median)}."
+    )
+    return title, alt_text
 
 
 # --- one chart for each council ------------------------------------------------------------------
