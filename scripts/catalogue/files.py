@@ -119,32 +119,11 @@ def resource_download(resource: Resource) -> Download:
 
 def package_view(package: DataPackage, site_url: str, suppressed_counts: str) -> dict:
     """Everything the dataset page shows, worked out here so the template only lays it out."""
-    resources = []
     licences = resource_licences(package)
-    for resource in package.resources.values():
-        resources.append(
-            {
-                "name": resource.name,
-                "title": resource.descriptor.get("title", resource.name),
-                "description": resource.descriptor.get("description", ""),
-                "fields": [
-                    {
-                        **spec,
-                        "name_html": breakable(spec["name"]),
-                        "constraints_words": constraints_words(spec, suppressed_counts),
-                        "pattern": spec.get("constraints", {}).get("pattern"),
-                    }
-                    for spec in resource.fields
-                ],
-                "header": [spec["name"] for spec in resource.fields],
-                "header_html": {spec["name"]: breakable(spec["name"]) for spec in resource.fields},
-                "preview": resource.head(PREVIEW_ROWS),
-                "row_count": resource.row_count,
-                "download": resource_download(resource),
-                "primary_key": resource.primary_key,
-                "licence": licences[resource.filename],
-            }
-        )
+    resources = [
+        resource_view(resource, licences[resource.filename], suppressed_counts)
+        for resource in package.resources.values()
+    ]
     return {
         "package": package,
         "name": package.name,
@@ -171,6 +150,31 @@ def package_view(package: DataPackage, site_url: str, suppressed_counts: str) ->
             file_size((package.folder / "datapackage.json").stat().st_size),
         ),
         "symbols": SYMBOLS,
+    }
+
+
+def resource_view(resource, licence: dict, suppressed_counts: str) -> dict:
+    """One resource as the dataset page shows it: its fields in words, a preview, its download and licence."""
+    return {
+        "name": resource.name,
+        "title": resource.descriptor.get("title", resource.name),
+        "description": resource.descriptor.get("description", ""),
+        "fields": [
+            {
+                **spec,
+                "name_html": breakable(spec["name"]),
+                "constraints_words": constraints_words(spec, suppressed_counts),
+                "pattern": spec.get("constraints", {}).get("pattern"),
+            }
+            for spec in resource.fields
+        ],
+        "header": [spec["name"] for spec in resource.fields],
+        "header_html": {spec["name"]: breakable(spec["name"]) for spec in resource.fields},
+        "preview": resource.head(PREVIEW_ROWS),
+        "row_count": resource.row_count,
+        "download": resource_download(resource),
+        "primary_key": resource.primary_key,
+        "licence": licence,
     }
 
 

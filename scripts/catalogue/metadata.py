@@ -344,35 +344,8 @@ def dcat_catalog(
 ) -> dict:
     """A DCAT-AP 3.0.1 catalogue of every package, as JSON-LD that ckanext-dcat can harvest."""
     agent = publisher_agent(site_url, publisher)
-    datasets = []
-    for view in views:
-        package: DataPackage = view["package"]
-        page = absolute(site_url, f"/data/{package.name}/")
-        descriptions = _descriptions(view)
-        dataset = {
-            "@id": page + "#dataset",  # the dataset, not its landing page (a foaf:Document)
-            "@type": "dcat:Dataset",
-            "dct:identifier": package.name,
-            "dct:title": package.title,
-            "dct:description": view["description"],
-            "dct:publisher": agent,
-            "dcat:version": package.version,
-            "dcat:landingPage": {"@id": page, "@type": "foaf:Document"},
-            "dcat:keyword": package.descriptor.get("keywords", []),
-            "dcat:theme": [
-                {"@id": f"{EU}data-theme/{code}", "@type": "skos:Concept", "skos:prefLabel": label}
-                for code, label in THEMES
-            ],
-            "dcat:distribution": [
-                _distribution(view, d, descriptions.get(d.filename, d.filename), site_url) for d in downloads(view)
-            ],
-        }
-        if contact_email or contact_url:  # the feedback form when the project has no email address
-            dataset["dcat:contactPoint"] = _contact_point(publisher, contact_email, contact_url)
-        dataset.update(_identifier_and_dates(view, package))
-        if places := places_of(view):
-            dataset["dct:spatial"] = [{"@type": "dct:Location", "skos:prefLabel": name} for name in places]
-        datasets.append(dataset)
+    contact = _contact_point(publisher, contact_email, contact_url) if contact_email or contact_url else None
+    datasets = [_dataset(view, site_url, agent, contact) for view in views]
     catalog = {
         "@context": {
             **DCAT_CONTEXT,
@@ -401,3 +374,34 @@ def dcat_catalog(
     if modified:
         catalog["dct:modified"] = {"@value": max(modified), "@type": "xsd:date"}
     return catalog
+
+
+def _dataset(view: dict, site_url: str, agent: dict, contact: dict | None) -> dict:
+    """One package as a dcat:Dataset: its words, themes, distributions, contact point, dates and places."""
+    package: DataPackage = view["package"]
+    page = absolute(site_url, f"/data/{package.name}/")
+    descriptions = _descriptions(view)
+    dataset = {
+        "@id": page + "#dataset",  # the dataset, not its landing page (a foaf:Document)
+        "@type": "dcat:Dataset",
+        "dct:identifier": package.name,
+        "dct:title": package.title,
+        "dct:description": view["description"],
+        "dct:publisher": agent,
+        "dcat:version": package.version,
+        "dcat:landingPage": {"@id": page, "@type": "foaf:Document"},
+        "dcat:keyword": package.descriptor.get("keywords", []),
+        "dcat:theme": [
+            {"@id": f"{EU}data-theme/{code}", "@type": "skos:Concept", "skos:prefLabel": label}
+            for code, label in THEMES
+        ],
+        "dcat:distribution": [
+            _distribution(view, d, descriptions.get(d.filename, d.filename), site_url) for d in downloads(view)
+        ],
+    }
+    if contact is not None:  # the feedback form when the project has no email address
+        dataset["dcat:contactPoint"] = contact
+    dataset.update(_identifier_and_dates(view, package))
+    if places := places_of(view):
+        dataset["dct:spatial"] = [{"@type": "dct:Location", "skos:prefLabel": name} for name in places]
+    return dataset

@@ -294,42 +294,10 @@ def load(package: DataPackage, authority_names: dict[str, str], today: date) -> 
     services_terms: dict[str, list[dict]] = {}
     for row in resources["service_taxonomy"].rows:
         services_terms.setdefault(row["service_id"], []).append(terms[row["taxonomy_term_id"]])
-    areas: dict[str, list[dict]] = {}
-    for row in resources["service_area"].rows:
-        authority = authority_names.get(row["authority_code"], row["authority_code"])
-        locality = row["name"] if slug(row["name"]) != slug(authority) else ""
-        areas.setdefault(row["service_id"], []).append(
-            {
-                **row,
-                "authority_name": authority,
-                "authority_slug": slug(authority),
-                "locality": locality,
-                "locality_slug": slug(locality),
-            }
-        )
+    areas = _areas(resources, authority_names)
     figures = resources["market_snapshot"].rows if "market_snapshot" in resources else []
 
-    providers = []
-    for row in resources["organization"].rows:
-        if row["id"] in RESERVED_IDS:
-            raise ValueError(f"{resources['organization'].path}: the id '{row['id']}' is taken by a filter page")
-        last_checked = date.fromisoformat(row["last_checked"])
-        provider = Provider(
-            id=row["id"],
-            name=row["name"],
-            alternate_name=known(row["alternate_name"]),
-            former_name=known(row["former_name"]),
-            description=row["description"],
-            website=known(row["website"]),
-            email=known(row["email"]),
-            status=row["status"],
-            last_checked=last_checked,
-            source=sources.get(row["source_id"], {}),
-            website_source=sources.get(known(row.get("website_source_id")), {}),
-            phones=phones["organization_id"].get(row["id"], []),
-            stale=is_stale(last_checked, today),
-        )
-        providers.append(provider)
+    providers = [_provider(row, resources, sources, phones, today) for row in resources["organization"].rows]
     by_id = {p.id: p for p in providers}
     for row in resources["service"].rows:
         service = Service(
@@ -357,6 +325,46 @@ def load(package: DataPackage, authority_names: dict[str, str], today: date) -> 
     providers.sort(key=lambda p: p.name.lower())
     return Directory(
         providers, _filters(providers, terms.values()), _coverage(providers, figures, authority_names, sources)
+    )
+
+
+def _areas(resources: dict, authority_names: dict[str, str]) -> dict[str, list[dict]]:
+    """Service id -> the areas it serves, each with its authority's name and a locality unless it is the whole."""
+    areas: dict[str, list[dict]] = {}
+    for row in resources["service_area"].rows:
+        authority = authority_names.get(row["authority_code"], row["authority_code"])
+        locality = row["name"] if slug(row["name"]) != slug(authority) else ""
+        areas.setdefault(row["service_id"], []).append(
+            {
+                **row,
+                "authority_name": authority,
+                "authority_slug": slug(authority),
+                "locality": locality,
+                "locality_slug": slug(locality),
+            }
+        )
+    return areas
+
+
+def _provider(row: dict, resources: dict, sources: dict, phones: dict, today: date) -> Provider:
+    """An organisation's row as a provider, its services still to be added."""
+    if row["id"] in RESERVED_IDS:
+        raise ValueError(f"{resources['organization'].path}: the id '{row['id']}' is taken by a filter page")
+    last_checked = date.fromisoformat(row["last_checked"])
+    return Provider(
+        id=row["id"],
+        name=row["name"],
+        alternate_name=known(row["alternate_name"]),
+        former_name=known(row["former_name"]),
+        description=row["description"],
+        website=known(row["website"]),
+        email=known(row["email"]),
+        status=row["status"],
+        last_checked=last_checked,
+        source=sources.get(row["source_id"], {}),
+        website_source=sources.get(known(row.get("website_source_id")), {}),
+        phones=phones["organization_id"].get(row["id"], []),
+        stale=is_stale(last_checked, today),
     )
 
 

@@ -134,25 +134,27 @@ def service(item: Service) -> dict:
     record["phones"] = [phone(row) for row in item.phones]
     record["contacts"] = []
     record["cost_options"] = []
-    record["attributes"] = [
-        {
-            "id": uid("attribute", f"{item.id}/{term['id']}"),
-            "link_id": service_id,
-            "link_type": term["taxonomy"],
-            "link_entity": "service",
-            "taxonomy_term_id": uid("taxonomy_term", term["id"]),
-            "taxonomy_term": {
-                "id": uid("taxonomy_term", term["id"]),
-                "code": term["id"],
-                "name": term["name"],
-                "description": term["description"],
-                "taxonomy": term["taxonomy"],
-                "language": "en",
-            },
-        }
-        for term in item.terms
-    ]
+    record["attributes"] = [attribute(item, term, service_id) for term in item.terms]
     return record
+
+
+def attribute(item: Service, term: dict, service_id: str) -> dict:
+    """A service's taxonomy term, linked to it as HSDS 3.0 links one."""
+    return {
+        "id": uid("attribute", f"{item.id}/{term['id']}"),
+        "link_id": service_id,
+        "link_type": term["taxonomy"],
+        "link_entity": "service",
+        "taxonomy_term_id": uid("taxonomy_term", term["id"]),
+        "taxonomy_term": {
+            "id": uid("taxonomy_term", term["id"]),
+            "code": term["id"],
+            "name": term["name"],
+            "description": term["description"],
+            "taxonomy": term["taxonomy"],
+            "language": "en",
+        },
+    }
 
 
 def page(records: list[dict]) -> dict:

@@ -84,35 +84,38 @@ def json_ld(provider: Provider, site_url: str) -> Markup:
         organisation["email"] = provider.email
     if provider.phones:
         organisation["telephone"] = provider.phones[0]["number"]
-    graph = [organisation]
-    for service in provider.services:
-        record = {
-            "@type": "Service",
-            "@id": f"{page}#service-{service.id}",
-            "name": service.name,
-            "description": service.description,
-            "provider": {"@id": page + "#organization"},
-            "serviceType": [t["name"] for t in service.terms_of("support-type")],
-            "areaServed": [{"@type": "AdministrativeArea", "name": a["name"]} for a in service.areas],
-        }
-        if service.eligibility:
-            record["audience"] = {"@type": "Audience", "audienceType": service.eligibility}
-        if service.url:
-            record["url"] = service.url
-        places = [
-            {"@type": "Place", "name": loc["name"], "address": loc["address"]["text"]}
-            for loc in service.locations
-            if loc["address"]
-        ]
-        if places:
-            record["availableChannel"] = [{"@type": "ServiceChannel", "serviceLocation": place} for place in places]
-        if service.phones:
-            record.setdefault("availableChannel", []).append(
-                {
-                    "@type": "ServiceChannel",
-                    "servicePhone": {"@type": "ContactPoint", "telephone": service.phones[0]["number"]},
-                }
-            )
-        graph.append(record)
+    graph = [organisation] + [_service_ld(service, page) for service in provider.services]
     text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False, indent=1)
     return Markup(script_json(text))
+
+
+def _service_ld(service, page: str) -> dict:
+    """A schema.org Service: what it offers, where, to whom, and how to reach it."""
+    record = {
+        "@type": "Service",
+        "@id": f"{page}#service-{service.id}",
+        "name": service.name,
+        "description": service.description,
+        "provider": {"@id": page + "#organization"},
+        "serviceType": [t["name"] for t in service.terms_of("support-type")],
+        "areaServed": [{"@type": "AdministrativeArea", "name": a["name"]} for a in service.areas],
+    }
+    if service.eligibility:
+        record["audience"] = {"@type": "Audience", "audienceType": service.eligibility}
+    if service.url:
+        record["url"] = service.url
+    places = [
+        {"@type": "Place", "name": loc["name"], "address": loc["address"]["text"]}
+        for loc in service.locations
+        if loc["address"]
+    ]
+    if places:
+        record["availableChannel"] = [{"@type": "ServiceChannel", "serviceLocation": place} for place in places]
+    if service.phones:
+        record.setdefault("availableChannel", []).append(
+            {
+                "@type": "ServiceChannel",
+                "servicePhone": {"@type": "ContactPoint", "telephone": service.phones[0]["number"]},
+            }
+        )
+    return record

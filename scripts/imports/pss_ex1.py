@@ -65,56 +65,55 @@ def _years() -> tuple[Year, ...]:
     for end in range(2001, 2016):
         fy = f"{end - 1}-{str(end)[2:]}"
         if end <= 2008:
-            line = "line E7 Day care, section E" if end == 2008 else "line F7 Day care, section F"
-            brk = (
-                "First year of the series."
-                if end == 2001
-                else "The return's sections were renumbered (mental health is section E) and grants to voluntary "
-                "organisations became a column of their own, counted in the gross cost."
-                if end == 2008
-                else ""
-            )
-            years.append(
-                Year(
-                    fy, str(end), "ex1", EX1_PUBLISHER, EX1_TITLE.format(y=fy), UNDER_65, f"PSS EX1, {line}", SSMSS, brk
-                )
-            )
+            years.append(_ex1_year(fy, end))
         elif end <= 2014:
-            brk = (
-                "From 2008-09 the figures come from the unit-cost tables: the client group is adults aged 18-64 "
-                "(not under 65), the service is 'day care or day services', and client counts are given."
-                if end == 2009
-                else ""
-            )
-            years.append(
-                Year(
-                    fy,
-                    str(end),
-                    "unit-costs",
-                    HSCIC,
-                    UC_TITLE.format(y=fy),
-                    AGED_18_64,
-                    "unit-cost table",
-                    NOT_STATED,
-                    brk,
-                )
-            )
+            years.append(_unit_cost_year(fy, end))
         else:
-            years.append(
-                Year(
-                    fy,
-                    str(end),
-                    "ascfr",
-                    HSCIC,
-                    f"Personal Social Services: Expenditure and Unit Costs, England, {fy}: council-level expenditure (ASC-FR)",
-                    "adults aged 18 to 64 whose primary support reason is mental health support",
-                    "ASC-FR, long-term support, community: other long-term care",
-                    NOT_STATED,
-                    "The Adult Social Care Finance Return replaced PSS EX1 and has no day-care line; its nearest "
-                    "measure includes day care and more, so 2014-15 cannot be compared with earlier years.",
-                )
-            )
+            years.append(_ascfr_year(fy, end))
     return tuple(years)
+
+
+def _ex1_year(fy: str, end: int) -> Year:
+    """A year of the PSS EX1 return (2000-01 to 2007-08)."""
+    line = "line E7 Day care, section E" if end == 2008 else "line F7 Day care, section F"
+    brk = (
+        "First year of the series."
+        if end == 2001
+        else "The return's sections were renumbered (mental health is section E) and grants to voluntary "
+        "organisations became a column of their own, counted in the gross cost."
+        if end == 2008
+        else ""
+    )
+    return Year(fy, str(end), "ex1", EX1_PUBLISHER, EX1_TITLE.format(y=fy), UNDER_65, f"PSS EX1, {line}", SSMSS, brk)
+
+
+def _unit_cost_year(fy: str, end: int) -> Year:
+    """A year of the unit-cost tables (2008-09 to 2013-14)."""
+    brk = (
+        "From 2008-09 the figures come from the unit-cost tables: the client group is adults aged 18-64 "
+        "(not under 65), the service is 'day care or day services', and client counts are given."
+        if end == 2009
+        else ""
+    )
+    return Year(
+        fy, str(end), "unit-costs", HSCIC, UC_TITLE.format(y=fy), AGED_18_64, "unit-cost table", NOT_STATED, brk
+    )
+
+
+def _ascfr_year(fy: str, end: int) -> Year:
+    """The ASC-FR year (2014-15): not comparable with the day-care line before it."""
+    return Year(
+        fy,
+        str(end),
+        "ascfr",
+        HSCIC,
+        f"Personal Social Services: Expenditure and Unit Costs, England, {fy}: council-level expenditure (ASC-FR)",
+        "adults aged 18 to 64 whose primary support reason is mental health support",
+        "ASC-FR, long-term support, community: other long-term care",
+        NOT_STATED,
+        "The Adult Social Care Finance Return replaced PSS EX1 and has no day-care line; its nearest "
+        "measure includes day care and more, so 2014-15 cannot be compared with earlier years.",
+    )
 
 
 YEARS = _years()
