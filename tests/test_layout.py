@@ -177,3 +177,50 @@ def test_the_cycle_finder_sees_imports_inside_functions_and_relative_ones(tmp_pa
     (tmp_path / "pkg" / "sub" / "c.py").write_text("import pkg.a\nX = 1\n")
     (tmp_path / "pkg" / "d.py").write_text("from pkg import a\n")
     assert import_cycles(tmp_path, "pkg") == [["pkg.a", "pkg.sub.b", "pkg.sub.c"]]
+
+
+# --- short functions ------------------------------------------------------------------------------
+
+LONGEST_FUNCTION = 50  # lines, from the def line to the last line (decorators not counted)
+# the benchmark's branch (#25) splits these; emptied at its merge
+LONG_FUNCTIONS_ALLOWED = ("scripts/bench.py", "scripts/synthetic.py", "scripts/tools/")
+
+
+def long_functions(root, package: str = "scripts", allowed: tuple[str, ...] = ()) -> list[str]:
+    """Every function (methods and nested ones too) over LONGEST_FUNCTION lines, as path:line name (lines)."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        shown = path.relative_to(root).as_posix()
+        if shown.startswith(allowed):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > LONGEST_FUNCTION:
+                    found.append(f"{shown}:{node.lineno} {node.name} ({lines} lines)")
+    return found
+
+
+def test_no_function_in_scripts_is_over_50_lines():
+    assert long_functions(ROOT, allowed=LONG_FUNCTIONS_ALLOWED) == [], "split these into well-named helpers"
+
+
+def test_the_length_check_counts_methods_and_nested_functions(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    lines = [f"x{n} = {n}" for n in range(LONGEST_FUNCTION - 1)]  # a def and these: the longest allowed
+
+    def function(name: str, body: list[str]) -> list[str]:
+        return [f"def {name}():", *(f"    {line}" for line in body)]
+
+    (tmp_path / "pkg" / "short.py").write_text("\n".join(function("fits", lines)) + "\n")
+    method = ["class C:", *(f"    {line}" for line in function("method", [*lines, "y = 1"]))]
+    (tmp_path / "pkg" / "long.py").write_text("\n".join(method) + "\n")
+    (tmp_path / "pkg" / "nested.py").write_text(
+        "\n".join(function("outer", function("inner", [*lines, "y = 1"]))) + "\n"
+    )
+    assert long_functions(tmp_path, "pkg") == [
+        "pkg/long.py:2 method (51 lines)",
+        "pkg/nested.py:1 outer (52 lines)",
+        "pkg/nested.py:2 inner (51 lines)",
+    ]
+    assert long_functions(tmp_path, "pkg", allowed=("pkg/long.py", "pkg/nested")) == []
