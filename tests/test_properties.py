@@ -694,11 +694,11 @@ def cash_and_real(cell: str, factor: float) -> list[str]:
 def check_series(drawn: dict, out: Path) -> None:
     """Every council's page and the national report's numbers, recomputed from the generated series."""
     gross: dict[str, dict[str, float | None]] = defaultdict(dict)
-    cells: dict[str, dict[str, str]] = defaultdict(dict)
+    published: dict[str, dict[str, str]] = defaultdict(dict)
     for row in rows_of(drawn, SERIES, "spend"):
         if row["measure"] == "gross-cost":
             gross[row["financial_year"]][row["authority_code"]] = number(row["value"])
-            cells[row["financial_year"]][row["authority_code"]] = row["value"]
+            published[row["financial_year"]][row["authority_code"]] = row["value"]
     england = {
         r["financial_year"]: float(r["value"])
         for r in rows_of(drawn, SERIES, "published_total")
@@ -728,7 +728,7 @@ def check_series(drawn: dict, out: Path) -> None:
         shown = [y for y in years if code in gross[y]]
         if any(gross[y][code] is not None for y in shown):
             _, _, table = chart_words(page, f"council-{code}-day-care")
-            assert table == [[y, *cash_and_real(cells[y][code], index[base] / index[y])] for y in shown], code
+            assert table == [[y, *cash_and_real(published[y][code], index[base] / index[y])] for y in shown], code
         else:
             assert page.select_one(".chart") is None, code
     report = soup(out / "reports" / "what-councils-in-england-spent-on-mental-health-day-care" / "index.html")
