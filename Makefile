@@ -56,7 +56,7 @@ preview: $(DEPS)
 
 ## bench: build synthetic data at several sizes and print the time and memory of each stage
 bench: $(DEPS) $(NODE)
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.tools.bench
 
 ## lock: re-resolve requirements.in into requirements.txt: exact pins, each with its sha256 hashes (pip-tools)
 # pip-compile keeps every pin already in requirements.txt that still satisfies requirements.in; to move

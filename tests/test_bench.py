@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
-from scripts.bench import SIZES, Measure, report
-from scripts.synthetic import MARK, write_site_inputs
+from scripts.tools.bench import SIZES, Measure, report
+from scripts.tools.synthetic import MARK, write_site_inputs
 from scripts.validate.command import CLI_SETTINGS, SETTINGS, validate
 from tests.conftest import DATA, ROOT
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scripts.settings import SETTINGS
-from scripts.synthetic import authority_codes, write_gss_codes, write_transactions
+from scripts.tools.synthetic import authority_codes, write_gss_codes, write_transactions
 from scripts.validate import columnar
 from scripts.validate.command import CLI_SETTINGS, validate
 from scripts.validate.structure import check_rows, load_package

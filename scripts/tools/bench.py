@@ -1,6 +1,6 @@
 """``make bench``: build the site from synthetic data at several sizes and print what each stage costs.
 
-Synthetic data (scripts/synthetic.py, every title marked SYNTHETIC) goes into a temporary
+Synthetic data (scripts/tools/synthetic.py, every title marked SYNTHETIC) goes into a temporary
 folder, never into data/ or a published site. Each stage runs in its own process, so its wall
 time and peak memory are its own. Figures are medians over ``--repeat`` runs.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.settings import ROOT
-from scripts.synthetic import write_site_inputs
+from scripts.tools.synthetic import write_site_inputs
 
 PYTHON = sys.executable
 
@@ -267,7 +267,7 @@ def report(results: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    cli = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__.splitlines()[0])
+    cli = argparse.ArgumentParser(prog="python -m scripts.tools.bench", description=__doc__.splitlines()[0])
     cli.add_argument("--sizes", nargs="+", choices=sorted(SIZES), default=["small", "large"])
     cli.add_argument("--repeat", type=int, default=3, help="runs per stage; the median is reported (default 3)")
     args = cli.parse_args(argv)
