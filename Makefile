@@ -71,7 +71,7 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf output .output-* .output.lock .pytest_cache
+	rm -rf output .output-* .output.lock .pytest_cache .cache
 
 $(DEPS): requirements.txt
 	$(PYTHON) -m venv $(VENV)

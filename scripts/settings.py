@@ -86,6 +86,18 @@ SETTINGS = {
             ("preview", "site"),
         ),
         Setting(
+            "chart_cache",
+            ROOT / ".cache" / "charts",
+            "Folder keeping each chart's drawings between builds, keyed by its spec, data and renderer (empty: none).",
+            ("site",),
+        ),
+        Setting(
+            "chart_workers",
+            2,
+            "Processes rendering the charts the cache does not have (1: in the build's own process).",
+            ("site",),
+        ),
+        Setting(
             "max_cell_chars",
             10_000,
             "The longest a CSV cell may be, in characters; a longer one is an error naming its file, line and field.",
