@@ -54,6 +54,18 @@ SETTINGS = {
             "CSV files of this many bytes or more are checked by the columnar (DuckDB) engine instead of frictionless.",
             ("validate",),
         ),
+        Setting(
+            "columnar_memory_mb",
+            128,
+            "The most memory the columnar engine's DuckDB may hold, in MB; beyond it, it works through temporary files.",
+            ("validate",),
+        ),
+        Setting(
+            "columnar_threads",
+            2,
+            "Threads the columnar engine's DuckDB may use.",
+            ("validate",),
+        ),
         Setting("data_dir", ROOT / "data", "Folder holding one folder per data package.", ("build", "site")),
         Setting(
             "directory_page_size",

@@ -12,11 +12,13 @@ missing values; exclusive bounds; records spanning lines; blank rows; rows of th
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 
 import duckdb
 
 from scripts.datapackages import primary_key
+from scripts.settings import default
 from scripts.symbols import SYMBOLS
 from scripts.validate import messages
 from scripts.validate.problems import Problem
@@ -139,7 +141,16 @@ class ColumnarPackage:
 
     def __init__(self, package):
         self.package = package
-        self.connection = duckdb.connect()
+        settings = package.settings
+        # Within a declared memory limit: past it DuckDB works through files in a folder of its own.
+        self.spill = tempfile.TemporaryDirectory(prefix="columnar-")
+        self.connection = duckdb.connect(
+            config={
+                "memory_limit": f"{int(settings.get('columnar_memory_mb', default('columnar_memory_mb')))}MB",
+                "threads": int(settings.get("columnar_threads", default("columnar_threads"))),
+                "temp_directory": self.spill.name,
+            }
+        )
         self.loaded: dict[str, str] = {}
 
     def load(self, name: str) -> str:

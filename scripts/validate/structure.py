@@ -75,7 +75,14 @@ def load_package(
     """
     settings = {
         name: limit(settings, name)
-        for name in ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")
+        for name in (
+            "max_cell_chars",
+            "max_description_chars",
+            "max_descriptor_bytes",
+            "max_json_depth",
+            "columnar_memory_mb",
+            "columnar_threads",
+        )
     }
     descriptor_path = str(folder / "datapackage.json")
     for path in (folder, folder / "datapackage.json"):

@@ -6,6 +6,7 @@ cell spans lines, so every record keeps the line it starts on.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -53,6 +54,10 @@ class Table:
 
 def read_table(path: Path, header_only: bool = False) -> Table:
     """The whole table, or with ``header_only`` just its header (the encoding is still checked)."""
+    if header_only:
+        table = _scan(path)
+        if table is not None:
+            return table
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -96,6 +101,49 @@ def read_table(path: Path, header_only: bool = False) -> Table:
             code="record-count",
         )
     return table
+
+
+CHUNK = 1 << 20
+
+
+def _scan(path: Path) -> Table | None:
+    """A large file's header, line count and blank lines, read a chunk at a time so memory stays flat; None if
+    anything may be wrong, and the whole-file read in ``read_table`` then words the problem as for a small file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head, lines, blank, spaces, tail, chunks = None, 0, False, True, b"", 0
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(CHUNK):
+                if head is None:
+                    chunk = chunk.removeprefix(BOM)
+                text = decoder.decode(chunk)
+                if CONTROL.search(text):
+                    return None  # or a carriage return split from its line feed by the chunk's end
+                head = text if head is None else head
+                lines += chunk.count(b"\n")
+                blank = blank or b"\n\n" in tail + chunk or b"\n\r\n" in tail + chunk
+                spaces = spaces and chunk.isspace()
+                tail = (tail + chunk)[-2:]
+                chunks += 1
+            decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if head is None or spaces:
+        return None
+    header = _header(head, complete=chunks == 1)
+    if header is None:
+        return None
+    return Table(path=path, header=header, line_count=lines + (0 if tail.endswith(b"\n") else 1), blank_lines=blank)
+
+
+def _header(text: str, complete: bool) -> list[str] | None:
+    """The header record of ``text``; None unless it is whole (its line end read, or the file ends with it)."""
+    stream = io.StringIO(text, newline="")
+    try:
+        header = next(csv.reader(stream))
+    except (csv.Error, StopIteration):
+        return None
+    return header if complete or stream.tell() < len(text) else None
 
 
 def _control_error(text: str, offset: int) -> TableError:
