@@ -69,7 +69,7 @@ SETTINGS = {
         Setting("data_dir", ROOT / "data", "Folder holding one folder per data package.", ("build", "site")),
         Setting(
             "directory_page_size",
-            50,
+            40,
             "How many entries each page of /directory/ and of each filter lists.",
             ("site",),
         ),
