@@ -54,9 +54,9 @@ serve: site
 preview: $(DEPS)
 	$(BIN)/python -m scripts.preview $(FILE)
 
-## bench: build synthetic data at several sizes and print the time and memory of each stage
+## bench: build the real site and synthetic sizes, print each stage against bare Pelican and the budgets (BENCH=--check: exit 1 on a FAIL)
 bench: $(DEPS) $(NODE)
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.tools.bench $(BENCH)
 
 ## lock: re-resolve requirements.in into requirements.txt: exact pins, each with its sha256 hashes (pip-tools)
 # pip-compile keeps every pin already in requirements.txt that still satisfies requirements.in; to move
@@ -71,7 +71,7 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf output .output-* .output.lock .pytest_cache
+	rm -rf output .output-* .output.lock .pytest_cache .cache
 
 $(DEPS): requirements.txt
 	$(PYTHON) -m venv $(VENV)

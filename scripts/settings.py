@@ -55,10 +55,22 @@ SETTINGS = {
             "CSV files of this many bytes or more are checked by the columnar (DuckDB) engine instead of frictionless.",
             ("validate",),
         ),
+        Setting(
+            "columnar_memory_mb",
+            128,
+            "The most memory the columnar engine's DuckDB may hold, in MB; beyond it, it works through temporary files.",
+            ("validate",),
+        ),
+        Setting(
+            "columnar_threads",
+            2,
+            "Threads the columnar engine's DuckDB may use.",
+            ("validate",),
+        ),
         Setting("data_dir", ROOT / "data", "Folder holding one folder per data package.", ("build", "site")),
         Setting(
             "directory_page_size",
-            50,
+            40,
             "How many entries each page of /directory/ and of each filter lists.",
             ("site",),
         ),
@@ -85,6 +97,18 @@ SETTINGS = {
             None,
             "Set by make preview: a built site whose chart files are reused when their spec is unchanged.",
             ("preview", "site"),
+        ),
+        Setting(
+            "chart_cache",
+            ROOT / ".cache" / "charts",
+            "Folder keeping each chart's drawings between builds, keyed by its spec, data and renderer (empty: none).",
+            ("site",),
+        ),
+        Setting(
+            "chart_workers",
+            2,
+            "Processes rendering the charts the cache does not have (1: in the build's own process).",
+            ("site",),
         ),
         Setting(
             "max_cell_chars",

@@ -59,11 +59,11 @@ PAGE_SIZE = 50
 
 @pytest.fixture(scope="session")
 def paged_site(tmp_path_factory) -> Path:
-    """A site from synthetic data (scripts/synthetic.py) with 1,500 more providers, 50 entries a directory page.
+    """A site from synthetic data (scripts/tools/synthetic.py) with 1,500 more providers, 50 entries a directory page.
 
     Built once per run: the test workers share it through a lock, since a build takes about a minute."""
     from scripts.build import build
-    from scripts.synthetic import write_site_inputs
+    from scripts.tools.synthetic import write_site_inputs
 
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
-from scripts.bench import SIZES, Measure, report
-from scripts.synthetic import MARK, write_site_inputs
+from scripts.tools.bench import BUDGETS, FULL, REBUILD, SIZES, Measure, budget_rows, failed, report
+from scripts.tools.synthetic import MARK, write_site_inputs
 from scripts.validate.command import CLI_SETTINGS, SETTINGS, validate
 from tests.conftest import DATA, ROOT
 
@@ -29,25 +29,46 @@ def test_synthetic_inputs_are_valid_marked_and_kept_out_of_data(tmp_path):
     assert not list(DATA.glob("transactions*"))
 
 
-def test_report_prints_a_table_per_size_and_the_budgets():
-    stages = {name: Measure(2.0, 100) for name in ("validate", "charts", "pages", "search index", "total (make site)")}
-    result = {
-        "stages": stages,
-        "html_pages": 1000,
-        "rebuild": Measure(1.0, 90),
+def results(full: float, rebuild: float, page_kb: float, validator_mb: float) -> list[dict]:
+    stages = {name: Measure(2.0, 100) for name in ("validate", "charts", "pages (charts cached)", "search index")}
+    small = {
+        "size": SIZES["small"],
+        "stages": {**stages, FULL: Measure(8.0, 300), REBUILD: Measure(3.0, 290)},
+        "html_pages": 600,
         "bare": Measure(4.0, 50),
-        "heaviest_page_kb": 80.0,
+        "heaviest_page_kb": 60.0,
     }
     large = {
-        **result,
         "size": SIZES["large"],
-        "stages": {**stages, "total (make site)": Measure(30.0, 1100)},
-        "rows_check": {"rows": 1_000_000, "ours": Measure(5.0, 500), "frictionless": Measure(50.0, 200)},
+        "stages": {**stages, FULL: Measure(full, 500), REBUILD: Measure(rebuild, 480)},
+        "html_pages": 6000,
+        "bare": Measure(20.0, 100),
+        "heaviest_page_kb": page_kb,
+        "rows_check": {"rows": 1_000_000, "ours": Measure(3.0, validator_mb), "frictionless": Measure(90.0, 200)},
     }
-    text = report([{**result, "size": SIZES["small"]}, large])
+    return [small, large]
+
+
+def test_report_prints_each_stage_against_bare_pelican_and_every_budget():
+    text = report(results(full=29.0, rebuild=10.0, page_kb=99.0, validator_mb=250))
     assert "## small: 15 authorities x 10 years, 500 providers, 20 reports" in text
-    assert "| full build, 5,000 providers (s)          | <= 20   | 30.0     | NO  |" in text
-    assert "| growth, 10x entries (time ratio)         | <= 11   | 15.0     | NO  |" in text
-    assert "| validation speed vs frictionless CLI (x) | >= 5    | 10.0     | yes |" in text
-    assert "| peak memory, 5,000-provider build (MB)   | <= 1024 | 1100.0   | NO  |" in text
-    assert "upstream `frictionless validate` 50.0 s (20,000 rows/s): 10.0x" in text
+    assert "## large: 150 authorities x 10 years, 5,000 providers, 200 reports, 1,000,000 transactions" in text
+    assert "| full build (make site)" in text and "| 29.00 " in text and "| 1.45 " in text  # 29 s / 20 s bare
+    rows = {row[0]: row[1:] for row in budget_rows(results(29.0, 10.0, 99.0, 250))[1:]}
+    assert rows[BUDGETS["build"].name] == ["<= 1.5", "1.45", "PASS"]
+    assert rows[BUDGETS["rebuild"].name] == ["<= 0.5", "0.34", "PASS"]
+    assert rows[BUDGETS["validation"].name] == [">= 25", "30.00", "PASS"]
+    assert rows[BUDGETS["build memory"].name][2] == "PASS" and rows[BUDGETS["weight"].name][2] == "PASS"
+    assert failed(results(29.0, 10.0, 99.0, 250)) == []
+
+
+def test_each_budget_missed_is_a_fail():
+    missed = failed(results(full=40.0, rebuild=30.0, page_kb=130.0, validator_mb=600))
+    assert missed == [BUDGETS[key].name for key in ("build", "rebuild", "validator memory", "weight")]
+
+
+def test_a_size_not_run_leaves_its_budgets_unmeasured():
+    small_only = results(29.0, 10.0, 99.0, 250)[:1]
+    rows = {row[0]: row[1:] for row in budget_rows(small_only)[1:]}
+    assert rows[BUDGETS["build"].name][1:] == ["not measured", "-"]
+    assert rows[BUDGETS["weight"].name][2] == "PASS" and failed(small_only) == []

@@ -559,7 +559,7 @@ def test_charts_at_150_authorities_keep_their_page_within_the_weight_budget(tmp_
     """At scale the chart is an image of its SVG file and the table shows its first rows."""
     from scripts.charts.render import INLINE_SVG_LIMIT, TABLE_ROW_LIMIT, ChartSet
     from scripts.datapackages import load_packages
-    from scripts.synthetic import write_site_inputs
+    from scripts.tools.synthetic import write_site_inputs
 
     inputs = write_site_inputs(tmp_path, authorities=150, years=10, providers=300, reports=0)
     chart_set = ChartSet(load_packages(inputs["data"]))

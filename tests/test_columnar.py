@@ -6,13 +6,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scripts.settings import SETTINGS
-from scripts.synthetic import authority_codes, write_gss_codes, write_transactions
-from scripts.validate import columnar
+from scripts.tools.synthetic import authority_codes, write_gss_codes, write_transactions
+from scripts.validate import columnar, table
 from scripts.validate.command import CLI_SETTINGS, validate
 from scripts.validate.engines import choose
 from scripts.validate.structure import load_package
+from tests.conftest import DATA as ROOT_DATA
 from tests.overlay import fixture_names, materialise
 
 DEFAULTS = {name: SETTINGS[name].default for name in CLI_SETTINGS}
@@ -112,3 +115,39 @@ def test_large_files_go_to_the_columnar_engine_by_default(large, tmp_path):
     package, _ = load_package(copy, columnar_threshold=DEFAULTS["columnar_threshold_bytes"])
     assert package.large == {"transactions"}
     assert validate([copy], {**DEFAULTS, "gss_codes": gss}).packages[0]["resources"][0]["rows"] == 20_000
+
+
+PIECES = [b"a,b\n", b"1,2\n", b"\n", b"\r\n", b'"x\ny",2\n', "é,ü\n".encode(), b"\xef\xbb\xbf", b"\x01", b"\r"]
+PIECES += [b" ", b"\xff", b"3,4", "€".encode()]
+
+
+def header_only(path: Path, scan: bool):
+    """What reading a large file's header says: its header, lines and blank lines, or its error."""
+    try:
+        if scan:
+            found = table.read_table(path, header_only=True)
+        else:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(table, "_scan", lambda _path: None)
+                found = table.read_table(path, header_only=True)
+    except table.TableError as error:
+        return error.message, error.line, error.code
+    return found.header, found.line_count, found.blank_lines
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12), st.sampled_from([1, 2, 3, 5, 1 << 20]))
+@settings(max_examples=200, database=None)
+def test_a_large_file_read_a_chunk_at_a_time_says_what_the_whole_file_read_says(tmp_path_factory, pieces, chunk):
+    path = tmp_path_factory.mktemp("scan") / "table.csv"
+    path.write_bytes(b"".join(pieces))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(table, "CHUNK", chunk)
+        assert header_only(path, scan=True) == header_only(path, scan=False)
+
+
+def test_the_columnar_engine_declares_its_memory_and_threads(tmp_path):
+    shutil.copytree(ROOT_DATA / "spend", tmp_path / "spend")
+    package, _ = load_package(tmp_path / "spend", 0, {**DEFAULTS, "columnar_memory_mb": 96, "columnar_threads": 1})
+    engine = columnar.ColumnarPackage(package)
+    declared = dict(engine.query("SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads')"))
+    assert declared == {"memory_limit": "91.5 MiB", "threads": "1"}

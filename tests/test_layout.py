@@ -182,8 +182,6 @@ def test_the_cycle_finder_sees_imports_inside_functions_and_relative_ones(tmp_pa
 # --- short functions ------------------------------------------------------------------------------
 
 LONGEST_FUNCTION = 50  # lines, from the def line to the last line (decorators not counted)
-# the benchmark's branch (#25) splits these; emptied at its merge
-LONG_FUNCTIONS_ALLOWED = ("scripts/bench.py", "scripts/synthetic.py", "scripts/tools/")
 
 
 def long_functions(root, package: str = "scripts", allowed: tuple[str, ...] = ()) -> list[str]:
@@ -202,7 +200,7 @@ def long_functions(root, package: str = "scripts", allowed: tuple[str, ...] = ()
 
 
 def test_no_function_in_scripts_is_over_50_lines():
-    assert long_functions(ROOT, allowed=LONG_FUNCTIONS_ALLOWED) == [], "split these into well-named helpers"
+    assert long_functions(ROOT) == [], "split these into well-named helpers"
 
 
 def test_the_length_check_counts_methods_and_nested_functions(tmp_path):

@@ -23,11 +23,12 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import altair as alt
-import vl_convert
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from scripts.charts import cache as drawing_cache
 from scripts.charts import definitions as charts
+from scripts.charts.cache import Drawing, Job, Renderer
 from scripts.datapackages import DataPackage
 from scripts.formats import file_size
 from scripts.settings import ROOT
@@ -64,10 +65,19 @@ def font_folder(node_modules: Path = NODE_MODULES) -> Path:
     return folder
 
 
-@cache
 def register_font() -> None:
     """Give the renderer the site's font files, so it measures labels with the font the browser draws them in."""
-    vl_convert.register_font_directory(str(font_folder() / "TTF"))
+    drawing_cache.register_font(str(font_folder() / "TTF"))
+
+
+def font_version(node_modules: Path = NODE_MODULES) -> str:
+    package = json.loads((font_folder(node_modules) / "package.json").read_text(encoding="utf-8"))
+    return f"{FONT_PACKAGE} {package['version']}"
+
+
+def renderer(cache_folder: Path | None = None, workers: int = 1) -> Renderer:
+    """The build's chart renderer: drawings from ``cache_folder`` where it has them, else on ``workers`` processes."""
+    return Renderer(font_folder() / "TTF", font_version(), cache_folder, workers)
 
 
 # The characters an embedded face keeps: Latin-1 and the general punctuation (dashes, quotes, the ellipsis),
@@ -195,6 +205,7 @@ def svg_size(svg: str) -> tuple[int, int]:
 class RenderedChart:
     id: str
     drawn: charts.Drawn
+    renderer: Renderer | None = None  # None: rendered here, uncached
 
     @cached_property
     def spec(self) -> dict:
@@ -216,9 +227,20 @@ class RenderedChart:
         return json.dumps(self.narrow_spec, sort_keys=True, ensure_ascii=False, indent=1)
 
     @cached_property
+    def jobs(self) -> tuple[Job, Job]:
+        """What the renderer draws: the wide spec (and its PNG) and the narrow one, data included."""
+        return (
+            Job(json.dumps(self.spec, ensure_ascii=False), png=True),
+            Job(json.dumps(self.narrow_spec, ensure_ascii=False), png=False),
+        )
+
+    @cached_property
+    def drawings(self) -> tuple[Drawing, Drawing]:
+        return tuple((self.renderer or renderer()).draw_all(list(self.jobs)))
+
+    @cached_property
     def plain_svg(self) -> str:
-        register_font()
-        return vl_convert.vegalite_to_svg(self.spec)
+        return self.drawings[0].svg
 
     @cached_property
     def svg(self) -> str:
@@ -228,15 +250,11 @@ class RenderedChart:
     @cached_property
     def narrow_svg(self) -> str:
         """The phone drawing, as placed in the page (its own ids: both sit in one page)."""
-        register_font()
-        plain = vl_convert.vegalite_to_svg(self.narrow_spec)
-        return accessible_svg(plain, f"{self.id}-narrow", self.drawn.title, self.drawn.alt)
+        return accessible_svg(self.drawings[1].svg, f"{self.id}-narrow", self.drawn.title, self.drawn.alt)
 
     @cached_property
     def png(self) -> bytes:
-        # Rasterise the SVG already drawn rather than run the Vega pipeline a second time.
-        register_font()
-        return vl_convert.svg_to_png(self.plain_svg, scale=2)
+        return self.drawings[0].png
 
     @cached_property
     def csv(self) -> str:
@@ -292,10 +310,17 @@ def chart_html(**context) -> str:
 class ChartSet:
     """The charts of one build: each drawn and rendered at most once."""
 
-    def __init__(self, packages: dict[str, DataPackage], previous: Path | None = None, settings: Mapping | None = None):
+    def __init__(
+        self,
+        packages: dict[str, DataPackage],
+        previous: Path | None = None,
+        settings: Mapping | None = None,
+        renderer: Renderer | None = None,
+    ):
         self.packages = packages
         self.settings = settings  # the build's, for what a chart says of them (the suppression threshold)
         self.previous = previous  # a full build whose chart files a preview may reuse
+        self.renderer = renderer
         self._rendered: dict[str, RenderedChart] = {}
 
     def available(self) -> list[str]:
@@ -306,7 +331,7 @@ class ChartSet:
 
     def render(self, id: str) -> RenderedChart:
         if id not in self._rendered:
-            chart = RenderedChart(id, charts.draw(id, self.packages, self.settings))
+            chart = RenderedChart(id, charts.draw(id, self.packages, self.settings), self.renderer)
             if self.previous is not None:
                 self._reuse(chart)
             self._rendered[id] = chart
@@ -334,13 +359,13 @@ class ChartSet:
             return chart_html(empty={"filename": resource.filename, "package": spec.packages[0]})
         return self.render(id).block_html(siteurl)
 
-    def render_all(self, workers: int = 2) -> None:
-        """Draw and render every chart with data, on both cores (vl-convert releases the GIL)."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        rendered = [self.render(id) for id in self.available()]
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda chart: (chart.svg, chart.narrow_svg, chart.png), rendered))
+    def render_all(self) -> None:
+        """Draw every chart with data and render, in one batch, the drawings the cache does not have."""
+        charts_ = [self.render(id) for id in self.available()]
+        jobs = [job for chart in charts_ for job in chart.jobs]
+        drawings = iter((self.renderer or renderer()).draw_all(jobs))
+        for chart in charts_:
+            chart.__dict__["drawings"] = (next(drawings), next(drawings))
 
     def write(self, output: Path) -> list[Path]:
         folder = output / "charts"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scripts.charts.render import ChartSet, template_environment
+from scripts.charts.render import ChartSet, renderer, template_environment
 from scripts.datapackages import DataPackage, load_packages
 from scripts.directory.model import urgent_help
 from scripts.figures import named
@@ -42,7 +42,7 @@ class BuildContext:
         return cls(
             settings=settings,
             packages=packages,
-            charts=ChartSet(packages, Path(previous) if previous else None, settings),
+            charts=ChartSet(packages, Path(previous) if previous else None, settings, chart_renderer(settings)),
             resolvers=resolvers or {},
             headline_figures=[
                 named.resolve(name, packages) for name in named.HEADLINE if name.split("/")[0] in packages
@@ -69,6 +69,11 @@ class BuildContext:
         """A theme template as trusted HTML, for what a resolver puts into a page."""
         folder = Path(self.settings.get("THEME") or ROOT / "theme") / "templates"
         return template_environment(folder).get_template(template).render(siteurl=self.siteurl, **values)
+
+
+def chart_renderer(settings: Mapping):
+    folder = value("chart_cache", settings)
+    return renderer(Path(folder) if folder else None, int(value("chart_workers", settings)))
 
 
 def of(settings: Mapping) -> BuildContext:

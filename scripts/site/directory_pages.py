@@ -9,6 +9,7 @@ written to /directory/entries.json for the script's instant filters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -25,6 +26,33 @@ from scripts.settings import value
 from scripts.site import context, safe_markdown
 from scripts.site.pages import write_page
 from scripts.site.references import ReferenceProblem
+
+# Past this many council areas, a listing page names none in its opening lines (the area filter lists them all) and
+# says how many lists are partial, each area's own page giving its note: 150 areas would outweigh the page.
+AREAS_NAMED = 10
+
+
+@dataclass
+class Coverage:
+    """What a listing page says of the areas it covers, worked out once per build for every page."""
+
+    areas: list  # the area filter values with entries
+    named: bool  # each area named in the opening lines
+    partial: list  # every area whose list is partial, by name
+
+    @classmethod
+    def of(cls, directory: model.Directory) -> Coverage:
+        areas = [value for value in directory.filters.get("area", []) if value.entries]
+        partial = {c.authority_name: c for c in directory.coverage if c.partial}
+        return cls(areas, len(areas) <= AREAS_NAMED and len(partial) <= AREAS_NAMED, partial)
+
+    def notes(self, active: model.FilterValue | None) -> list:
+        """The partial-list notes a page shows: all of them, or only its own area's when there are many."""
+        if self.named:
+            return list(self.partial.values())
+        if active is not None and active.facet.key == "area" and active.label in self.partial:
+            return [self.partial[active.label]]
+        return []
 
 
 def today(settings) -> date:
@@ -79,14 +107,28 @@ class DirectoryGenerator(Generator):
         (Path(self.output_path) / "directory").mkdir(parents=True, exist_ok=True)
         (Path(self.output_path) / "directory" / "entries.json").write_text(directory.entries_json(), encoding="utf-8")
 
-        common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid}
+        services = directory.services
+        common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid, "total": len(services)}
         size = int(value("directory_page_size", self.settings))
-        lists = [(None, "/directory/", directory.services)]
+        coverage = Coverage.of(directory)
+        lists = [(None, "/directory/", services)]
         lists += [(value, value.url, value.entries) for value in directory.filter_values()]
         for active, base, entries in lists:
+            notes = coverage.notes(active)
             for page in present.paginate(entries, base, size):
                 url = page.url.lstrip("/")
-                write_page(self, writer, url, "directory", **common, active=active, entries=page.entries, listing=page)
+                write_page(
+                    self,
+                    writer,
+                    url,
+                    "directory",
+                    **common,
+                    active=active,
+                    entries=page.entries,
+                    listing=page,
+                    coverage=coverage,
+                    notes=notes,
+                )
         site_url = value("site_public_url", self.settings)
         for provider in directory.providers:
             write_page(

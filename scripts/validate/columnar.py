@@ -12,6 +12,7 @@ missing values; exclusive bounds; records spanning lines; blank rows; rows of th
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,7 @@ from functools import cached_property
 import duckdb
 
 from scripts.datapackages import primary_key
+from scripts.settings import value
 from scripts.validate import messages
 from scripts.validate.problems import Problem
 from scripts.validate.rules import RULES, CellRule, Field, field_of
@@ -106,7 +108,17 @@ class ColumnarPackage:
 
     @cached_property
     def connection(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect()
+        """Within a declared memory limit and threads: past the limit DuckDB works through files in a folder of its
+        own, removed with this package."""
+        settings = self.package.settings
+        self.spill = tempfile.TemporaryDirectory(prefix="columnar-")
+        return duckdb.connect(
+            config={
+                "memory_limit": f"{int(value('columnar_memory_mb', settings))}MB",
+                "threads": int(value("columnar_threads", settings)),
+                "temp_directory": self.spill.name,
+            }
+        )
 
     def load(self, name: str) -> str:
         """Load a resource as all-text columns, in file order; return its table name."""

@@ -66,7 +66,14 @@ def limit(settings: dict | None, name: str):
     return value(name, settings)
 
 
-LIMITS = ("max_cell_chars", "max_description_chars", "max_descriptor_bytes", "max_json_depth")
+LIMITS = (
+    "max_cell_chars",
+    "max_description_chars",
+    "max_descriptor_bytes",
+    "max_json_depth",
+    "columnar_memory_mb",  # the columnar engine's DuckDB memory_limit and threads
+    "columnar_threads",
+)
 
 
 class Refused(Exception):

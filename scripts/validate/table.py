@@ -6,6 +6,7 @@ cell spans lines, so every record keeps the line it starts on.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -53,26 +54,11 @@ class Table:
 
 def read_table(path: Path, header_only: bool = False) -> Table:
     """The whole table, or with ``header_only`` just its header (the encoding is still checked)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise TableError("file not found", code="missing-file") from None
-    raw = raw.removeprefix(BOM)
-    if not raw or raw.isspace():
-        raise TableError("file is empty: it needs at least the header row", line=1, code="empty-file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise TableError(
-            f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} cannot be decoded; save the file as UTF-8",
-            line=line,
-            code="encoding-error",
-        ) from None
-    control = CONTROL.search(text)
-    if control:
-        raise _control_error(text, control.start())
+    if header_only:
+        table = _scan(path)
+        if table is not None:
+            return table
+    raw, text = _decoded(path)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -96,6 +82,74 @@ def read_table(path: Path, header_only: bool = False) -> Table:
             code="record-count",
         )
     return table
+
+
+def _decoded(path: Path) -> tuple[bytes, str]:
+    """The file's bytes (without a byte-order mark) and its text: not empty, UTF-8, no control characters."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TableError("file not found", code="missing-file") from None
+    raw = raw.removeprefix(BOM)
+    if not raw or raw.isspace():
+        raise TableError("file is empty: it needs at least the header row", line=1, code="empty-file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise TableError(
+            f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} cannot be decoded; save the file as UTF-8",
+            line=line,
+            code="encoding-error",
+        ) from None
+    control = CONTROL.search(text)
+    if control:
+        raise _control_error(text, control.start())
+    return raw, text
+
+
+CHUNK = 1 << 20
+
+
+def _scan(path: Path) -> Table | None:
+    """A large file's header, line count and blank lines, read a chunk at a time so memory stays flat; None if
+    anything may be wrong, and the whole-file read in ``read_table`` then words the problem as for a small file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head, lines, blank, spaces, tail, chunks = None, 0, False, True, b"", 0
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(CHUNK):
+                if head is None:
+                    chunk = chunk.removeprefix(BOM)
+                text = decoder.decode(chunk)
+                if CONTROL.search(text):
+                    return None  # or a carriage return split from its line feed by the chunk's end
+                head = text if head is None else head
+                lines += chunk.count(b"\n")
+                blank = blank or b"\n\n" in tail + chunk or b"\n\r\n" in tail + chunk
+                spaces = spaces and chunk.isspace()
+                tail = (tail + chunk)[-2:]
+                chunks += 1
+            decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if head is None or spaces:
+        return None
+    header = _header(head, complete=chunks == 1)
+    if header is None:
+        return None
+    return Table(path=path, header=header, line_count=lines + (0 if tail.endswith(b"\n") else 1), blank_lines=blank)
+
+
+def _header(text: str, complete: bool) -> list[str] | None:
+    """The header record of ``text``; None unless it is whole (its line end read, or the file ends with it)."""
+    stream = io.StringIO(text, newline="")
+    try:
+        header = next(csv.reader(stream))
+    except (csv.Error, StopIteration):
+        return None
+    return header if complete or stream.tell() < len(text) else None
 
 
 def _control_error(text: str, offset: int) -> TableError:

@@ -101,6 +101,36 @@ def write_spend(folder: Path, authorities, years: int) -> None:
 def write_providers(folder: Path, authorities, providers: int) -> None:
     rng = random.Random(2)
     base = folder / "providers"
+    organisations, services, areas, links = _provider_rows(rng, authorities, providers)
+    _write(base / "organization.csv", organisations)
+    _write(base / "service.csv", services)
+    _write(base / "service_area.csv", areas)
+    _write(base / "service_taxonomy.csv", links)
+    # The real providers stay too: the site's prose and figures name them.
+    for name in ("organization.csv", "service.csv", "service_area.csv", "service_taxonomy.csv"):
+        _append_real(base / name, "providers")
+    shutil.copyfile(ROOT / "data" / "providers" / "taxonomy_term.csv", base / "taxonomy_term.csv")
+    # The real contact tables (locations, phones, times, urgent help) come across unchanged.
+    for path in sorted((ROOT / "data" / "providers").glob("*.csv")):
+        if not (base / path.name).exists() and path.name not in (
+            "market_snapshot.csv",
+            "locality_share.csv",
+            "sources.csv",
+        ):
+            shutil.copyfile(path, base / path.name)
+    snapshot, shares = _market_rows(rng, authorities)
+    _write(base / "market_snapshot.csv", snapshot)
+    _write(base / "locality_share.csv", shares)
+    # The figures the site quotes name Norfolk; keep the real Norfolk rows so every figure resolves.
+    for name in ("market_snapshot.csv", "locality_share.csv"):
+        _append_real(base / name, "providers")
+    sources = SOURCE + (ROOT / "data" / "providers" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]
+    _write(base / "sources.csv", sources)
+    _descriptor("providers", folder)
+
+
+def _provider_rows(rng: random.Random, authorities, providers: int) -> tuple[list, list, list, list]:
+    """SYNTHETIC organisations, services, service areas and taxonomy links, one provider per service."""
     organisations = [
         [
             "id",
@@ -157,22 +187,11 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
         areas.append([f"{service}-area", service, name, code, "synthetic"])
         for term in {rng.choice(SUPPORT_TYPES), rng.choice(KINDS)}:
             links.append([service, term, "synthetic"])
-    _write(base / "organization.csv", organisations)
-    _write(base / "service.csv", services)
-    _write(base / "service_area.csv", areas)
-    _write(base / "service_taxonomy.csv", links)
-    # The real providers stay too: the site's prose and figures name them.
-    for name in ("organization.csv", "service.csv", "service_area.csv", "service_taxonomy.csv"):
-        _append_real(base / name, "providers")
-    shutil.copyfile(ROOT / "data" / "providers" / "taxonomy_term.csv", base / "taxonomy_term.csv")
-    # The real contact tables (locations, phones, times, urgent help) come across unchanged.
-    for path in sorted((ROOT / "data" / "providers").glob("*.csv")):
-        if not (base / path.name).exists() and path.name not in (
-            "market_snapshot.csv",
-            "locality_share.csv",
-            "sources.csv",
-        ):
-            shutil.copyfile(path, base / path.name)
+    return organisations, services, areas, links
+
+
+def _market_rows(rng: random.Random, authorities) -> tuple[list, list]:
+    """SYNTHETIC market snapshots and locality shares, one set per authority."""
     snapshot = [
         [
             "authority_code",
@@ -188,14 +207,7 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
         snapshot.append([code, name, "2022-23", rng.randrange(100, 2000), rng.randrange(5, 80), "synthetic"])
         for locality, share in (("North", 40), ("South", 35), ("West", 25)):
             shares.append([code, name, "2023-01", locality, share, "synthetic"])
-    _write(base / "market_snapshot.csv", snapshot)
-    _write(base / "locality_share.csv", shares)
-    # The figures the site quotes name Norfolk; keep the real Norfolk rows so every figure resolves.
-    for name in ("market_snapshot.csv", "locality_share.csv"):
-        _append_real(base / name, "providers")
-    sources = SOURCE + (ROOT / "data" / "providers" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]
-    _write(base / "sources.csv", sources)
-    _descriptor("providers", folder)
+    return snapshot, shares
 
 
 def write_survey(folder: Path, providers: int) -> None:
@@ -318,7 +330,13 @@ def write_transactions(folder: Path, authorities, rows: int) -> Path:
                 chunk.clear()
         file.write("".join(chunk))
     _write(base / "sources.csv", SOURCE)
-    descriptor = {
+    (base / "datapackage.json").write_text(json.dumps(_transactions_descriptor(), indent=2) + "\n", encoding="utf-8")
+    return base
+
+
+def _transactions_descriptor() -> dict:
+    """The SYNTHETIC transactions package's descriptor: its table, and the real spend package's sources."""
+    return {
         "profile": "tabular-data-package",
         "name": "transactions",
         "title": f"Spend transactions ({MARK})",
@@ -347,8 +365,6 @@ def write_transactions(folder: Path, authorities, rows: int) -> Path:
             json.loads((ROOT / "data" / "spend" / "datapackage.json").read_text())["resources"][1],
         ],
     }
-    (base / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
-    return base
 
 
 def write_gss_codes(path: Path, authorities) -> Path:

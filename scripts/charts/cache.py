@@ -1,0 +1,126 @@
+"""Chart drawings rendered once: vl-convert's SVG (and PNG) of each Vega-Lite spec, kept between builds.
+
+A drawing is keyed by the SHA-256 of the renderer's versions (vl-convert, Vega, Vega-Lite, the font) and the
+final spec with its data, so a rebuild renders only the charts whose spec or data changed, and a new renderer
+renders them all again. The cache is a folder outside the site (``chart_cache``, ``.cache/charts/``; ``make
+clean`` removes it); each file is written under a temporary name and renamed, so a build killed mid-write, or
+two builds at once, never leave half a drawing. What is missing is rendered on ``chart_workers`` processes:
+vl-convert draws one chart at a time per process, whatever the threads.
+
+This module imports only vl-convert, so a worker process starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import vl_convert
+
+FORMAT = "1"  # bump when what a cache entry holds changes
+
+
+@dataclass(frozen=True)
+class Job:
+    spec: str  # the final Vega-Lite spec, data included, as JSON
+    png: bool  # a chart's wide drawing is also rasterised, at 2x
+
+
+@dataclass(frozen=True)
+class Drawing:
+    svg: str
+    png: bytes | None
+
+
+_fonts: set[str] = set()
+
+
+def register_font(folder: str) -> None:
+    """Give the renderer the site's font files (once per process), so labels are measured in the font drawn."""
+    if folder not in _fonts:
+        vl_convert.register_font_directory(folder)
+        _fonts.add(folder)
+
+
+def draw(job: Job, font_folder: str) -> Drawing:
+    register_font(font_folder)
+    svg = vl_convert.vegalite_to_svg(json.loads(job.spec))
+    # Rasterise the SVG just drawn rather than run the Vega pipeline a second time.
+    return Drawing(svg, vl_convert.svg_to_png(svg, scale=2) if job.png else None)
+
+
+def renderer_versions(font_version: str) -> str:
+    vega_lite = ",".join(vl_convert.get_vegalite_versions())
+    return (
+        f"{FORMAT} vl-convert {vl_convert.__version__} vega {vl_convert.get_vega_version()} {vega_lite} {font_version}"
+    )
+
+
+class Renderer:
+    """Draws specs, from the cache folder where it has them (``folder`` None: no cache), else on ``workers``."""
+
+    def __init__(self, font_folder: Path, font_version: str, folder: Path | None = None, workers: int = 1):
+        self.font_folder = str(font_folder)
+        self.versions = renderer_versions(font_version)
+        self.folder = folder
+        self.workers = max(1, workers)
+        self.rendered: list[Job] = []  # what this build had to render: the rest came from the cache
+
+    def key(self, job: Job) -> str:
+        return hashlib.sha256(f"{self.versions}\n{job.png}\n{job.spec}".encode()).hexdigest()
+
+    def cached(self, job: Job) -> Drawing | None:
+        if self.folder is None:
+            return None
+        base = self.folder / self.key(job)
+        try:
+            svg = base.with_suffix(".svg").read_text(encoding="utf-8")
+            png = base.with_suffix(".png").read_bytes() if job.png else None
+        except OSError:
+            return None
+        return Drawing(svg, png)
+
+    def store(self, job: Job, drawing: Drawing) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        base = self.folder / self.key(job)
+        # The PNG first: an entry is complete once its SVG is there.
+        if drawing.png is not None:
+            _write_atomically(base.with_suffix(".png"), drawing.png)
+        _write_atomically(base.with_suffix(".svg"), drawing.svg.encode("utf-8"))
+
+    def draw_all(self, jobs: list[Job]) -> list[Drawing]:
+        """Every job's drawing, in order: the cached ones read, the others rendered (largest first) and stored."""
+        found = {job: self.cached(job) for job in dict.fromkeys(jobs)}
+        missing = sorted((job for job, drawing in found.items() if drawing is None), key=lambda j: -len(j.spec))
+        for job, drawing in zip(missing, self._render(missing), strict=True):
+            self.store(job, drawing)
+            found[job] = drawing
+        self.rendered += missing
+        return [found[job] for job in jobs]
+
+    def _render(self, jobs: list[Job]) -> list[Drawing]:
+        if len(jobs) < 2 or self.workers < 2:
+            return [draw(job, self.font_folder) for job in jobs]
+        # spawn, not fork: the build's process may already hold vl-convert's runtime and its threads.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=spawn) as pool:
+            return list(pool.map(draw, jobs, [self.font_folder] * len(jobs)))
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

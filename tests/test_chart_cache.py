@@ -1,0 +1,74 @@
+"""Charts are rendered once: a rebuild takes every drawing from the cache, and the site it writes is byte for byte
+what a serial build without a cache writes; changing a package's data renders that package's charts again."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import vl_convert
+
+from scripts.build import build
+from scripts.charts import definitions
+from scripts.charts.render import ChartSet, renderer
+from scripts.datapackages import load_packages
+from tests.conftest import DATA
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+def test_a_rebuild_renders_nothing_and_writes_what_a_serial_uncached_build_writes(tmp_path, monkeypatch):
+    serial = tmp_path / "serial" / "output"
+    build(serial, {"CHART_CACHE": "", "CHART_WORKERS": 1})
+    cache = tmp_path / "cache"
+    first = tmp_path / "first" / "output"
+    build(first, {"CHART_CACHE": str(cache), "CHART_WORKERS": 2})
+    assert list(cache.glob("*.svg")) and list(cache.glob("*.png"))
+    assert not list(cache.glob(".*")), "no drawing is left half written"
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a chart was rendered although the cache has it")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    monkeypatch.setattr(vl_convert, "svg_to_png", refuse)
+    again = tmp_path / "again" / "output"  # in this process, so a drawing missing from the cache would fail it
+    build(again, {"CHART_CACHE": str(cache), "CHART_WORKERS": 1})
+
+    expected = tree(serial)
+    assert any(name.startswith("charts/") and name.endswith(".png") for name in expected)
+    assert differences(expected, tree(first)) == []
+    assert differences(expected, tree(again)) == []
+
+
+def test_changing_a_package_renders_only_the_charts_drawn_from_it(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    cache = tmp_path / "cache"
+    before = ChartSet(load_packages(data), renderer=renderer(cache, 1))
+    before.render_all()
+    assert before.renderer.rendered, "the first build renders every chart"
+
+    spend = data / "spend" / "spend.csv"
+    with open(spend, newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    rows[0]["amount_gbp"] = str(int(rows[0]["amount_gbp"]) + 100_000)
+    with open(spend, "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    after = ChartSet(load_packages(data), renderer=renderer(cache, 1))
+    after.render_all()
+    rendered = {id for id in after.available() if set(after.render(id).jobs) & set(after.renderer.rendered)}
+    from_spend = {id for id in after.available() if "spend" in definitions.get(id).packages}
+    assert from_spend and rendered == from_spend
+    assert rendered < set(after.available())
+    changed = min(from_spend)
+    assert after.render(changed).svg != before.render(changed).svg
