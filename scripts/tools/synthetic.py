@@ -129,38 +129,38 @@ def write_providers(folder: Path, authorities, providers: int) -> None:
     _descriptor("providers", folder)
 
 
+ORGANISATION_HEADER = [
+    "id",
+    "name",
+    "alternate_name",
+    "former_name",
+    "description",
+    "website",
+    "website_source_id",
+    "email",
+    "status",
+    "last_checked",
+    "source_id",
+]
+SERVICE_HEADER = [
+    "id",
+    "organization_id",
+    "name",
+    "description",
+    "status",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "url",
+    "email",
+    "source_id",
+]
+
+
 def _provider_rows(rng: random.Random, authorities, providers: int) -> tuple[list, list, list, list]:
     """SYNTHETIC organisations, services, service areas and taxonomy links, one provider per service."""
-    organisations = [
-        [
-            "id",
-            "name",
-            "alternate_name",
-            "former_name",
-            "description",
-            "website",
-            "website_source_id",
-            "email",
-            "status",
-            "last_checked",
-            "source_id",
-        ]
-    ]
-    services = [
-        [
-            "id",
-            "organization_id",
-            "name",
-            "description",
-            "status",
-            "eligibility_description",
-            "application_process",
-            "fees_description",
-            "url",
-            "email",
-            "source_id",
-        ]
-    ]
+    organisations = [ORGANISATION_HEADER]
+    services = [SERVICE_HEADER]
     areas = [["id", "service_id", "name", "authority_code", "source_id"]]
     links = [["service_id", "taxonomy_term_id", "source_id"]]
     for n in range(providers):
