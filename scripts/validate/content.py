@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 from scripts import settings as project_settings
+from scripts.validate import messages
 from scripts.validate.problems import Problem
 from scripts.validate.shapes import invisible_problem
 
@@ -114,13 +115,7 @@ def symbolic_links(folder: Path) -> Iterator[Problem]:
         for name in sorted(folders + files):
             path = Path(parent) / name
             if path.is_symlink():
-                yield Problem(
-                    str(path),
-                    None,
-                    None,
-                    "is a symbolic link: put the file itself here (a link could publish a file from elsewhere)",
-                    "symlink",
-                )
+                yield Problem(str(path), None, None, messages.CONTENT_SYMLINK, "symlink")
 
 
 def check_static(folder: Path, linked: set[Path]) -> Iterator[Problem]:
@@ -133,22 +128,13 @@ def check_static(folder: Path, linked: set[Path]) -> Iterator[Problem]:
             continue
         if path.as_posix().casefold() in seen:
             yield Problem(
-                str(path),
-                None,
-                None,
-                f"has the same name as {seen[path.as_posix().casefold()]} (letter case aside): on many systems "
-                "they are one file",
-                "static-file",
+                str(path), None, None, messages.same_static_name(seen[path.as_posix().casefold()]), "static-file"
             )
         seen[path.as_posix().casefold()] = path
         if path.relative_to(folder).as_posix() == FAVICON:
             message = svg_problem(path.read_bytes())
         elif path.suffix.lower() not in STATIC_TYPES or path.suffix != path.suffix.lower():
-            message = (
-                f"a {path.suffix or 'file without an extension'} file cannot be published from content/static/: "
-                f"only {', '.join(STATIC_TYPES)} files (and the favicon, {FAVICON}) may be, "
-                "as HTML, SVG, scripts and stylesheets would run in the browser"
-            )
+            message = messages.static_type(path.suffix, STATIC_TYPES, FAVICON)
         else:
             message = None
         if message:
@@ -159,20 +145,20 @@ def svg_problem(data: bytes) -> str | None:
     """Why an SVG is not a plain drawing (no script, handler, link, style, entity or foreign content); None if it is."""
     text = data.decode("utf-8", errors="replace")
     if "<!" in text or re.search(r"<\?(?!xml\s)", text):
-        return "the favicon may not hold a DOCTYPE, entity, comment or processing instruction"
+        return messages.FAVICON_DECLARATION
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError as error:
-        return f"the favicon is not well-formed SVG: {error}"
+        return messages.favicon_not_svg(error)
     for element in root.iter():
         tag = element.tag.removeprefix(SVG_NAMESPACE)
         if tag not in SVG_ELEMENTS:
-            return f"the favicon may be drawn only with {', '.join(sorted(SVG_ELEMENTS))}, not <{tag}>"
+            return messages.favicon_element(tag, SVG_ELEMENTS)
         for attribute, value in element.attrib.items():
             if attribute not in SVG_ATTRIBUTES or "url(" in value.lower():
-                return f"the favicon's <{tag}> may not have the attribute {attribute}={value!r}"
+                return messages.favicon_attribute(tag, attribute, value)
         if tag not in ("title", "desc") and (element.text or "").strip():
-            return f"the favicon's <{tag}> may not hold text"
+            return messages.favicon_text(tag)
     return None
 
 
@@ -198,17 +184,11 @@ def check_markdown(path: Path, content_dir: Path, settings: dict, slugs: dict) -
         data = path.read_bytes()
         text = data.decode("utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as error:
-        yield Problem(str(path), None, None, f"cannot be read as UTF-8 text: {error}", "file-error")
+        yield Problem(str(path), None, None, messages.markdown_not_utf8(error), "file-error")
         return
     limit = settings["max_markdown_bytes"]
     if len(data) > limit:
-        yield Problem(
-            str(path),
-            None,
-            None,
-            f"is {len(data):,} bytes: the most a Markdown file may be is {limit:,} (setting max_markdown_bytes)",
-            "too-large",
-        )
+        yield Problem(str(path), None, None, messages.markdown_too_large(len(data), limit), "too-large")
         return
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as Python-Markdown splits them
     section = path.relative_to(content_dir).parts[0] if len(path.relative_to(content_dir).parts) > 1 else ""
@@ -241,12 +221,7 @@ def _metadata_problems(
     elif name in PAGE_ADDRESSES and section == PAGES:
         message, code = _page_address_problem(path, key, name, value, slugs), "metadata-error"
     elif name not in METADATA_KEYS:
-        allowed = ", ".join(k.capitalize() for k in METADATA_KEYS)
-        message = (
-            f"the metadata key {key!r} is not allowed: use only {allowed} "
-            "(other keys change where a page is written or how it is built)"
-        )
-        code = "metadata-error"
+        message, code = messages.metadata_key(key, METADATA_KEYS), "metadata-error"
     elif name in DATE_KEYS:
         message, code = date_problem(value), "date-error"
     elif name == "slug":
@@ -260,25 +235,20 @@ def _metadata_problems(
 def _page_address_problem(path: Path, key: str, name: str, value: str, slugs: dict) -> str | None:
     """A page's save_as or url: one of the few it may have, and not another page's."""
     if value not in PAGE_ADDRESSES[name]:
-        allowed = ", ".join(repr(v) for v in PAGE_ADDRESSES[name])
-        return f"{value!r} is not allowed: a page's {key} may only be {allowed}"
+        return messages.page_address(value, key, PAGE_ADDRESSES[name])
     if name == "save_as" and (name, value) in slugs:
-        return f"{value!r} is already the address of {slugs[(name, value)]}"
+        return messages.address_taken(value, slugs[(name, value)])
     slugs[(name, value)] = str(path)
     return None
 
 
 def _slug_problem(path: Path, value: str, section: str, slugs: dict, derived: bool) -> str | None:
-    made = f"the slug made from this title, {value!r}," if derived else repr(value)
     if section == PAGES and value in SECTIONS:
-        return (
-            f"{made} is not allowed: a page's slug may not be one of the site's own folders "
-            f"({', '.join(sorted(SECTIONS))})" + ("; give the page a Slug" if derived else "")
-        )
+        return messages.slug_is_section(value, derived, SECTIONS)
     if not derived and not SLUG.match(value):
-        return f"{made} is not allowed: a slug is lower-case letters, digits and hyphens"
+        return messages.bad_slug(value)
     if (section, value) in slugs:
-        return f"{made} is already the slug of {slugs[(section, value)]}"
+        return messages.slug_taken(value, derived, slugs[(section, value)])
     slugs[(section, value)] = str(path)
     return None
 
@@ -294,7 +264,7 @@ def date_problem(value: str) -> str | None:
             return None
         except ValueError:
             pass
-    return f"'{value}' is not a real date in the form YYYY-MM-DD (a time may follow as HH:MM)"
+    return messages.not_a_page_date(value)
 
 
 LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)([-*+]|[0-9]+[.)])[ \t]")
@@ -307,14 +277,7 @@ def check_depth(path: Path, lines: list[str], limit: int) -> Iterator[Problem]:
         item = LIST_ITEM.match(line)
         lists = len(item.group("indent").expandtabs(4)) // 2 + 1 if item else 0
         if max(quotes, lists) > limit:
-            yield Problem(
-                str(path),
-                number,
-                None,
-                f"nests quotes or lists {max(quotes, lists)} deep: the most allowed is {limit} "
-                "(setting max_markdown_depth)",
-                "too-deep",
-            )
+            yield Problem(str(path), number, None, messages.markdown_too_deep(max(quotes, lists), limit), "too-deep")
             return
 
 
@@ -340,9 +303,9 @@ def address_problem(tag: str, address: str) -> str | None:
     """Why an address in a page is refused: a protocol-relative link, or a picture from another site."""
     normal = _normal(address)
     if normal.startswith("//"):
-        return f"{address!r} is a protocol-relative address: write https:// and the host, or a path on this site"
+        return messages.protocol_relative(address)
     if tag == "img" and (urlsplit(normal).scheme or urlsplit(normal).netloc):
-        return f"the picture {address!r} comes from another site: put the file in content/ and link it with {{static}}"
+        return messages.picture_elsewhere(address)
     return None
 
 
@@ -370,17 +333,16 @@ def check_links(path: Path, lines: list[str], content_dir: Path) -> Iterator[Pro
 
 
 def _linked_problem(what: str, value: str, target: Path, root: Path) -> str | None:
-    shown = f"{{{what}}}{value}"
     try:
         resolved = target.resolve()
     except (OSError, RuntimeError):
         resolved = None
     if resolved is None or not resolved.is_relative_to(root):
-        return f"{shown} leads out of content/: link only to files inside it"
+        return messages.link_leaves_content(what, value)
     if not resolved.is_file():
-        return f"{shown} names no file in content/"
+        return messages.link_to_nothing(what, value)
     if target.is_symlink():
-        return f"{shown} is a symbolic link: link to the file itself"
+        return messages.link_to_symlink(what, value)
     if resolved.suffix not in STATIC_TYPES + MARKDOWN_SUFFIXES:
-        return f"{shown} is not a file type the site may publish (only {', '.join(STATIC_TYPES)} and Markdown pages)"
+        return messages.link_type(what, value, STATIC_TYPES)
     return None

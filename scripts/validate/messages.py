@@ -450,3 +450,142 @@ def foreign_key_to_package(resource) -> str:
 
 def foreign_key_to_nothing(resource) -> str:
     return f"resource {resource!r}: foreign key refers to no resource of this package"
+
+
+# --- reading a CSV file (table.py) ----------------------------------------------------------------
+
+FILE_NOT_FOUND = "file not found"
+EMPTY_FILE = "file is empty: it needs at least the header row"
+
+
+def unreadable_csv(error) -> str:
+    return f"not a readable CSV file: {error}"
+
+
+def damaged_line_ends(records: int, lines: int) -> str:
+    return f"{records} records but {lines} lines after the header: the file's line ends are damaged"
+
+
+def file_not_utf8(byte: int, column: int) -> str:
+    return f"not UTF-8: byte 0x{byte:02x} at column {column} cannot be decoded; save the file as UTF-8"
+
+
+def control_character(char: str, column: int) -> str:
+    name = "a carriage return inside a line" if char == "\r" else f"the control character U+{ord(char):04X}"
+    return f"{name} at column {column}: remove it (it is invisible in most editors)"
+
+
+# --- the Markdown content and the files beside it (content.py) ------------------------------------
+
+CONTENT_SYMLINK = "is a symbolic link: put the file itself here (a link could publish a file from elsewhere)"
+FAVICON_DECLARATION = "the favicon may not hold a DOCTYPE, entity, comment or processing instruction"
+
+
+def same_static_name(other) -> str:
+    return f"has the same name as {other} (letter case aside): on many systems they are one file"
+
+
+def static_type(suffix: str, types, favicon: str) -> str:
+    return (
+        f"a {suffix or 'file without an extension'} file cannot be published from content/static/: "
+        f"only {', '.join(types)} files (and the favicon, {favicon}) may be, "
+        "as HTML, SVG, scripts and stylesheets would run in the browser"
+    )
+
+
+def favicon_not_svg(error) -> str:
+    return f"the favicon is not well-formed SVG: {error}"
+
+
+def favicon_element(tag: str, elements) -> str:
+    return f"the favicon may be drawn only with {', '.join(sorted(elements))}, not <{tag}>"
+
+
+def favicon_attribute(tag: str, attribute: str, value: str) -> str:
+    return f"the favicon's <{tag}> may not have the attribute {attribute}={value!r}"
+
+
+def favicon_text(tag: str) -> str:
+    return f"the favicon's <{tag}> may not hold text"
+
+
+def markdown_not_utf8(error) -> str:
+    return f"cannot be read as UTF-8 text: {error}"
+
+
+def markdown_too_large(size: int, limit: int) -> str:
+    return f"is {size:,} bytes: the most a Markdown file may be is {limit:,} (setting max_markdown_bytes)"
+
+
+def metadata_key(key: str, keys) -> str:
+    allowed = ", ".join(k.capitalize() for k in keys)
+    return (
+        f"the metadata key {key!r} is not allowed: use only {allowed} "
+        "(other keys change where a page is written or how it is built)"
+    )
+
+
+def page_address(value: str, key: str, addresses) -> str:
+    allowed = ", ".join(repr(v) for v in addresses)
+    return f"{value!r} is not allowed: a page's {key} may only be {allowed}"
+
+
+def address_taken(value: str, other: str) -> str:
+    return f"{value!r} is already the address of {other}"
+
+
+def _slug(value: str, derived: bool) -> str:
+    return f"the slug made from this title, {value!r}," if derived else repr(value)
+
+
+def slug_is_section(value: str, derived: bool, sections) -> str:
+    return (
+        f"{_slug(value, derived)} is not allowed: a page's slug may not be one of the site's own folders "
+        f"({', '.join(sorted(sections))})" + ("; give the page a Slug" if derived else "")
+    )
+
+
+def bad_slug(value: str) -> str:
+    return f"{value!r} is not allowed: a slug is lower-case letters, digits and hyphens"
+
+
+def slug_taken(value: str, derived: bool, other: str) -> str:
+    return f"{_slug(value, derived)} is already the slug of {other}"
+
+
+def not_a_page_date(value: str) -> str:
+    return f"'{value}' is not a real date in the form YYYY-MM-DD (a time may follow as HH:MM)"
+
+
+def markdown_too_deep(depth: int, limit: int) -> str:
+    return f"nests quotes or lists {depth} deep: the most allowed is {limit} (setting max_markdown_depth)"
+
+
+def protocol_relative(address: str) -> str:
+    return f"{address!r} is a protocol-relative address: write https:// and the host, or a path on this site"
+
+
+def picture_elsewhere(address: str) -> str:
+    return f"the picture {address!r} comes from another site: put the file in content/ and link it with {{static}}"
+
+
+def _linked(what: str, value: str) -> str:
+    return f"{{{what}}}{value}"
+
+
+def link_leaves_content(what: str, value: str) -> str:
+    return f"{_linked(what, value)} leads out of content/: link only to files inside it"
+
+
+def link_to_nothing(what: str, value: str) -> str:
+    return f"{_linked(what, value)} names no file in content/"
+
+
+def link_to_symlink(what: str, value: str) -> str:
+    return f"{_linked(what, value)} is a symbolic link: link to the file itself"
+
+
+def link_type(what: str, value: str, types) -> str:
+    return (
+        f"{_linked(what, value)} is not a file type the site may publish (only {', '.join(types)} and Markdown pages)"
+    )

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.validate import messages
+
 BOM = b"\xef\xbb\xbf"
 # Control characters no published cell may hold: C0 but tab and line ends, DEL, C1, and a carriage
 # return that does not end a line (the csv reader would end a record there, unseen in an editor).
@@ -73,11 +75,11 @@ def read_table(path: Path, header_only: bool = False) -> Table:
             table.lines.append(previous_end + 1)
             previous_end = reader.line_num
     except csv.Error as error:
-        raise TableError(f"not a readable CSV file: {error}", line=reader.line_num, code="csv-error") from None
+        raise TableError(messages.unreadable_csv(error), line=reader.line_num, code="csv-error") from None
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if '"' not in text and len(table.rows) + 1 != physical:
         raise TableError(
-            f"{len(table.rows)} records but {physical - 1} lines after the header: the file's line ends are damaged",
+            messages.damaged_line_ends(len(table.rows), physical - 1),
             line=1,
             code="record-count",
         )
@@ -89,17 +91,17 @@ def _decoded(path: Path) -> tuple[bytes, str]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise TableError("file not found", code="missing-file") from None
+        raise TableError(messages.FILE_NOT_FOUND, code="missing-file") from None
     raw = raw.removeprefix(BOM)
     if not raw or raw.isspace():
-        raise TableError("file is empty: it needs at least the header row", line=1, code="empty-file")
+        raise TableError(messages.EMPTY_FILE, line=1, code="empty-file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise TableError(
-            f"not UTF-8: byte 0x{raw[error.start]:02x} at column {column} cannot be decoded; save the file as UTF-8",
+            messages.file_not_utf8(raw[error.start], column),
             line=line,
             code="encoding-error",
         ) from None
@@ -168,9 +170,8 @@ def _control_error(text: str, offset: int) -> TableError:
             header, column = [], []
         index = len(column) - 1
         field = header[index] if 0 <= index < len(header) else None
-    name = "a carriage return inside a line" if char == "\r" else f"the control character U+{ord(char):04X}"
     return TableError(
-        f"{name} at column {offset - start + 1}: remove it (it is invisible in most editors)",
+        messages.control_character(char, offset - start + 1),
         line=line,
         code="control-character",
         field=field,
