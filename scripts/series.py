@@ -75,10 +75,6 @@ class Council:
     years: list[Year] = field(default_factory=list)
 
     @property
-    def url(self) -> str:
-        return f"councils/{self.code}/"
-
-    @property
     def latest(self) -> Year | None:
         """The newest year with a published gross cost."""
         return next((y for y in reversed(self.years) if y.gross is not None), None)

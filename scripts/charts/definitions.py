@@ -861,16 +861,23 @@ def england_day_care_by_year(packages, width: int = WIDE) -> Drawn:
         alt_text = (
             "Horizontal bar charts of England's gross cost of day care by financial year, in cash and real terms."
         )
+    return _cash_and_real_drawn(packages, data, years, width, "England", (data.first, data.latest), title, alt_text)
+
+
+def _cash_and_real_drawn(packages, data, years: list, width: int, place: str, period, title: str, alt: str) -> Drawn:
+    """A place's gross cost by year in cash and in real terms (England's, or a council's): its bars, their table and
+    the subtitle naming the place, the prices, the years ``period`` spans and the breaks between them."""
+    start, end = period
     return Drawn(
         chart=cash_and_real(data, years, width, PALETTE[0]),
         table=cash_and_real_table(years),
         columns=_cash_real_columns(data),
         title=title,
         subtitle=(
-            f"Gross cost of day care for adults with mental health needs, England, £, in cash and at {data.base_year} "
-            f"prices (HM Treasury GDP deflator), {data.first} to {data.latest}{_breaks(data)}"
+            f"Gross cost of day care for adults with mental health needs, {place}, £, in cash and at "
+            f"{data.base_year} prices (HM Treasury GDP deflator), {start} to {end}{_breaks_within(data, start, end)}"
         ),
-        alt=alt_text,
+        alt=alt,
         source=_series_source(packages),
     )
 
@@ -1053,23 +1060,13 @@ def council_day_care(packages, code: str, width: int = WIDE) -> Drawn:
     described = f"{pounds(latest.gross)} in cash" + (
         f", {pounds(latest.real)} at {data.base_year} prices" if latest.real is not None else ""
     )
-    return Drawn(
-        chart=cash_and_real(data, years, width, PALETTE[0]),
-        table=cash_and_real_table(years),
-        columns=_cash_real_columns(data),
-        title=title,
-        subtitle=(
-            f"Gross cost of day care for adults with mental health needs, {council.name}, £, in cash and at "
-            f"{data.base_year} prices (HM Treasury GDP deflator), {first} to {years[-1].financial_year}"
-            f"{_breaks_within(data, first, years[-1].financial_year)}"
-        ),
-        alt=(
-            f"Horizontal bar charts of {council.name}'s gross cost of day care by financial year, {first} to "
-            f"{years[-1].financial_year}, one in cash and one at {data.base_year} prices. In "
-            f"{latest.financial_year} it was {described}."
-        ),
-        source=_series_source(packages),
+    alt_text = (
+        f"Horizontal bar charts of {council.name}'s gross cost of day care by financial year, {first} to "
+        f"{years[-1].financial_year}, one in cash and one at {data.base_year} prices. In "
+        f"{latest.financial_year} it was {described}."
     )
+    period = (first, years[-1].financial_year)
+    return _cash_and_real_drawn(packages, data, years, width, council.name, period, title, alt_text)
 
 
 FAMILIES["council-day-care"] = ChartFamily(

@@ -165,7 +165,8 @@ def views(packages, authority_names: dict[str, str], services_by_code: dict[str,
             view.summary = _summary(data, council)
             view.rows, view.spans, view.other = _rows(data, council), _spans(data, council), _other(data, council)
             view.successors = [
-                (n, f"councils/{c}/" if c in in_series or c in with_figures else None) for c, n in council.successors
+                (n, council_figures.council_url(c) if c in in_series or c in with_figures else None)
+                for c, n in council.successors
             ]
             view.successors_from = council.successors_from or ""
             latest = council.latest
