@@ -7,7 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
+from altair.vegalite.v6.schema.core import TopLevelSpec
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -95,6 +97,22 @@ def test_chart_renders_from_the_shipped_data(chart_id, shipped):
 @pytest.mark.parametrize("chart_id", sorted(charts.CHARTS))
 def test_chart_renders_from_the_fixtures(chart_id, fixtures):
     assert_accessible_svg(fixtures.render(chart_id))
+
+
+def test_every_chart_spec_is_valid_vega_lite(shipped, fixtures):
+    """The build skips Altair's schema check (scripts/charts/definitions.py vega_lite), so it is made here, on both
+    drawings of every chart the shipped data and the fixtures draw, and shown to refuse a broken spec."""
+    checked = 0
+    for chart_set in (shipped, fixtures):
+        for id in chart_set.available():
+            rendered = chart_set.render(id)
+            for spec in (rendered.spec, rendered.narrow_spec):
+                TopLevelSpec.validate(spec)
+                checked += 1
+    assert checked >= 2 * len(SHIPPED_WITH_DATA + COUNCIL_CHARTS)
+    broken = {**shipped.render(SHIPPED_WITH_DATA[0]).spec, "mark": "barr"}
+    with pytest.raises(jsonschema.ValidationError):
+        TopLevelSpec.validate(broken)
 
 
 def test_the_empty_survey_package_gives_no_chart_only_a_note(shipped, built_site):

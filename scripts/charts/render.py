@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-import altair as alt
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
@@ -209,14 +208,11 @@ class RenderedChart:
 
     @cached_property
     def spec(self) -> dict:
-        # Valid data of any length charts: Altair's 5,000-row guard is for notebooks, not for a build.
-        with alt.data_transformers.disable_max_rows():
-            return self.drawn.chart.to_dict()
+        return charts.vega_lite(self.drawn.chart)
 
     @cached_property
     def narrow_spec(self) -> dict:
-        with alt.data_transformers.disable_max_rows():
-            return self.drawn.narrow.to_dict()
+        return charts.vega_lite(self.drawn.narrow)
 
     @cached_property
     def vega_lite_json(self) -> str:
