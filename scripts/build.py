@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scripts import gitinfo, publishing
+from scripts.build_cache import BuildCache
 from scripts.catalogue.versions import version_key
 from scripts.search import SearchIndexError, index_site
 from scripts.security import write_headers
@@ -41,11 +42,37 @@ FAULT = "BUILD_FAULT"
 FAULT_POINTS = ("validated", "built", "indexed", "linked", "swapped", "cleaned")
 
 
-def validate_data(data_dir: Path, settings: dict | None = None, content_dir: Path | None = None) -> None:
-    result = validate(package_folders([], data_dir), validation_settings(settings))
+def validate_data(
+    data_dir: Path, settings: dict | None = None, content_dir: Path | None = None, cache: BuildCache | None = None
+) -> None:
+    """Check the data and the content; raise BuildError naming every problem. A pass of these very files with these
+    settings and code, kept in ``cache``, is not checked again (scripts/build_cache.py)."""
+    checked = validation_settings(settings)
+    cache = cache or BuildCache(None)
+    key = cache.verdict_key(data_dir, checked) if cache.folder is not None else ""
     content = check_content(content_dir) if content_dir is not None else []
+    if key and cache.passed(key):
+        if content:
+            raise BuildError("\n".join(p.text() for p in content))
+        return
+    result = validate(package_folders([], data_dir), checked)
     if not result.valid or content:
         raise BuildError("\n".join([p.text() for p in result.problems + content] + [result.summary()]))
+    if key:
+        cache.keep_pass(key)
+
+
+def index_search(site: Path, cache: BuildCache) -> None:
+    """Pagefind's index of ``site``, or the one kept for exactly these pages (scripts/build_cache.py)."""
+    key = cache.search_key(site) if cache.folder is not None else ""
+    if key and cache.restore_search(key, site):
+        return
+    try:
+        index_site(site)
+    except SearchIndexError as error:
+        raise BuildError(str(error)) from error
+    if key:
+        cache.keep_search(key, site)
 
 
 FIX_HISTORY = "git fetch --unshallow --tags"
@@ -123,7 +150,8 @@ def build(
         history = check_history(data_dir or value("data_dir"))
         if history:
             raise BuildError("\n".join(history))
-    validate_data(data_dir or value("data_dir"), validation, content)
+    cache = BuildCache(value("build_cache", pelican_settings(overrides)))
+    validate_data(data_dir or value("data_dir"), validation, content, cache)
     fault("validated")
     # The site states what the data was checked against (the suppression threshold, the GSS codes).
     overrides = {**site_overrides(validation_settings(validation)), **(overrides or {})}
@@ -135,10 +163,7 @@ def build(
     try:
         warnings = run_pelican(staging, overrides)
         fault("built")
-        try:
-            index_site(staging)
-        except SearchIndexError as error:
-            raise BuildError(str(error)) from error
+        index_search(staging, cache)
         fault("indexed")
         write_headers(staging)
         publish(staging, output)

@@ -105,6 +105,13 @@ SETTINGS = {
             ("site",),
         ),
         Setting(
+            "build_cache",
+            ROOT / ".cache" / "build",
+            "Folder keeping, between builds, the verdict of a data check that passed and the search index, each keyed "
+            "by every file it read and the code (empty: none).",
+            ("build",),
+        ),
+        Setting(
             "chart_workers",
             2,
             "Processes rendering the charts the cache does not have (1: in the build's own process).",

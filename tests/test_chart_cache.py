@@ -1,5 +1,6 @@
-"""Charts are rendered once: a rebuild takes every drawing from the cache, and the site it writes is byte for byte
-what a serial build without a cache writes; changing a package's data renders that package's charts again."""
+"""Charts are rendered once: a rebuild takes every chart and drawing from the cache, and the data check and the
+search index from the build's cache, and the site it writes is byte for byte what a serial build without any cache
+writes; changing a package's data renders that package's charts again, and changing any data file checks it again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import vl_convert
 
+from scripts import build as build_module
 from scripts.build import build
 from scripts.charts import definitions
 from scripts.charts.render import ChartSet, renderer
@@ -26,20 +28,24 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 def test_a_rebuild_renders_nothing_and_writes_what_a_serial_uncached_build_writes(tmp_path, monkeypatch):
     serial = tmp_path / "serial" / "output"
-    build(serial, {"CHART_CACHE": "", "CHART_WORKERS": 1})
-    cache = tmp_path / "cache"
+    build(serial, {"CHART_CACHE": "", "CHART_WORKERS": 1, "BUILD_CACHE": ""})
+    cache, kept = tmp_path / "cache", tmp_path / "build-cache"
     first = tmp_path / "first" / "output"
-    build(first, {"CHART_CACHE": str(cache), "CHART_WORKERS": 2})
-    assert list(cache.glob("*.svg")) and list(cache.glob("*.png"))
-    assert not list(cache.glob(".*")), "no drawing is left half written"
+    build(first, {"CHART_CACHE": str(cache), "CHART_WORKERS": 2, "BUILD_CACHE": str(kept)})
+    assert list(cache.glob("*.svg")) and list(cache.glob("*.png")) and list(cache.glob("*.chart.json"))
+    assert len(list(kept.glob("valid-*"))) == 1 and len(list(kept.glob("search-*"))) == 1
+    assert not list(cache.glob(".*")) and not list(kept.glob(".*")), "no entry is left half written"
 
     def refuse(*_args, **_kwargs):
-        raise AssertionError("a chart was rendered although the cache has it")
+        raise AssertionError("made again although the cache has it")
 
     monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
     monkeypatch.setattr(vl_convert, "svg_to_png", refuse)
-    again = tmp_path / "again" / "output"  # in this process, so a drawing missing from the cache would fail it
-    build(again, {"CHART_CACHE": str(cache), "CHART_WORKERS": 1})
+    monkeypatch.setattr(definitions, "draw", refuse)  # no chart drawn with Altair
+    monkeypatch.setattr(build_module, "validate", refuse)  # no data check
+    monkeypatch.setattr(build_module, "index_site", refuse)  # no Pagefind run
+    again = tmp_path / "again" / "output"  # in this process, so anything missing from the caches would fail it
+    build(again, {"CHART_CACHE": str(cache), "CHART_WORKERS": 1, "BUILD_CACHE": str(kept)})
 
     expected = tree(serial)
     assert any(name.startswith("charts/") and name.endswith(".png") for name in expected)

@@ -1,7 +1,9 @@
 """Chart drawings rendered once: vl-convert's SVG (and PNG) of each Vega-Lite spec, kept between builds.
 
-A drawing is keyed by the SHA-256 of the renderer's versions (vl-convert, Vega, Vega-Lite, the font) and the
-final spec with its data, so a rebuild renders only the charts whose spec or data changed, and a new renderer
+A chart's specs, table and words are kept too, keyed by its inputs (its id, the files of the data packages it
+draws from, the settings it states and the code: scripts/fingerprint.py), so a rebuild with nothing changed does
+not run Altair at all. A drawing is keyed by the SHA-256 of the renderer's versions (vl-convert, Vega, Vega-Lite,
+the font) and the final spec with its data, so a rebuild renders only the charts whose spec or data changed, and a new renderer
 renders them all again. The cache is a folder outside the site (``chart_cache``, ``.cache/charts/``; ``make
 clean`` removes it); each file is written under a temporary name and renamed, so a build killed mid-write, or
 two builds at once, never leave half a drawing. What is missing is rendered on ``chart_workers`` processes:
@@ -95,6 +97,21 @@ class Renderer:
         if drawing.png is not None:
             _write_atomically(base.with_suffix(".png"), drawing.png)
         _write_atomically(base.with_suffix(".svg"), drawing.svg.encode("utf-8"))
+
+    def entry(self, key: str) -> dict | None:
+        """A chart drawn before from the same inputs (``key``: scripts/charts/render.py ``ChartSet.inputs_key``): its
+        specs, table and words, so a rebuild skips Altair; None when there is none, or no cache."""
+        if self.folder is None:
+            return None
+        try:
+            return json.loads((self.folder / f"{key}.chart.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def keep(self, key: str, entry: dict) -> None:
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.folder / f"{key}.chart.json", json.dumps(entry, ensure_ascii=False).encode())
 
     def draw_all(self, jobs: list[Job]) -> list[Drawing]:
         """Every job's drawing, in order: the cached ones read, the others rendered (largest first) and stored."""

@@ -63,7 +63,7 @@ class ChartError(LookupError):
 class Drawn:
     """What a chart function returns; ``table`` holds the cells as published (symbols kept)."""
 
-    chart: alt.TopLevelMixin  # drawn for the wide column
+    chart: alt.TopLevelMixin | None  # drawn for the wide column (None: its spec came from the chart cache)
     table: list[dict]
     columns: dict[str, str]  # field in table -> column heading
     title: str
@@ -150,6 +150,11 @@ def get(id: str) -> ChartSpec:
     raise ChartError(f"unknown chart '{id}'; known charts: {known}")
 
 
+def options(spec: ChartSpec, settings: Mapping | None) -> dict:
+    """The settings a chart states, as the build has them."""
+    return {name: project_settings.value(name, settings) for name in spec.settings}
+
+
 def draw(id: str, packages: dict[str, DataPackage], settings: Mapping | None = None) -> Drawn:
     """The chart drawn wide and narrow; ``settings`` are the build's (Pelican's, which the build gives the
     validator's), so a chart states the threshold the data was checked against."""
@@ -157,9 +162,9 @@ def draw(id: str, packages: dict[str, DataPackage], settings: Mapping | None = N
     missing = [name for name in spec.packages if name not in packages]
     if missing:
         raise ChartError(f"chart '{id}' needs the data package(s) {', '.join(missing)}")
-    options = {name: project_settings.value(name, settings) for name in spec.settings}
-    drawn = spec.draw(packages, WIDE, **options)
-    drawn.narrow = spec.draw(packages, NARROW, **options).chart
+    options_ = options(spec, settings)
+    drawn = spec.draw(packages, WIDE, **options_)
+    drawn.narrow = spec.draw(packages, NARROW, **options_).chart
     return drawn
 
 
@@ -281,7 +286,7 @@ def _name_labels(base, names: list[str], bar_offset: float, plot_width: int) -> 
             color=INK,
             limit=plot_width,
         )
-        .encode(x=alt.value(0), text="_name:N")
+        .encode(x=alt.XValue(0), text="_name:N")  # the channel itself: alt.value(0) costs a schema look-up per call
         .transform_filter(f"datum._lines == {count}")
         for count in sorted({name.count("\n") + 1 for name in names} or {1})
     ]

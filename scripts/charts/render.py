@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import html
 import io
 import json
 import re
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, cached_property
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
+from scripts import fingerprint
 from scripts.charts import cache as drawing_cache
 from scripts.charts import definitions as charts
 from scripts.charts.cache import Drawing, Job, Renderer
@@ -303,6 +305,10 @@ def chart_html(**context) -> str:
     return template_environment().get_template("_chart.html").render(**context)
 
 
+INPUTS_FORMAT = "1"  # bump when what a chart's cache entry holds changes
+CHART_FIELDS = ("chart", "narrow")  # a Drawn's Altair charts: their specs are kept instead
+
+
 class ChartSet:
     """The charts of one build: each drawn and rendered at most once."""
 
@@ -318,6 +324,7 @@ class ChartSet:
         self.previous = previous  # a full build whose chart files a preview may reuse
         self.renderer = renderer
         self._rendered: dict[str, RenderedChart] = {}
+        self._fingerprints: dict[str, str] = {}
 
     def available(self) -> list[str]:
         return charts.available(self.packages)
@@ -327,11 +334,41 @@ class ChartSet:
 
     def render(self, id: str) -> RenderedChart:
         if id not in self._rendered:
-            chart = RenderedChart(id, charts.draw(id, self.packages, self.settings), self.renderer)
+            chart = self._drawn(id)
             if self.previous is not None:
                 self._reuse(chart)
             self._rendered[id] = chart
         return self._rendered[id]
+
+    def _drawn(self, id: str) -> RenderedChart:
+        """The chart drawn with Altair, or, when the cache holds one drawn from the same inputs, that one."""
+        key = self.inputs_key(id) if self.renderer is not None and self.renderer.folder is not None else None
+        entry = self.renderer.entry(key) if key else None
+        if entry is not None:
+            chart = RenderedChart(id, charts.Drawn(chart=None, **entry["drawn"]), self.renderer)
+            chart.__dict__.update(spec=entry["spec"], narrow_spec=entry["narrow_spec"])
+            return chart
+        chart = RenderedChart(id, charts.draw(id, self.packages, self.settings), self.renderer)
+        if key:
+            words = {f.name: getattr(chart.drawn, f.name) for f in fields(charts.Drawn) if f.name not in CHART_FIELDS}
+            self.renderer.keep(key, {"drawn": words, "spec": chart.spec, "narrow_spec": chart.narrow_spec})
+        return chart
+
+    def inputs_key(self, id: str) -> str:
+        """What a chart is drawn from: its id, the settings it states, every file of the packages it reads and the
+        code (scripts/fingerprint.py); the SHA-256 of them all."""
+        spec = charts.get(id)
+        digest = hashlib.sha256(f"{INPUTS_FORMAT}\n{id}\n{fingerprint.code()}\n".encode())
+        digest.update(repr(sorted(charts.options(spec, self.settings).items())).encode())
+        for name in spec.packages:
+            digest.update(f"\n{name}\n{self._package_fingerprint(name)}".encode())
+        return digest.hexdigest()
+
+    def _package_fingerprint(self, name: str) -> str:
+        if name not in self._fingerprints:
+            package = self.packages.get(name)
+            self._fingerprints[name] = fingerprint.folder(package.folder) if package else "absent"
+        return self._fingerprints[name]
 
     def _reuse(self, chart: RenderedChart) -> None:
         """Take the SVGs and PNG of a previous build when its Vega-Lite specs are byte for byte these."""
