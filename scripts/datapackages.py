@@ -26,6 +26,25 @@ def record_count(data: bytes) -> int:
     return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
 
 
+def file_record_count(path: Path, chunk_size: int = 1 << 20) -> int:
+    """``record_count`` of a file, read a chunk at a time so a large file is never held whole."""
+    lines, tail, simple, empty = 0, b"", True, True
+    with open(path, "rb") as file:
+        while chunk := file.read(chunk_size):
+            if empty:
+                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+                empty = not chunk
+            lines += chunk.count(b"\n")
+            simple = simple and b'"' not in chunk and b"\r" not in chunk and b"\n\n" not in tail + chunk
+            tail = (tail + chunk)[-1:]
+    if empty:
+        return 0
+    if simple:
+        return lines + (0 if tail == b"\n" else 1) - 1
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        return sum(1 for _ in csv.reader(file)) - 1
+
+
 def authority_names(gss_codes: Path) -> dict[str, str]:
     """GSS code -> authority name, from the GSS reference file."""
     with open(gss_codes, newline="", encoding="utf-8-sig") as file:
@@ -76,14 +95,14 @@ class Resource:
         with open(self.path, newline="", encoding="utf-8-sig") as file:
             return list(csv.DictReader(file))
 
-    # Large files (a million spend transactions) are read a column or a few rows at a time,
-    # never held as a million dicts, unless something asks for .rows.
+    # Large files (a million spend transactions) are read a few rows at a time, or streamed for a column's
+    # distinct values, never held as a million dicts or a million-cell column, unless something asks for .rows.
 
     @cached_property
     def row_count(self) -> int:
         if "rows" in self.__dict__:
             return len(self.rows)
-        return record_count(self.path.read_bytes())
+        return file_record_count(self.path)
 
     def head(self, n: int) -> list[dict]:
         if "rows" in self.__dict__:
@@ -91,16 +110,16 @@ class Resource:
         with open(self.path, newline="", encoding="utf-8-sig") as file:
             return list(islice(csv.DictReader(file), n))
 
-    def column(self, name: str) -> list[str]:
-        """Every cell of one field, in file order."""
+    def distinct(self, name: str) -> list[str]:
+        """Each value of one field once, in the order of its first row."""
         if "rows" in self.__dict__:
-            return [row[name] for row in self.rows]
-        cached = self.__dict__.setdefault("_columns", {})
+            return list(dict.fromkeys(row[name] for row in self.rows))
+        cached = self.__dict__.setdefault("_distinct", {})
         if name not in cached:
             with open(self.path, newline="", encoding="utf-8-sig") as file:
                 reader = csv.reader(file)
                 index = next(reader).index(name)
-                cached[name] = [record[index] for record in reader if len(record) > index]
+                cached[name] = list(dict.fromkeys(record[index] for record in reader if len(record) > index))
         return cached[name]
 
     def find(self, **where) -> list[dict]:

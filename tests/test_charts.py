@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scripts.charts import cache as drawing_cache
 from scripts.charts import definitions as charts
 from scripts.charts import render as chart_output
 from scripts.charts.render import ChartSet, accessible_svg, inline_svg, standalone_svg
@@ -387,6 +388,20 @@ def test_spend_chart_stays_readable_at_150_authorities_by_10_years(fixtures):
         assert {f"2{14 + y:03d}-{(15 + y) % 100:02d}" for y in range(YEARS)} <= set(labels), "a panel a year"
     assert len(rendered.drawn.table) == AUTHORITIES * YEARS
     assert "1 figure is not published" in rendered.drawn.alt
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+@pytest.mark.parametrize("chart_id", ["spend-by-authority-and-year", "norfolk-people-by-locality"])
+def test_a_png_is_drawn_at_2x_unless_that_would_pass_the_pixel_limit(fixtures, chart_id):
+    """Sharp at 2x; a chart as tall as 150 councils by 10 years at 1x, so drawing it stays within memory."""
+    rendered = fixtures.render(chart_id)
+    width, height = chart_output.svg_size(rendered.plain_svg)
+    scale = 2 if 4 * width * height <= drawing_cache.PNG_MAX_PIXELS else 1
+    assert png_size(rendered.png) == (pytest.approx(scale * width, abs=1), pytest.approx(scale * height, abs=1))
+    assert (scale == 1) == (chart_id == "spend-by-authority-and-year")
 
 
 def test_long_labels_are_written_above_their_bars_and_kept_to_the_width(fixtures):

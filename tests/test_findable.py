@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from scripts import fingerprint
 from scripts.build import build
 from scripts.catalogue.metadata import spatial_coverage, temporal_coverage
 from scripts.catalogue.versions import releases
@@ -235,6 +237,20 @@ def test_sitemap_lists_every_page_and_robots_points_to_it(built_site):
 def test_build_writes_the_pagefind_index(built_site):
     assert (built_site / "pagefind" / "pagefind.js").is_file()
     assert list((built_site / "pagefind").glob("pagefind.*.pf_meta"))
+
+
+def test_the_index_of_the_pages_that_can_hold_a_body_is_the_index_of_every_page(built_site, tmp_path):
+    """Pagefind reads only search.PAGES; reading every page (its default) must write the very same index."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("pagefind"))
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], check=True, timeout=300)
+    assert fingerprint.folder(site / "pagefind") == fingerprint.folder(built_site / "pagefind")
+    listing = site / "directory" / "area" / "a-list" / "index.html"  # outside search.PAGES
+    listing.parent.mkdir(parents=True)
+    listing.write_text("<html lang='en-GB'><body><main data-pagefind-body>a list given a body</main></body></html>")
+    shutil.rmtree(site / "pagefind")
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--silent"], check=True, timeout=300)
+    assert fingerprint.folder(site / "pagefind") != fingerprint.folder(built_site / "pagefind")
 
 
 def test_only_reports_dataset_pages_and_directory_entries_are_marked_for_indexing(built_site):

@@ -51,7 +51,7 @@ def temporal_coverage(package: DataPackage) -> str | None:
             for r in resources
             for f in fields
             if any(spec["name"] == f for spec in r.fields)
-            for cell in set(r.column(f))
+            for cell in r.distinct(f)
             if (s := _span(cell, f))
         ]
 
@@ -88,7 +88,7 @@ def spatial_coverage(package: DataPackage, names: dict[str, str] | None = None) 
     codes: dict[str, None] = {}
     for resource in package.data_resources:
         if any(spec["name"] == "authority_code" for spec in resource.fields):
-            codes.update(dict.fromkeys(resource.column("authority_code")))
+            codes.update(dict.fromkeys(resource.distinct("authority_code")))
     return [names.get(code, code) for code in codes if not is_missing(code)]
 
 

@@ -131,11 +131,15 @@ def remover(*paths: Path):
 
 
 def stage_commands(inputs: dict, folder: Path) -> dict:
-    """Each stage as a command, and what to clear before each run: a cold chart cache but for the rebuild."""
+    """Each stage as a command, and what to clear before each run: the full build starts with no chart or build
+    cache (scripts/build_cache.py), the rebuild with those the full build left."""
     data, content, gss = inputs["data"], inputs["content"], inputs["gss_codes"]
     cache, warm = folder / "chart-cache", folder / "warm-chart-cache"
     pages_out, full_out = folder / "pages-output", folder / "full-output"
-    overrides = "{'DATA_DIR': sys.argv[2], 'PATH': sys.argv[3], 'GSS_CODES': sys.argv[4], 'CHART_CACHE': sys.argv[5]}"
+    overrides = (
+        "{'DATA_DIR': sys.argv[2], 'PATH': sys.argv[3], 'GSS_CODES': sys.argv[4], 'CHART_CACHE': sys.argv[5], "
+        "'BUILD_CACHE': sys.argv[5] + '-build'}"
+    )
     build = (
         "import sys; from pathlib import Path; from scripts.build import build; "
         f"build(Path(sys.argv[1]), {overrides}, Path(sys.argv[2]), {{'gss_codes': Path(sys.argv[4])}})"
@@ -172,7 +176,7 @@ def stage_commands(inputs: dict, folder: Path) -> dict:
             ),
             remover(pages_out / "pagefind"),
         ),
-        FULL: (python_call(build, full_out, data, content, gss, cache), remover(cache)),
+        FULL: (python_call(build, full_out, data, content, gss, cache), remover(cache, Path(f"{cache}-build"))),
         REBUILD: (python_call(build, full_out, data, content, gss, cache), None),
     }
 
