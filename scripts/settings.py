@@ -101,7 +101,8 @@ SETTINGS = {
         Setting(
             "chart_cache",
             ROOT / ".cache" / "charts",
-            "Folder keeping each chart's drawings between builds, keyed by its spec, data and renderer (empty: none).",
+            "Folder keeping each chart's specs and words (keyed by its inputs and the code) and its drawings (keyed by "
+            "its spec, data and renderer) between builds (empty: none).",
             ("site",),
         ),
         Setting(

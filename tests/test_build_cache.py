@@ -102,7 +102,7 @@ def _site(folder: Path, pages: dict[str, str]) -> Path:
 
 def test_the_search_index_is_kept_for_the_same_pages_only(tmp_path, monkeypatch):
     cache = BuildCache(tmp_path / "cache")
-    pages = {"index.html": "day services", "a/index.html": "peer support groups"}
+    pages = {"reports/a/index.html": "day services", "reports/b/index.html": "peer support groups"}
     first = _site(tmp_path / "first", pages)
     index_search(first, cache)
     key = cache.search_key(first)
@@ -115,7 +115,7 @@ def test_the_search_index_is_kept_for_the_same_pages_only(tmp_path, monkeypatch)
         index_search(second, cache)
     assert fingerprint.folder(second / "pagefind") == fingerprint.folder(first / "pagefind")
 
-    third = _site(tmp_path / "third", {**pages, "a/index.html": "peer support group"})
+    third = _site(tmp_path / "third", {**pages, "reports/b/index.html": "peer support group"})
     assert cache.search_key(third) != key
     index_search(third, cache)  # indexed afresh; only the newest index is kept
     assert [p.name for p in (tmp_path / "cache").glob("search-*")] == [f"search-{cache.search_key(third)}"]
