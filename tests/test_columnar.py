@@ -118,7 +118,7 @@ def test_large_files_go_to_the_columnar_engine_by_default(large, tmp_path):
 
 
 PIECES = [b"a,b\n", b"1,2\n", b"\n", b"\r\n", b'"x\ny",2\n', "é,ü\n".encode(), b"\xef\xbb\xbf", b"\x01", b"\r"]
-PIECES += [b" ", b"\xff", b"3,4", "€".encode()]
+PIECES += [b" ", b"\xff", b"3,4", "€".encode(), "£".encode(), "\u0085".encode(), b"\x7f", b"\x0b"]
 
 
 def header_only(path: Path, scan: bool):

@@ -19,6 +19,11 @@ BOM = b"\xef\xbb\xbf"
 # Control characters no published cell may hold: C0 but tab and line ends, DEL, C1, and a carriage
 # return that does not end a line (the csv reader would end a record there, unseen in an editor).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# The bytes without which a UTF-8 chunk cannot hold a CONTROL match: the C0 and DEL bytes it names, the carriage
+# return, and the lead byte of U+0080 to U+009F. A chunk with none of them (nearly every chunk of a large file) is
+# not searched character by character.
+SUSPECT = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x0D, 0xC2])
+UNSUSPECT = bytes(b for b in range(256) if b not in SUSPECT)
 
 
 class TableError(Exception):
@@ -125,7 +130,7 @@ def _scan(path: Path) -> Table | None:
                 if head is None:
                     chunk = chunk.removeprefix(BOM)
                 text = decoder.decode(chunk)
-                if CONTROL.search(text):
+                if chunk.translate(None, UNSUSPECT) and CONTROL.search(text):
                     return None  # or a carriage return split from its line feed by the chunk's end
                 head = text if head is None else head
                 lines += chunk.count(b"\n")
