@@ -194,15 +194,21 @@ def attach_releases(view: dict, releases: list, site_url: str, publisher: str, o
             view["current_release"] = release
 
 
-def write_zip(files: dict[str, bytes], archive: Path) -> None:
-    """A zip of ``files`` (name -> bytes) at its root, the same bytes on every build (fixed times and modes)."""
+def write_zip(files: dict[str, bytes | Path], archive: Path) -> None:
+    """A zip of ``files`` (name -> bytes, or a file streamed in, never held whole) at its root, the same bytes on
+    every build (fixed times and modes)."""
     archive.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
         for name, content in files.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zipped.writestr(info, content)
+            if isinstance(content, bytes):
+                zipped.writestr(info, content)
+                continue
+            info.file_size = content.stat().st_size  # as writestr sets it: the same header either way
+            with open(content, "rb") as source, zipped.open(info, "w") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
 
 
 def write_files(package: DataPackage, output: Path) -> Download:
@@ -213,5 +219,5 @@ def write_files(package: DataPackage, output: Path) -> Download:
     for name in names:
         shutil.copyfile(package.folder / name, target / name)
     archive = output / "data" / f"{package.name}.zip"
-    write_zip({name: (package.folder / name).read_bytes() for name in names}, archive)
+    write_zip({name: package.folder / name for name in names}, archive)
     return Download(f"/data/{package.name}.zip", f"{package.name}.zip", "ZIP", file_size(archive.stat().st_size))
