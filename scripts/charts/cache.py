@@ -3,10 +3,10 @@
 A chart's specs, table and words are kept too, keyed by its inputs (its id, the files of the data packages it
 draws from, the settings it states and the code: scripts/fingerprint.py), so a rebuild with nothing changed does
 not run Altair at all. A drawing is keyed by the SHA-256 of the renderer's versions (vl-convert, Vega, Vega-Lite,
-the font) and the final spec with its data, so a rebuild renders only the charts whose spec or data changed, and a new renderer
-renders them all again. The cache is a folder outside the site (``chart_cache``, ``.cache/charts/``; ``make
-clean`` removes it); each file is written under a temporary name and renamed, so a build killed mid-write, or
-two builds at once, never leave half a drawing. What is missing is rendered on ``chart_workers`` processes:
+the font) and the final spec with its data, so a rebuild renders only the charts whose spec or data changed, and a
+new renderer renders them all again. The cache is a folder outside the site (``chart_cache``, ``.cache/charts/``;
+``make clean`` removes it); each file is written under a temporary name and renamed, so a build killed mid-write,
+or two builds at once, never leave half a drawing. What is missing is rendered on ``chart_workers`` processes:
 vl-convert draws one chart at a time per process, whatever the threads.
 
 This module imports only vl-convert, so a worker process starts in a fraction of a second.
