@@ -58,7 +58,8 @@ SETTINGS = {
         Setting(
             "columnar_memory_mb",
             128,
-            "The most memory the columnar engine's DuckDB may hold, in MB; beyond it, it works through temporary files.",
+            "The most memory the columnar engine's DuckDB may hold, in MB; beyond it, it works through temporary files, "
+            "and a file it still cannot read is reported unchecked.",
             ("validate",),
         ),
         Setting(

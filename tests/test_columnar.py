@@ -151,3 +151,23 @@ def test_the_columnar_engine_declares_its_memory_and_threads(tmp_path):
     engine = columnar.ColumnarPackage(package)
     declared = dict(engine.query("SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads')"))
     assert declared == {"memory_limit": "91.5 MiB", "threads": "1"}
+
+
+def test_a_file_past_the_memory_limit_is_reported_not_read_whole_another_way(tmp_path, monkeypatch):
+    """DuckDB out of its memory used to hand the file to the Python engine without a word, which read a million rows
+    in 1.3 GB against a 16 MB limit: now the file is reported unchecked, naming the setting to raise."""
+    shutil.copytree(ROOT_DATA / "day-care-spend", tmp_path / "day-care-spend")
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("read whole after DuckDB ran out of memory")
+
+    monkeypatch.setattr("scripts.validate.engines.read_table", refuse)
+    result = validate(
+        [tmp_path / "day-care-spend"], {**DEFAULTS, "columnar_threshold_bytes": 0, "columnar_memory_mb": 1}
+    )
+    assert not result.valid and result.problems
+    for problem in result.problems:
+        assert problem.code == "memory" and "1 MB (columnar_memory_mb)" in problem.message, problem.text()
+        assert "--columnar-memory-mb" in problem.message
+    enough = validate([tmp_path / "day-care-spend"], {**DEFAULTS, "columnar_threshold_bytes": 0})
+    assert enough.valid, [p.text() for p in enough.problems]

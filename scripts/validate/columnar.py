@@ -37,6 +37,11 @@ class Declined(Exception):
     """The file has something only frictionless can check exactly."""
 
 
+class OutOfMemory(Exception):
+    """DuckDB could not read the file within ``columnar_memory_mb``: reading it whole in Python instead would take
+    many times that memory, so the file is reported unchecked rather than quietly read another way."""
+
+
 def supports(schema: dict) -> bool:
     for spec in schema["fields"]:
         if spec.get("type", "string") not in TYPES or spec.get("format", "default") != "default":
@@ -134,6 +139,8 @@ class ColumnarPackage:
                 "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)",
                 [str(path), columns],
             )
+        except duckdb.OutOfMemoryException:
+            raise OutOfMemory(name) from None
         except duckdb.Error as error:
             raise Declined(str(error)) from None
         self.loaded[name] = table

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scripts.validate import columnar, rules
+from scripts.settings import value
+from scripts.validate import columnar, messages, rules
 from scripts.validate.problems import Problem
 from scripts.validate.structure import LoadedPackage, check_cells, frictionless_rows
 from scripts.validate.table import TableError, read_table
@@ -25,6 +26,12 @@ def choose(package: LoadedPackage, engine: columnar.ColumnarPackage) -> tuple[li
             in_columns.append(name)
         except columnar.Declined:
             problems.extend(_read_whole(package, name))
+        except columnar.OutOfMemory:
+            package.broken.add(name)
+            limit = int(value("columnar_memory_mb", package.settings))
+            problems.append(
+                Problem(str(package.tables[name].path), None, None, messages.out_of_memory(limit), "memory")
+            )
     in_python = [n for n in package.tables if n not in package.broken and n not in in_columns]
     return in_columns, in_python, problems
 

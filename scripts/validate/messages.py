@@ -236,6 +236,13 @@ def duplicate_package(name: str, other) -> str:
     return f"package name '{name}' is already used by {other}: every package needs its own name"
 
 
+def out_of_memory(limit_mb: int) -> str:
+    return (
+        f"not checked: the columnar engine could not read this file within its {limit_mb} MB "
+        "(columnar_memory_mb); give it more with --columnar-memory-mb and check again"
+    )
+
+
 def unchecked(error: Exception) -> str:
     return (
         f"could not be checked ({type(error).__name__}: {str(error)[:200]}): "
