@@ -44,11 +44,15 @@ class BuildCache:
         return self.folder is not None and (self.folder / f"valid-{key}").is_file()
 
     def keep_pass(self, key: str) -> None:
-        if self.folder is not None:
+        if self.folder is None:
+            return
+        try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".valid-")
             os.close(handle)
             os.replace(temporary, self.folder / f"valid-{key}")
+        except OSError:
+            pass  # a cache that cannot be written (a full or read-only disk) only makes the next build check again
 
     def search_key(self, site: Path) -> str:
         return self._key("search", fingerprint.folder(site, ".html"))
@@ -66,21 +70,21 @@ class BuildCache:
         return True
 
     def keep_search(self, key: str, site: Path) -> None:
-        """Keep ``site``'s index for these pages, in place of any older one."""
+        """Keep ``site``'s index for these pages, in place of any older one. Best effort: a cache that cannot be
+        written (a full disk, another build keeping the same index at the same moment) is left as it was."""
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = Path(tempfile.mkdtemp(dir=self.folder, prefix=".search-"))
+        temporary = None
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = Path(tempfile.mkdtemp(dir=self.folder, prefix=".search-"))
             shutil.copytree(site / SEARCH_FOLDER, temporary, dirs_exist_ok=True)
-            target = self.folder / f"search-{key}"
-            if target.exists():
-                shutil.rmtree(temporary)
-            else:
-                temporary.rename(target)
-        except BaseException:
-            shutil.rmtree(temporary, ignore_errors=True)
-            raise
+            temporary.rename(self.folder / f"search-{key}")  # fails if another build kept it first: fine
+        except OSError:
+            pass
+        finally:
+            if temporary is not None:
+                shutil.rmtree(temporary, ignore_errors=True)
         for older in self.folder.glob("search-*"):
             if older.name != f"search-{key}":
                 shutil.rmtree(older, ignore_errors=True)

@@ -119,3 +119,27 @@ def test_the_search_index_is_kept_for_the_same_pages_only(tmp_path, monkeypatch)
     assert cache.search_key(third) != key
     index_search(third, cache)  # indexed afresh; only the newest index is kept
     assert [p.name for p in (tmp_path / "cache").glob("search-*")] == [f"search-{cache.search_key(third)}"]
+
+
+def test_a_cache_that_cannot_be_written_never_fails_the_build(data, tmp_path):
+    """The cache is a saving, not a step: a cache path that cannot hold a folder (a file, as a full or read-only
+    disk would refuse it) leaves the check and the index to run every time, and nothing fails."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    cache = BuildCache(blocked)
+    validate_data(data, cache=cache)
+    site = _site(tmp_path / "site", {"reports/a/index.html": "day services"})
+    index_search(site, cache)
+    assert (site / "pagefind" / "pagefind.js").is_file() and blocked.is_file()
+
+
+def test_two_builds_keeping_the_same_index_leave_one_whole_copy(tmp_path):
+    cache = BuildCache(tmp_path / "cache")
+    pages = {"reports/a/index.html": "day services"}
+    first, second = _site(tmp_path / "first", pages), _site(tmp_path / "second", pages)
+    index_search(first, cache)
+    key = cache.search_key(first)
+    shutil.copytree(first / "pagefind", second / "pagefind")
+    cache.keep_search(key, second)  # as a second build finishing with the same pages would
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [f"search-{key}"]
+    assert fingerprint.folder(tmp_path / "cache" / f"search-{key}") == fingerprint.folder(first / "pagefind")
