@@ -140,8 +140,9 @@ def build(
     contact settings (scripts/publishing.py)."""
     output = Path(os.path.abspath(output))
     content = Path((overrides or {}).get("PATH", ROOT / "content"))
+    settings = pelican_settings(overrides)
     if for_publishing:
-        refused = publishing.problems(pelican_settings(overrides))
+        refused = publishing.problems(settings)
         if refused:
             raise BuildError("\n".join(refused))
     if allow_incomplete_history is None:
@@ -150,7 +151,7 @@ def build(
         history = check_history(data_dir or value("data_dir"))
         if history:
             raise BuildError("\n".join(history))
-    cache = BuildCache(value("build_cache", pelican_settings(overrides)))
+    cache = BuildCache(value("build_cache", settings))
     validate_data(data_dir or value("data_dir"), validation, content, cache)
     fault("validated")
     # The site states what the data was checked against (the suppression threshold, the GSS codes).

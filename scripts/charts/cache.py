@@ -56,10 +56,15 @@ def register_font(folder: str) -> None:
 PNG_MAX_PIXELS = 16_000_000
 
 
-def png_scale(svg: str) -> int:
+def svg_size(svg: str) -> tuple[int, int]:
+    """A drawing's width and height in CSS px, from its root element."""
     size = re.search(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"', svg)
-    pixels = float(size[1]) * float(size[2]) if size else 0
-    return 2 if 4 * pixels <= PNG_MAX_PIXELS else 1
+    return (round(float(size[1])), round(float(size[2]))) if size else (0, 0)
+
+
+def png_scale(svg: str) -> int:
+    width, height = svg_size(svg)
+    return 2 if 4 * width * height <= PNG_MAX_PIXELS else 1
 
 
 def draw(job: Job, font_folder: str) -> Drawing:

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from scripts import fingerprint
 from scripts.charts import cache as drawing_cache
 from scripts.charts import definitions as charts
-from scripts.charts.cache import Drawing, Job, Renderer
+from scripts.charts.cache import Drawing, Job, Renderer, svg_size
 from scripts.datapackages import DataPackage
 from scripts.formats import file_size
 from scripts.settings import ROOT
@@ -195,11 +195,6 @@ def standalone_svg(svg: str) -> str:
 
 def inline_svg(standalone: str) -> str:
     return re.sub(r"<style>.*?</style>", "", standalone, count=1, flags=re.DOTALL)
-
-
-def svg_size(svg: str) -> tuple[int, int]:
-    size = re.search(r'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"', svg)
-    return (round(float(size[1])), round(float(size[2]))) if size else (0, 0)
 
 
 @dataclass
