@@ -19,7 +19,7 @@ from lxml import etree
 
 from scripts import fingerprint
 from scripts.build import build
-from scripts.catalogue.metadata import spatial_coverage, temporal_coverage
+from scripts.catalogue.metadata import JSONLD_PLACES, spatial_coverage, temporal_coverage
 from scripts.catalogue.versions import releases
 from scripts.datapackages import authority_names, load_package
 from tests.conftest import DATA, PACKAGES, ROOT, descriptor, read_csv
@@ -134,6 +134,27 @@ def test_coverage_follows_a_change_in_the_data(tmp_path):
     package = load_package(tmp_path / "spend")
     assert temporal_coverage(package) == "2019-04-01/2020-03-31"
     assert spatial_coverage(package) == ["Liverpool"]
+
+
+def test_a_page_names_its_places_up_to_a_limit_and_past_it_england_while_the_catalogue_names_every_one(built_site):
+    gss = read_csv(ROOT / "scripts" / "reference" / "gss-codes.csv")
+    assert gss and all(row["code"].startswith("E") for row in gss)  # every place the site can name is in England
+    catalog = json.loads((built_site / "catalog.jsonld").read_text(encoding="utf-8"))
+    spatial = {
+        d["dct:identifier"]: [p["skos:prefLabel"] for p in d.get("dct:spatial", [])] for d in catalog["dcat:dataset"]
+    }
+    seen = set()
+    for package in PACKAGES:
+        places = spatial_coverage(load_package(DATA / package))
+        assert spatial[package] == places, package
+        page = soup(built_site, f"data/{package}/index.html").select_one('script[type="application/ld+json"]')
+        named = json.loads(page.string).get("spatialCoverage", [])
+        if len(places) > JSONLD_PLACES:
+            assert named == [{"@type": "Place", "name": "England", "identifier": "E92000001"}], package
+        else:
+            assert named == [{"@type": "Place", "name": name} for name in places], package
+        seen.add(len(places) > JSONLD_PLACES)
+    assert seen == {True, False}  # the shipped data has both kinds: the national series, and local packages
 
 
 def test_dcat_catalogue_lists_every_package_with_downloads_that_exist(built_site):

@@ -230,8 +230,23 @@ def dataset_jsonld(view: dict, site_url: str, publisher: str, catalog_name: str 
     if coverage := temporal_coverage(package):
         data["temporalCoverage"] = coverage
     if places := places_of(view):
-        data["spatialCoverage"] = [{"@type": "Place", "name": name} for name in places]
+        data["spatialCoverage"] = jsonld_places(places)
     return data
+
+
+# A dataset page's JSON-LD names each place its rows are about up to this many. Past it, it names the one place
+# that holds them all, as schema.org's own example does (a dataset of New York weather covers the state of New
+# York): every place is an English council (the GSS reference holds only E codes), so that place is England. A
+# page so stays within its weight budget with every council in England in its rows; the DCAT catalogue
+# (catalog.jsonld) and the data itself still name every place.
+JSONLD_PLACES = 20
+ENGLAND = {"@type": "Place", "name": "England", "identifier": "E92000001"}
+
+
+def jsonld_places(places: list[str]) -> list[dict]:
+    if len(places) > JSONLD_PLACES:
+        return [ENGLAND]
+    return [{"@type": "Place", "name": name} for name in places]
 
 
 def dataset_jsonld_text(view: dict, site_url: str, publisher: str, catalog_name: str = "") -> str:
