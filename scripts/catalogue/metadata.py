@@ -55,6 +55,7 @@ def temporal_coverage(package: DataPackage) -> str | None:
             if (s := _span(cell, f))
         ]
 
+    read_coverage_fields(package)
     found = spans(package.data_resources, time_fields(package))
     if not found and "sources" in package.resources:
         found = spans([package.resources["sources"]], ("date_published",))
@@ -81,10 +82,20 @@ def time_fields(package: DataPackage) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+def read_coverage_fields(package: DataPackage) -> None:
+    """Each data file's time and area fields, read in one pass per file (kept by the resource for both
+    coverages)."""
+    wanted = (*time_fields(package), "authority_code")
+    for resource in package.data_resources:
+        present = {spec["name"] for spec in resource.fields}
+        resource.distinct_each([name for name in wanted if name in present])
+
+
 def spatial_coverage(package: DataPackage, names: dict[str, str] | None = None) -> list[str]:
     """The authorities the package's rows are about, in order of first appearance: every
     ``authority_code`` in any file, named from ``names`` (the GSS reference), else the code."""
     names = authority_names(value("gss_codes")) if names is None else names
+    read_coverage_fields(package)
     codes: dict[str, None] = {}
     for resource in package.data_resources:
         if any(spec["name"] == "authority_code" for spec in resource.fields):
