@@ -5,6 +5,7 @@ writes; changing a package's data renders that package's charts again, and chang
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -12,8 +13,10 @@ import vl_convert
 
 from scripts import build as build_module
 from scripts.build import build
+from scripts.charts import cache as cache_module
 from scripts.charts import definitions
-from scripts.charts.render import ChartSet, renderer
+from scripts.charts.cache import Job, draw
+from scripts.charts.render import ChartSet, font_folder, renderer
 from scripts.datapackages import load_packages
 from tests.conftest import DATA
 
@@ -78,3 +81,37 @@ def test_changing_a_package_renders_only_the_charts_drawn_from_it(tmp_path):
     assert rendered < set(after.available())
     changed = min(from_spend)
     assert after.render(changed).svg != before.render(changed).svg
+
+
+def spec(n: int) -> str:
+    data = {"values": [{"a": i} for i in range(n)]}
+    return json.dumps({"data": data, "mark": "bar", "encoding": {"x": {"field": "a", "type": "ordinal"}}})
+
+
+def test_drawings_made_as_their_batches_come_are_those_drawn_one_by_one_and_each_is_rendered_once(
+    tmp_path, monkeypatch
+):
+    """render_all hands each chart's jobs over as Altair draws it (Renderer.draw_each): the workers start at the
+    second missing drawing; a job asked for twice is rendered once; a lone missing drawing is drawn here."""
+    a, b, c = Job(spec(1), png=True), Job(spec(2), png=False), Job(spec(3), png=True)
+    one_by_one = {job: draw(job, str(font_folder() / "TTF")) for job in (a, b, c)}
+    started, pool = [], cache_module.ProcessPoolExecutor
+    monkeypatch.setattr(
+        cache_module, "ProcessPoolExecutor", lambda *args, **kw: started.append(args) or pool(*args, **kw)
+    )
+    workers = renderer(tmp_path / "cache", 2)
+    batches = workers.draw_each(iter([[a, b], [b, c], [a]]))
+    assert len(started) == 1  # on the workers, started once
+    assert batches == [[one_by_one[a], one_by_one[b]], [one_by_one[b], one_by_one[c]], [one_by_one[a]]]
+    assert workers.rendered == [a, b, c]
+    assert {p.name for p in (tmp_path / "cache").iterdir()} == {
+        f"{workers.key(job)}{suffix}" for job in (a, b, c) for suffix in (".svg", ".png") if suffix == ".svg" or job.png
+    }
+
+    def no_pool(*_args, **_kwargs):
+        raise AssertionError("workers started for one drawing")
+
+    monkeypatch.setattr(cache_module, "ProcessPoolExecutor", no_pool)
+    lone = renderer(tmp_path / "other", 2)
+    assert lone.draw_each([[a], [a]]) == [[one_by_one[a]], [one_by_one[a]]] and lone.rendered == [a]
+    assert renderer(tmp_path / "other", 2).draw_each([[a, b]]) == [[one_by_one[a], one_by_one[b]]]  # a cached

@@ -20,9 +20,11 @@ import multiprocessing
 import os
 import re
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import vl_convert
 
@@ -132,21 +134,72 @@ class Renderer:
 
     def draw_all(self, jobs: list[Job]) -> list[Drawing]:
         """Every job's drawing, in order: the cached ones read, the others rendered (largest first) and stored."""
-        found = {job: self.cached(job) for job in dict.fromkeys(jobs)}
-        missing = sorted((job for job, drawing in found.items() if drawing is None), key=lambda j: -len(j.spec))
-        for job, drawing in zip(missing, self._render(missing), strict=True):
-            self.store(job, drawing)
-            found[job] = drawing
-        self.rendered += missing
+        unique = sorted(dict.fromkeys(jobs), key=lambda job: -len(job.spec))
+        (drawings,) = self.draw_each([unique])
+        found = dict(zip(unique, drawings, strict=True))
         return [found[job] for job in jobs]
 
-    def _render(self, jobs: list[Job]) -> list[Drawing]:
-        if len(jobs) < 2 or self.workers < 2:
-            return [draw(job, self.font_folder) for job in jobs]
-        # spawn, not fork: the build's process may already hold vl-convert's runtime and its threads.
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=spawn) as pool:
-            return list(pool.map(draw, jobs, [self.font_folder] * len(jobs)))
+    def draw_each(self, batches: Iterable[list[Job]]) -> list[list[Drawing]]:
+        """Each batch's drawings, in order. The cache's are read; each missing one is rendered once, and goes to
+        the workers as soon as its batch comes, so whatever makes the batches (Altair, in the build's process)
+        goes on while they draw."""
+        known: dict[Job, Drawing | None] = {}
+        made: list[list[Job]] = []
+        with _Workers(self) as workers:
+            for batch in batches:
+                made.append(batch)
+                for job in batch:
+                    if job not in known:
+                        known[job] = self.cached(job) or workers.start(job)
+            workers.finish(known)
+        return [[known[job] for job in batch] for batch in made]
+
+    def drawn_here(self, job: Job) -> Drawing:
+        drawing = draw(job, self.font_folder)
+        self.store(job, drawing)
+        return drawing
+
+
+class _Workers:
+    """A renderer's missing drawings: on its worker processes, started at the second one (a lone drawing is drawn
+    in this process, sparing their start), or all here with one worker."""
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self.pool: ProcessPoolExecutor | None = None
+        self.held: Job | None = None
+        self.futures: dict[Job, Future] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def start(self, job: Job) -> Drawing | None:
+        """The drawing when made here; None when it is on its way (``finish`` collects it)."""
+        renderer = self.renderer
+        renderer.rendered.append(job)
+        if renderer.workers < 2:
+            return renderer.drawn_here(job)
+        if self.pool is None and self.held is None:
+            self.held = job
+            return None
+        if self.pool is None:
+            # spawn, not fork: the build's process may already hold vl-convert's runtime and its threads.
+            self.pool = ProcessPoolExecutor(renderer.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.futures[self.held] = self.pool.submit(draw, self.held, renderer.font_folder)
+        self.futures[job] = self.pool.submit(draw, job, renderer.font_folder)
+        return None
+
+    def finish(self, known: dict) -> None:
+        """Every drawing on its way put in ``known`` (and stored): in the order they were started."""
+        if self.pool is None and self.held is not None:
+            known[self.held] = self.renderer.drawn_here(self.held)
+        for job, future in self.futures.items():
+            known[job] = future.result()
+            self.renderer.store(job, known[job])
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -388,12 +388,18 @@ class ChartSet:
         return self.render(id).block_html(siteurl)
 
     def render_all(self) -> None:
-        """Draw every chart with data and render, in one batch, the drawings the cache does not have."""
-        charts_ = [self.render(id) for id in self.available()]
-        jobs = [job for chart in charts_ for job in chart.jobs]
-        drawings = iter((self.renderer or renderer()).draw_all(jobs))
-        for chart in charts_:
-            chart.__dict__["drawings"] = (next(drawings), next(drawings))
+        """Draw every chart with data, and render the drawings the cache does not have: each chart's go to the
+        renderer's workers as soon as Altair has drawn it, so the two overlap."""
+        charts_: list[RenderedChart] = []
+
+        def batches():
+            for id in self.available():
+                charts_.append(self.render(id))
+                yield list(charts_[-1].jobs)
+
+        drawn = (self.renderer or renderer()).draw_each(batches())
+        for chart, drawings in zip(charts_, drawn, strict=True):
+            chart.__dict__["drawings"] = tuple(drawings)
 
     def write(self, output: Path) -> list[Path]:
         folder = output / "charts"
