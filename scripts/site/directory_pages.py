@@ -113,8 +113,11 @@ class DirectoryGenerator(Generator):
         coverage = Coverage.of(directory)
         lists = [(None, "/directory/", services)]
         lists += [(value, value.url, value.entries) for value in directory.filter_values()]
+        filters = self.get_template("_filters")
         for active, base, entries in lists:
             notes = coverage.notes(active)
+            # The same on every page of a list, and the largest part of one: every value of every filter.
+            nav = Markup(filters.render({**self.context, **common, "active": active}))
             for page in present.paginate(entries, base, size):
                 url = page.url.lstrip("/")
                 write_page(
@@ -128,6 +131,7 @@ class DirectoryGenerator(Generator):
                     listing=page,
                     coverage=coverage,
                     notes=notes,
+                    filters=nav,
                 )
         site_url = value("site_public_url", self.settings)
         for provider in directory.providers:
