@@ -116,7 +116,8 @@ SETTINGS = {
         Setting(
             "chart_workers",
             2,
-            "Processes rendering the charts the cache does not have (1: in the build's own process).",
+            "Processes drawing and rendering the charts the cache does not have while the pages are written (1: in the "
+            "build's own process, first).",
             ("site",),
         ),
         Setting(

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import shutil
 from pathlib import Path
 
+import pytest
 import vl_convert
 
 from scripts import build as build_module
@@ -16,8 +18,10 @@ from scripts.build import build
 from scripts.charts import cache as cache_module
 from scripts.charts import definitions
 from scripts.charts.cache import Job, draw
-from scripts.charts.render import ChartSet, font_folder, renderer
+from scripts.charts.render import ChartSet, measuring_fonts, renderer
 from scripts.datapackages import load_packages
+from scripts.site.directory_pages import DirectoryGenerator
+from scripts.site.run import BuildError, run_pelican
 from tests.conftest import DATA
 
 
@@ -94,7 +98,7 @@ def test_drawings_made_as_their_batches_come_are_those_drawn_one_by_one_and_each
     """render_all hands each chart's jobs over as Altair draws it (Renderer.draw_each): the workers start at the
     second missing drawing; a job asked for twice is rendered once; a lone missing drawing is drawn here."""
     a, b, c = Job(spec(1), png=True), Job(spec(2), png=False), Job(spec(3), png=True)
-    one_by_one = {job: draw(job, str(font_folder() / "TTF")) for job in (a, b, c)}
+    one_by_one = {job: draw(job, str(measuring_fonts(tmp_path / "cache"))) for job in (a, b, c)}
     started, pool = [], cache_module.ProcessPoolExecutor
     monkeypatch.setattr(
         cache_module, "ProcessPoolExecutor", lambda *args, **kw: started.append(args) or pool(*args, **kw)
@@ -104,7 +108,7 @@ def test_drawings_made_as_their_batches_come_are_those_drawn_one_by_one_and_each
     assert len(started) == 1  # on the workers, started once
     assert batches == [[one_by_one[a], one_by_one[b]], [one_by_one[b], one_by_one[c]], [one_by_one[a]]]
     assert workers.rendered == [a, b, c]
-    assert {p.name for p in (tmp_path / "cache").iterdir()} == {
+    assert {p.name for p in (tmp_path / "cache").iterdir() if p.is_file()} == {
         f"{workers.key(job)}{suffix}" for job in (a, b, c) for suffix in (".svg", ".png") if suffix == ".svg" or job.png
     }
 
@@ -115,3 +119,17 @@ def test_drawings_made_as_their_batches_come_are_those_drawn_one_by_one_and_each
     lone = renderer(tmp_path / "other", 2)
     assert lone.draw_each([[a], [a]]) == [[one_by_one[a]], [one_by_one[a]]] and lone.rendered == [a]
     assert renderer(tmp_path / "other", 2).draw_each([[a, b]]) == [[one_by_one[a], one_by_one[b]]]  # a cached
+
+
+def test_a_build_that_fails_while_the_charts_are_being_made_lets_their_workers_go(tmp_path, monkeypatch):
+    """The charts are made on workers while the pages are written (ChartSet.start_all); a build that stops part
+    way must not leave them running, nor wait for charts nobody will read."""
+
+    def broken(*_args):
+        raise RuntimeError("a generator failed")
+
+    monkeypatch.setattr(DirectoryGenerator, "generate_output", broken)
+    with pytest.raises(BuildError, match="a generator failed"):
+        run_pelican(tmp_path / "output", {"CHART_CACHE": str(tmp_path / "cache"), "CHART_WORKERS": 2})
+    assert multiprocessing.active_children() == []
+    assert list((tmp_path / "cache").glob("*.svg")), "the workers had started"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
+import multiprocessing
 import re
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 import jsonschema
@@ -17,6 +21,7 @@ from hypothesis import strategies as st
 from scripts.charts import cache as drawing_cache
 from scripts.charts import definitions as charts
 from scripts.charts import render as chart_output
+from scripts.charts.cache import Job
 from scripts.charts.render import ChartSet, accessible_svg, inline_svg, standalone_svg
 from scripts.datapackages import load_packages, number
 from scripts.formats import file_size, gbp_millions
@@ -633,6 +638,33 @@ def test_the_renderer_measures_with_the_site_font():
         return float(svg_tree(svg).find("svg")["width"])
 
     assert width("W" * 40) > 2 * width("i" * 40)
+
+
+def test_the_renderers_fonts_draw_every_chart_as_the_published_faces_do(shipped, tmp_path):
+    """The renderer measures and draws with the chart faces written again by fontTools (measuring_fonts), for
+    speed: every drawing, SVG and PNG, is byte for byte what the package's own faces give, for the shipped charts
+    (a sample of the council ones) and for text beyond Latin."""
+    councils = [id for id in shipped.available() if id.startswith("council-")]
+    ids = [id for id in shipped.available() if id not in councils] + councils[::25]
+    beyond_latin = {
+        "data": {
+            "values": [{"name": name, "n": n} for n, name in enumerate(["Київ", "Ωμέγα", "Ŵales café", "½ – £1"])]
+        },
+        "mark": "bar",
+        "encoding": {"y": {"field": "name", "type": "nominal"}, "x": {"field": "n", "type": "quantitative"}},
+        "config": {"font": charts.FONT},
+    }
+    jobs = [job for id in ids for job in shipped.render(id).jobs] + [Job(json.dumps(beyond_latin), png=True)]
+    ours = chart_output.measuring_fonts(tmp_path / "cache")
+    assert sorted(p.name for p in ours.iterdir()) == sorted(f"SourceSansPro-{f}.ttf" for f in chart_output.CHART_FACES)
+    assert chart_output.measuring_fonts(tmp_path / "cache") == ours  # made once
+    spawn = multiprocessing.get_context("spawn")  # a process's fonts are its own: one process for each folder
+    with ProcessPoolExecutor(1, mp_context=spawn) as published, ProcessPoolExecutor(1, mp_context=spawn) as measuring:
+        theirs = published.map(drawing_cache.draw, jobs, repeat(str(chart_output.font_folder() / "TTF")))
+        mine = measuring.map(drawing_cache.draw, jobs, repeat(str(ours)))
+        drawn = list(zip(mine, theirs, strict=True))
+    assert len(drawn) > 10 and all(a == b for a, b in drawn)
+    assert "Київ" in drawn[-1][0].svg
 
 
 def test_the_font_is_pinned_served_from_our_origin_and_named_by_the_css(built_site):

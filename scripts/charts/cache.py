@@ -88,6 +88,7 @@ class Renderer:
 
     def __init__(self, font_folder: Path, font_version: str, folder: Path | None = None, workers: int = 1):
         self.font_folder = str(font_folder)
+        self.font_version = font_version
         self.versions = renderer_versions(font_version)
         self.folder = folder
         self.workers = max(1, workers)

@@ -5,20 +5,25 @@ data as CSV and an HTML table, and its Vega-Lite specs for the "Explore this cha
 Files go to /charts/<id>.svg|.narrow.svg|.png|.csv|.vl.json|.narrow.vl.json; the page's HTML comes from
 theme/templates/_chart.html. vega, vega-lite and vega-embed are copied from node_modules to /vendor/ with their
 licences, loaded only when a reader asks to explore a chart; the site's font goes to /fonts/ (copy_fonts), and the
-renderer measures every label with the same font files.
+renderer measures every label with the same faces (measuring_fonts). In a build the charts are made on the chart
+workers while the pages are written (ChartSet.start_all).
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import csv
 import hashlib
 import html
 import io
 import json
+import multiprocessing
 import re
 import shutil
+import tempfile
 from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from functools import cache, cached_property
 from pathlib import Path
@@ -30,7 +35,7 @@ from scripts import fingerprint
 from scripts.charts import cache as drawing_cache
 from scripts.charts import definitions as charts
 from scripts.charts.cache import Drawing, Job, Renderer, svg_size
-from scripts.datapackages import DataPackage
+from scripts.datapackages import DataPackage, load_package
 from scripts.formats import file_size
 from scripts.settings import ROOT
 from scripts.symbols import SYMBOLS
@@ -66,9 +71,9 @@ def font_folder(node_modules: Path = NODE_MODULES) -> Path:
     return folder
 
 
-def register_font() -> None:
+def register_font(cache_folder: Path | None = None) -> None:
     """Give the renderer the site's font files, so it measures labels with the font the browser draws them in."""
-    drawing_cache.register_font(str(font_folder() / "TTF"))
+    drawing_cache.register_font(str(measuring_fonts(cache_folder)))
 
 
 def font_version(node_modules: Path = NODE_MODULES) -> str:
@@ -78,7 +83,58 @@ def font_version(node_modules: Path = NODE_MODULES) -> str:
 
 def renderer(cache_folder: Path | None = None, workers: int = 1) -> Renderer:
     """The build's chart renderer: drawings from ``cache_folder`` where it has them, else on ``workers`` processes."""
-    return Renderer(font_folder() / "TTF", font_version(), cache_folder, workers)
+    version = f"{font_version()} measured with {'+'.join(CHART_FACES)} ({MEASURING_FORMAT})"
+    return Renderer(measuring_fonts(cache_folder), version, cache_folder, workers)
+
+
+# The renderer's font folder holds only the faces a chart draws with, each written again by fontTools' subsetter
+# with every glyph, layout feature, hint and name kept. vl-convert reads a face's file each time it measures a
+# label; with the package's twelve faces as published it drew a chart about a quarter slower, in page faults and
+# system time, to the same bytes (tests/test_charts.py draws every shipped chart both ways).
+MEASURING_FORMAT = "1"  # bump when how the faces are written changes
+
+
+def measuring_fonts(cache_folder: Path | None = None) -> Path:
+    """The renderer's fonts, made once per font version into the chart cache (``fonts-<key>``), or into a
+    temporary folder for this process when there is no cache."""
+    from fontTools import version as fonttools_version
+
+    key = hashlib.sha256(f"{MEASURING_FORMAT} {font_version()} {fonttools_version}".encode()).hexdigest()[:16]
+    if cache_folder is None:
+        return _temporary_fonts(key)
+    folder = cache_folder / f"fonts-{key}"
+    if not folder.is_dir():
+        cache_folder.mkdir(parents=True, exist_ok=True)
+        made = Path(tempfile.mkdtemp(dir=cache_folder, prefix=".fonts-"))
+        _write_measuring_fonts(made)
+        try:
+            made.rename(folder)  # whole or not at all; another build's, if it was first, is the same
+        except OSError:
+            shutil.rmtree(made, ignore_errors=True)
+    return folder
+
+
+@cache
+def _temporary_fonts(key: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=f"chart-fonts-{key}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _write_measuring_fonts(folder)
+    return folder
+
+
+def _write_measuring_fonts(folder: Path) -> None:
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = options.glyph_names = options.hinting = options.legacy_kern = True
+    for face in CHART_FACES:
+        font = subset.load_font(str(font_folder() / "TTF" / f"SourceSansPro-{face}.ttf"), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=font.getBestCmap().keys())  # every character the face has
+        subsetter.subset(font)
+        subset.save_font(font, str(folder / f"SourceSansPro-{face}.ttf"), options)
 
 
 # The characters an embedded face keeps: Latin-1 and the general punctuation (dashes, quotes, the ellipsis),
@@ -211,6 +267,11 @@ class RenderedChart:
     def narrow_spec(self) -> dict:
         return charts.vega_lite(self.drawn.narrow)
 
+    def entry(self) -> dict:
+        """What the chart cache keeps of a chart: its words and table, and its two specs (not Altair's objects)."""
+        words = {f.name: getattr(self.drawn, f.name) for f in fields(charts.Drawn) if f.name not in CHART_FIELDS}
+        return {"drawn": words, "spec": self.spec, "narrow_spec": self.narrow_spec}
+
     @cached_property
     def vega_lite_json(self) -> str:
         return json.dumps(self.spec, sort_keys=True, ensure_ascii=False, indent=1)
@@ -320,6 +381,8 @@ class ChartSet:
         self.renderer = renderer
         self._rendered: dict[str, RenderedChart] = {}
         self._fingerprints: dict[str, str] = {}
+        self._pending: dict[str, Future] = {}  # charts being made on the workers (start_all)
+        self._workers: ProcessPoolExecutor | None = None
 
     def available(self) -> list[str]:
         return charts.available(self.packages)
@@ -329,6 +392,9 @@ class ChartSet:
 
     def render(self, id: str) -> RenderedChart:
         if id not in self._rendered:
+            if id in self._pending:
+                self._rendered[id] = self._collect(id)
+                return self._rendered[id]
             chart = self._drawn(id)
             if self.previous is not None:
                 self._reuse(chart)
@@ -337,17 +403,78 @@ class ChartSet:
 
     def _drawn(self, id: str) -> RenderedChart:
         """The chart drawn with Altair, or, when the cache holds one drawn from the same inputs, that one."""
-        key = self.inputs_key(id) if self.renderer is not None and self.renderer.folder is not None else None
+        key = self._cache_key(id)
         entry = self.renderer.entry(key) if key else None
         if entry is not None:
-            chart = RenderedChart(id, charts.Drawn(chart=None, **entry["drawn"]), self.renderer)
-            chart.__dict__.update(spec=entry["spec"], narrow_spec=entry["narrow_spec"])
-            return chart
+            return self._from_entry(id, entry)
         chart = RenderedChart(id, charts.draw(id, self.packages, self.settings), self.renderer)
         if key:
-            words = {f.name: getattr(chart.drawn, f.name) for f in fields(charts.Drawn) if f.name not in CHART_FIELDS}
-            self.renderer.keep(key, {"drawn": words, "spec": chart.spec, "narrow_spec": chart.narrow_spec})
+            self.renderer.keep(key, chart.entry())
         return chart
+
+    def _cache_key(self, id: str) -> str | None:
+        return self.inputs_key(id) if self.renderer is not None and self.renderer.folder is not None else None
+
+    def _from_entry(self, id: str, entry: dict) -> RenderedChart:
+        """A chart from its words and specs (RenderedChart.entry), without Altair."""
+        chart = RenderedChart(id, charts.Drawn(chart=None, **entry["drawn"]), self.renderer)
+        chart.__dict__.update(spec=entry["spec"], narrow_spec=entry["narrow_spec"])
+        return chart
+
+    def start_all(self) -> None:
+        """Every chart with data, made while the build goes on: those the cache holds whole (specs and drawings)
+        are taken now; the others are drawn with Altair and rendered on the renderer's workers, and a page that
+        places one waits for that one only (``render``), so the pages are written meanwhile. With one worker, or
+        fewer than two charts to make, this is ``render_all``."""
+        renderer_ = self.renderer
+        if renderer_ is None or renderer_.workers < 2:
+            self.render_all()
+            return
+        missing = [id for id in self.available() if not self._whole_in_cache(id)]
+        if len(missing) < 2:
+            self.render_all()
+            return
+        # spawn, not fork: the build's process may already hold vl-convert's runtime and its threads.
+        self._workers = ProcessPoolExecutor(
+            min(renderer_.workers, len(missing)), mp_context=multiprocessing.get_context("spawn")
+        )
+        stated = {
+            name: value for id in missing for name, value in charts.options(charts.get(id), self.settings).items()
+        }
+        folders = tuple(package.folder for package in self.packages.values())
+        made_with = (renderer_.font_folder, renderer_.font_version, renderer_.folder)
+        for id in missing:
+            self._pending[id] = self._workers.submit(_made_elsewhere, folders, stated, made_with, id)
+
+    def _whole_in_cache(self, id: str) -> bool:
+        key = self._cache_key(id)
+        entry = self.renderer.entry(key) if key else None
+        if entry is None:
+            return False
+        chart = self._from_entry(id, entry)
+        drawings = [self.renderer.cached(job) for job in chart.jobs]
+        if None in drawings:
+            return False
+        chart.__dict__["drawings"] = tuple(drawings)
+        self._rendered[id] = chart
+        return True
+
+    def _collect(self, id: str) -> RenderedChart:
+        """A chart made on a worker, waited for; the workers are let go once the last one is collected."""
+        entry, drawings, rendered = self._pending.pop(id).result()
+        chart = self._from_entry(id, entry)
+        chart.__dict__["drawings"] = tuple(drawings)
+        self.renderer.rendered += rendered
+        if not self._pending:
+            self.close()
+        return chart
+
+    def close(self) -> None:
+        """Let the workers go, dropping any chart not yet made (a build that failed part way)."""
+        if self._workers is not None:
+            self._workers.shutdown(cancel_futures=True)
+            self._workers = None
+        self._pending.clear()
 
     def inputs_key(self, id: str) -> str:
         """What a chart is drawn from: its id, the settings it states, every file of the packages it reads and the
@@ -410,6 +537,23 @@ class ChartSet:
                 (folder / name).write_bytes(content)
                 written.append(folder / name)
         return written
+
+
+_worker_charts: dict[tuple, ChartSet] = {}  # a worker's chart set, kept for every chart it makes
+
+
+def _made_elsewhere(folders: tuple[Path, ...], stated: dict, made_with: tuple, id: str) -> tuple[dict, tuple, list]:
+    """On a chart worker (ChartSet.start_all): one chart drawn with Altair (or its specs from the cache) and
+    rendered (or its drawings from the cache), both kept in the cache; its entry, drawings and what was rendered."""
+    key = (folders, tuple(sorted(stated.items())), made_with)
+    if key not in _worker_charts:
+        packages = {package.name: package for package in map(load_package, folders)}
+        _worker_charts[key] = ChartSet(packages, settings=stated, renderer=Renderer(*made_with, workers=1))
+    chart_set = _worker_charts[key]
+    chart = chart_set.render(id)
+    before = len(chart_set.renderer.rendered)
+    drawings = chart.drawings
+    return chart.entry(), drawings, chart_set.renderer.rendered[before:]
 
 
 def write_vendor(output: Path, node_modules: Path = NODE_MODULES) -> None:

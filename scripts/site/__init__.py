@@ -28,7 +28,7 @@ def start_build(pelican) -> None:
     settings = pelican.settings
     build = context.BuildContext.create(settings, RESOLVERS)
     if not build.preview:  # a preview renders only the charts its page places
-        build.charts.render_all()
+        build.charts.start_all()  # made on the chart workers while the pages are written
     settings[context.KEY] = build
     jinja_globals = settings.setdefault("JINJA_GLOBALS", {})
     jinja_globals["issue_form_url"] = contact.jinja_global(settings)

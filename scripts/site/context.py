@@ -52,6 +52,9 @@ class BuildContext:
             urgent_help=urgent_help(packages.get("providers")),
         )
 
+    def close(self) -> None:
+        self.charts.close()
+
     @property
     def siteurl(self) -> str:
         return self.settings.get("SITEURL", "")

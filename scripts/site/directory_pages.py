@@ -93,6 +93,32 @@ def attach_prose(directory: model.Directory, folder: Path, context, markdown_set
 
 
 class DirectoryGenerator(Generator):
+    def write_lists(self, writer, directory: model.Directory, common: dict) -> None:
+        """/directory/ and each filter value's list, a page per ``directory_page_size`` entries."""
+        size = int(value("directory_page_size", self.settings))
+        coverage = Coverage.of(directory)
+        lists = [(None, "/directory/", directory.services)]
+        lists += [(value, value.url, value.entries) for value in directory.filter_values()]
+        filters = self.get_template("_filters")
+        for active, base, entries in lists:
+            notes = coverage.notes(active)
+            # The same on every page of a list, and the largest part of one: every value of every filter.
+            nav = Markup(filters.render({**self.context, **common, "active": active}))
+            for page in present.paginate(entries, base, size):
+                write_page(
+                    self,
+                    writer,
+                    page.url.lstrip("/"),
+                    "directory",
+                    **common,
+                    active=active,
+                    entries=page.entries,
+                    listing=page,
+                    coverage=coverage,
+                    notes=notes,
+                    filters=nav,
+                )
+
     def generate_output(self, writer) -> None:
         build = context.of(self.settings)
         if "providers" not in build.packages:
@@ -109,30 +135,7 @@ class DirectoryGenerator(Generator):
 
         services = directory.services
         common = {"directory": directory, "section": "Directory", "oruk_id": openreferral.uid, "total": len(services)}
-        size = int(value("directory_page_size", self.settings))
-        coverage = Coverage.of(directory)
-        lists = [(None, "/directory/", services)]
-        lists += [(value, value.url, value.entries) for value in directory.filter_values()]
-        filters = self.get_template("_filters")
-        for active, base, entries in lists:
-            notes = coverage.notes(active)
-            # The same on every page of a list, and the largest part of one: every value of every filter.
-            nav = Markup(filters.render({**self.context, **common, "active": active}))
-            for page in present.paginate(entries, base, size):
-                url = page.url.lstrip("/")
-                write_page(
-                    self,
-                    writer,
-                    url,
-                    "directory",
-                    **common,
-                    active=active,
-                    entries=page.entries,
-                    listing=page,
-                    coverage=coverage,
-                    notes=notes,
-                    filters=nav,
-                )
+        self.write_lists(writer, directory, common)
         site_url = value("site_public_url", self.settings)
         for provider in directory.providers:
             write_page(

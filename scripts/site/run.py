@@ -95,6 +95,10 @@ def run_pelican(output: Path, overrides: dict | None = None) -> list[logging.Log
         raise BuildError(f"build failed: {error}") from error
     finally:
         root_logger.removeHandler(collector)
+        from scripts.site.context import KEY
+
+        if KEY in settings:  # the chart workers go, with whatever a failed build left them
+            settings[KEY].close()
     errors = [
         r
         for r in collector.records
