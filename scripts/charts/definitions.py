@@ -259,10 +259,11 @@ def labelled_bars(
     labels = _name_labels(base, names, bar_offset, plot_width)
     # With no value to draw (every cell a symbol), an empty plot of one band's height: its words and table say why.
     height = alt.Step(step) if len(frame) else step
-    layered = alt.layer(bars, values, *labels, data=frame).properties(width=plot_width, height=height)
+    # Each chart made whole in one step: Altair copies a layered chart whole at every .properties() or .facet().
+    layers, size = [bars, values, *labels], {"width": plot_width, "height": height}
     if not panel or not len(frame):
-        return layered
-    return _faceted(layered, panel, panel_order, plot_width, columns)
+        return alt.LayerChart(layer=layers, data=frame, **size)
+    return _faceted(alt.LayerChart(layer=layers, **size), frame, panel, panel_order, plot_width, columns)
 
 
 def _panel_grid(frame: pd.DataFrame, width: int, panel: str | None) -> tuple[int, int]:
@@ -292,9 +293,11 @@ def _name_labels(base, names: list[str], bar_offset: float, plot_width: int) -> 
     ]
 
 
-def _faceted(layered, panel: str, panel_order: list[str] | None, plot_width: int, columns: int):
+def _faceted(layered, frame, panel: str, panel_order: list[str] | None, plot_width: int, columns: int):
     """One small multiple per value of ``panel``, its name above it, ``columns`` side by side."""
-    return layered.facet(
+    return alt.FacetChart(
+        spec=layered,
+        data=frame,
         facet=alt.Facet(
             f"{panel}:N",
             sort=panel_order,
@@ -311,7 +314,8 @@ def _faceted(layered, panel: str, panel_order: list[str] | None, plot_width: int
         ),
         columns=columns,
         spacing={"column": PANEL_GAP, "row": 20},
-    ).resolve_scale(y="independent")
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+    )
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -1032,7 +1036,7 @@ def spread_picture(spreads: list, width: int):
     ranges = base.mark_rule(color=PALETTE[0], size=8).encode(x=x, x2="upper:Q")
     medians = base.mark_tick(color=PALETTE[4], thickness=3, size=16).encode(x=alt.X("median:Q"))
     labels = base.mark_text(align="left", dx=6, color=INK).encode(x=alt.X("upper:Q"), text="label:N")
-    return alt.layer(ranges, medians, labels).properties(width=plot_width - 56, height=alt.Step(26))
+    return alt.LayerChart(layer=[ranges, medians, labels], width=plot_width - 56, height=alt.Step(26))
 
 
 def spread_words(spreads: list) -> tuple[str, str]:
