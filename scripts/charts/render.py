@@ -83,8 +83,14 @@ def font_version(node_modules: Path = NODE_MODULES) -> str:
 
 def renderer(cache_folder: Path | None = None, workers: int = 1) -> Renderer:
     """The build's chart renderer: drawings from ``cache_folder`` where it has them, else on ``workers`` processes."""
-    version = f"{font_version()} measured with {'+'.join(CHART_FACES)} ({MEASURING_FORMAT})"
-    return Renderer(measuring_fonts(cache_folder), version, cache_folder, workers)
+    return Renderer(measuring_fonts(cache_folder), measuring_version(), cache_folder, workers)
+
+
+def measuring_version() -> str:
+    """The renderer's fonts, as a drawing's cache key names them: the font's version, and how they were written."""
+    from fontTools import version as fonttools_version
+
+    return f"{font_version()} {'+'.join(CHART_FACES)} written by fontTools {fonttools_version} ({MEASURING_FORMAT})"
 
 
 # The renderer's font folder holds only the faces a chart draws with, each written again by fontTools' subsetter
@@ -97,9 +103,7 @@ MEASURING_FORMAT = "1"  # bump when how the faces are written changes
 def measuring_fonts(cache_folder: Path | None = None) -> Path:
     """The renderer's fonts, made once per font version into the chart cache (``fonts-<key>``), or into a
     temporary folder for this process when there is no cache."""
-    from fontTools import version as fonttools_version
-
-    key = hashlib.sha256(f"{MEASURING_FORMAT} {font_version()} {fonttools_version}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(measuring_version().encode()).hexdigest()[:16]
     if cache_folder is None:
         return _temporary_fonts(key)
     folder = cache_folder / f"fonts-{key}"
