@@ -1,5 +1,5 @@
-"""The dataset, version and changelog pages in a real Chromium: column names never break mid-word, and the new
-pages pass axe."""
+"""The dataset, data file, version and changelog pages in a real Chromium: column names never break mid-word, and
+the new pages pass axe."""
 
 from __future__ import annotations
 
@@ -36,7 +36,12 @@ WRAPPED_NAMES = """() => [...document.querySelectorAll('table.dictionary th code
 def test_dictionary_column_names_never_break_mid_word(chromium, open_page, width):
     context = chromium.new_context(viewport={"width": width, "height": 800})
     try:
-        for path in ("/data/providers/", "/data/spend/", "/data/survey/"):
+        for path in (
+            "/data/providers/organization/",
+            "/data/providers/service/",
+            "/data/spend/spend/",
+            "/data/survey/finding/",
+        ):
             page = open_page(path, context=context)
             assert page.page.locator("table.dictionary th code").count() > 0
             assert page.page.evaluate(BROKEN_NAMES) == [], (path, width)
@@ -47,7 +52,7 @@ def test_dictionary_column_names_never_break_mid_word(chromium, open_page, width
 
 
 def test_the_mid_word_check_catches_a_break(open_page):
-    page = open_page("/data/providers/")
+    page = open_page("/data/providers/organization/")
     # CSSOM from script is allowed by the page's CSP; squeeze the names until they must break.
     page.page.evaluate(
         """() => document.querySelectorAll('table.dictionary tbody th').forEach(th => {
@@ -59,14 +64,19 @@ def test_the_mid_word_check_catches_a_break(open_page):
     assert page.page.evaluate(BROKEN_NAMES)
 
 
-@pytest.mark.parametrize("path", ["/data/spend/1.0.0/", "/data/spend/changelog/", "/data/"])
+@pytest.mark.parametrize(
+    "path", ["/data/spend/1.0.0/", "/data/spend/changelog/", "/data/", "/data/providers/organization/"]
+)
 def test_version_changelog_and_data_pages_pass_axe(open_page, path):
     page = open_page(path)
     assert page.console_errors == [] and page.off_host() == []
     assert axe_violations(page.page) == []
 
 
-@pytest.mark.parametrize("path", ["/data/", "/data/providers/", "/data/spend/1.0.0/", "/data/spend/changelog/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/data/", "/data/providers/", "/data/providers/organization/", "/data/spend/1.0.0/", "/data/spend/changelog/"],
+)
 def test_data_pages_fit_a_phone(chromium, open_page, path):
     context = chromium.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
     try:

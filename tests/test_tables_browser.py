@@ -15,7 +15,9 @@ pytestmark = pytest.mark.browser
 REPORTS = sorted(f"/reports/{p.stem}/" for p in (ROOT / "content" / "reports").glob("*.md"))
 # A council's page holds the widest table (its series); the first council of the official series stands for all.
 COUNCIL = f"/councils/{read_csv(DATA / 'day-care-spend' / 'council.csv')[0]['authority_code']}/"
-PAGES = [COUNCIL, "/data/providers/", "/data/council-figures/", "/data/spend/changelog/", *REPORTS]
+# A data file's page holds its data dictionary and first rows.
+FILES = ["/data/providers/organization/", "/data/council-figures/figure/", "/data/day-care-spend/council/"]
+PAGES = [COUNCIL, *FILES, "/data/spend/changelog/", *REPORTS]
 
 TABLES = """() => Array.from(document.querySelectorAll('main table')).map((table) => {
   const region = table.closest('.table-scroll');

@@ -42,10 +42,9 @@ class DataPagesGenerator(Generator):
                     self, writer, f"data/{package.name}/{release.version}/", "version", dataset=view, release=release
                 )
             write_page(self, writer, f"data/{package.name}/changelog/", "changelog", dataset=view)
-            for resource in view["resources"]:  # a page per file: its preview, kept off the dataset page's weight
-                if resource["row_count"]:
-                    url = f"data/{package.name}/{resource['name']}/"
-                    write_page(self, writer, url, "resource", dataset=view, resource=resource)
+            for resource in view["resources"]:  # a page per file: its data dictionary and first rows
+                url = f"data/{package.name}/{resource['name']}/"
+                write_page(self, writer, url, "resource", dataset=view, resource=resource)
             write_page(self, writer, f"data/{package.name}/", "dataset", dataset=view)
         write_page(self, writer, "data/", "data_index", datasets=views)
         feeds.write_catalogue_and_feed(views, output, self.settings)
