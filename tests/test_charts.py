@@ -731,7 +731,7 @@ def test_chart_html_comes_from_the_template():
 
 
 def test_charts_state_the_threshold_the_build_validated_with(tmp_path):
-    """A build with another suppression threshold: the survey chart and the dataset page say the same counts."""
+    """A build with another suppression threshold: the survey chart and the data dictionary say the same counts."""
     from scripts.build import build
 
     data = tmp_path / "data"
@@ -742,7 +742,9 @@ def test_charts_state_the_threshold_the_build_validated_with(tmp_path):
     build(output, data_dir=data, validation={"suppression_threshold": 3}, allow_incomplete_history=True)
     described = svg_tree((output / "charts" / "survey-answers-by-question.svg").read_text(encoding="utf-8"))
     assert "suppressed ([c], 1 to 2 people)" in described.find("desc").get_text()
-    dataset = BeautifulSoup((output / "data" / "survey" / "index.html").read_text(encoding="utf-8"), "lxml")
-    assert "Counts from 1 to 2 are published as [c]." in dataset.get_text(" ", strip=True)
+    counts = output / "data" / "survey" / "answer_count" / "index.html"  # the counts file's page: its dictionary
+    assert "Counts from 1 to 2 are published as [c]." in BeautifulSoup(
+        counts.read_text(encoding="utf-8"), "lxml"
+    ).get_text(" ", strip=True)
     drawn = ChartSet(load_packages(data), settings={"SUPPRESSION_THRESHOLD": 3}).render("survey-answers-by-question")
     assert drawn.drawn.subtitle.endswith("[c] marks a count of 1 to 2, suppressed")
