@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
-from scripts.tools.bench import BUDGETS, FULL, REBUILD, SIZES, Measure, budget_rows, failed, report
+from scripts.tools.bench import BUDGETS, FULL, REBUILD, SIZES, Measure, budget_rows, failed, report, run
 from scripts.tools.synthetic import MARK, write_site_inputs
 from scripts.validate.command import CLI_SETTINGS, SETTINGS, validate
 from tests.conftest import DATA, ROOT
@@ -72,3 +73,18 @@ def test_a_size_not_run_leaves_its_budgets_unmeasured():
     rows = {row[0]: row[1:] for row in budget_rows(small_only)[1:]}
     assert rows[BUDGETS["build"].name][1:] == ["not measured", "-"]
     assert rows[BUDGETS["weight"].name][2] == "PASS" and failed(small_only) == []
+
+
+def test_the_memory_of_a_build_is_that_of_all_its_processes_together():
+    """The chart workers run beside the pages: the build's memory is its processes' together, not its largest's."""
+    child = "import time; held = bytearray(150 << 20); held[::4096] = b'x' * len(held[::4096]); time.sleep(2)"
+    parent = (
+        "import subprocess, sys, time; held = bytearray(150 << 20); held[::4096] = b'x' * len(held[::4096]); "
+        f"subprocess.run([sys.executable, '-c', {child!r}], check=True)"
+    )
+    measured = run([sys.executable, "-c", parent])
+    assert 150 < measured.peak_mb < 250  # the largest process: one of the two
+    assert measured.tree_mb > 300 and measured.whole_mb == measured.tree_mb  # both at once
+    over = results(29.0, 10.0, 99.0, 250)
+    over[1]["stages"][FULL] = Measure(29.0, 400, 900)
+    assert BUDGETS["build memory"].name in failed(over)

@@ -2,8 +2,9 @@
 
 The sizes are the real site (the shipped data/ and content/: every council page and the national series) and
 synthetic data (scripts/tools/synthetic.py, every title marked SYNTHETIC) written into a temporary folder, never
-into data/ or a published site. Each stage runs in its own process, so its wall time and peak memory are its own;
-figures are medians over ``--repeat`` runs, each with its ratio to a bare Pelican build of as many Markdown pages in
+into data/ or a published site. Each stage runs in its own process, so its wall time and peak memory are its own
+(the memory of its largest process, and of all its processes together, sampled: a build's chart workers run beside
+it); figures are medians over ``--repeat`` runs, each with its ratio to a bare Pelican build of as many Markdown pages in
 the same run. The budgets print PASS or FAIL; ``--check`` also exits 1 on a FAIL (the machine is shared, so by
 default a slow run only reports).
 """
@@ -71,7 +72,7 @@ class Budget:
 BUDGETS = {
     "build": Budget("full build / bare Pelican, 5,000 providers (x)", 1.5),
     "rebuild": Budget("rebuild with nothing changed / full build (x)", 0.5),
-    "build memory": Budget("peak memory of the build, 5,000 providers (MB)", 512),
+    "build memory": Budget("peak memory of the build, all its processes, 5,000 providers (MB)", 512),
     "validator memory": Budget("peak memory of the validator, 1,000,000 rows (MB)", 256),
     "validation": Budget("validation speed / upstream frictionless CLI (x)", 25, higher_is_better=True),
     "weight": Budget("heaviest page with its CSS and JS, every size (KB)", 100),
@@ -81,19 +82,56 @@ BUDGETS = {
 @dataclass
 class Measure:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the peak of its process tree's largest member (the kernel's count)
+    tree_mb: float = 0.0  # the peak of all its processes together, sampled every SAMPLE seconds (0: not sampled)
+
+    @property
+    def whole_mb(self) -> float:
+        """The memory the machine needed for it: its processes together (the chart workers run beside the pages)."""
+        return max(self.peak_mb, self.tree_mb)
+
+
+SAMPLE = 0.1  # seconds between samples of a process tree's memory; a shorter peak can be missed
+
+
+def tree_rss_kb(root: int) -> int:
+    """The resident memory of ``root`` and every process under it, from /proc, in KB."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, total = [root], 0
+    while tree:
+        pid = tree.pop()
+        tree += [child for child, parent in parents.items() if parent == pid]
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total
 
 
 def run(command: list[str], cwd: Path = ROOT) -> Measure:
-    """Run a command; its wall time and the peak memory of its process tree's largest member."""
+    """Run a command; its wall time, the peak memory of its process tree's largest member, and of the whole tree."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    tree_kb = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        tree_kb = max(tree_kb, tree_rss_kb(process.pid))
+        time.sleep(SAMPLE)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
-    return Measure(seconds, usage.ru_maxrss / 1024)
+    return Measure(seconds, usage.ru_maxrss / 1024, tree_kb / 1024)
 
 
 def median(command: list[str], repeat: int, before=None) -> Measure:
@@ -102,7 +140,9 @@ def median(command: list[str], repeat: int, before=None) -> Measure:
         if before:
             before()
         runs.append(run(command))
-    return Measure(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Measure(
+        statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs), max(r.tree_mb for r in runs)
+    )
 
 
 def python_call(code: str, *args) -> list[str]:
@@ -251,7 +291,16 @@ def table(rows: list[list[str]]) -> str:
 
 def size_report(result: dict) -> list[str]:
     size, stages, bare = result["size"], result["stages"], result["bare"]
-    rows = [["stage", "wall time (s, median)", "x bare Pelican", "peak memory (MB)", "x bare Pelican"]]
+    rows = [
+        [
+            "stage",
+            "wall time (s, median)",
+            "x bare Pelican",
+            "peak memory, largest process (MB)",
+            "x bare Pelican",
+            "peak memory, all processes (MB)",
+        ]
+    ]
     measured = {**stages, f"bare Pelican, {result['html_pages']:,} Markdown pages": bare}
     for name, m in measured.items():
         rows.append(
@@ -261,20 +310,22 @@ def size_report(result: dict) -> list[str]:
                 f"{m.seconds / bare.seconds:.2f}",
                 f"{m.peak_mb:.0f}",
                 f"{m.peak_mb / bare.peak_mb:.1f}",
+                f"{m.whole_mb:.0f}",
             ]
         )
     out = [f"\n## {size.describe()}", table(rows)]
     out.append(
         f"\nHTML pages written: {result['html_pages']:,}; pages per second (full build): "
-        f"{result['html_pages'] / stages[FULL].seconds:,.0f}; heaviest page (HTML with its CSS and JavaScript): {result['heaviest_page_kb']:.0f} KB"
+        f"{result['html_pages'] / stages[FULL].seconds:,.0f}; heaviest page (HTML with its CSS and JavaScript): "
+        f"{result['heaviest_page_kb']:.0f} KB"
     )
     if "rows_check" in result:
         check = result["rows_check"]
         ours, theirs = check["ours"], check["frictionless"]
         out.append(
-            f"Validating {check['rows']:,} rows with every rule: ours {ours.seconds:.1f} s, {ours.peak_mb:.0f} MB "
+            f"Validating {check['rows']:,} rows with every rule: ours {ours.seconds:.1f} s, {ours.whole_mb:.0f} MB "
             f"({check['rows'] / ours.seconds:,.0f} rows/s); upstream `frictionless validate` {theirs.seconds:.1f} s, "
-            f"{theirs.peak_mb:.0f} MB ({check['rows'] / theirs.seconds:,.0f} rows/s): {theirs.seconds / ours.seconds:.1f}x"
+            f"{theirs.whole_mb:.0f} MB ({check['rows'] / theirs.seconds:,.0f} rows/s): {theirs.seconds / ours.seconds:.1f}x"
         )
     return out
 
@@ -287,10 +338,10 @@ def measured_budgets(results: list[dict]) -> dict[str, float]:
         stages = large["stages"]
         measured["build"] = stages[FULL].seconds / large["bare"].seconds
         measured["rebuild"] = stages[REBUILD].seconds / stages[FULL].seconds
-        measured["build memory"] = max(stages[FULL].peak_mb, stages[REBUILD].peak_mb)
+        measured["build memory"] = max(stages[FULL].whole_mb, stages[REBUILD].whole_mb)
     check = next((r["rows_check"] for r in results if r.get("rows_check", {}).get("rows", 0) >= 1_000_000), None)
     if check is not None:
-        measured["validator memory"] = check["ours"].peak_mb
+        measured["validator memory"] = check["ours"].whole_mb
         measured["validation"] = check["frictionless"].seconds / check["ours"].seconds
     return measured
 
