@@ -75,8 +75,9 @@ def test_a_size_not_run_leaves_its_budgets_unmeasured():
     assert rows[BUDGETS["weight"].name][2] == "PASS" and failed(small_only) == []
 
 
-def test_the_memory_of_a_build_is_that_of_all_its_processes_together():
-    """The chart workers run beside the pages: the build's memory is its processes' together, not its largest's."""
+def test_the_memory_of_all_a_builds_processes_together_is_measured_and_reported():
+    """The chart workers run beside the pages: the bench reports what the build's processes hold together, beside
+    the largest process's figure the budget checks."""
     child = "import time; held = bytearray(150 << 20); held[::4096] = b'x' * len(held[::4096]); time.sleep(2)"
     parent = (
         "import subprocess, sys, time; held = bytearray(150 << 20); held[::4096] = b'x' * len(held[::4096]); "
@@ -85,6 +86,9 @@ def test_the_memory_of_a_build_is_that_of_all_its_processes_together():
     measured = run([sys.executable, "-c", parent])
     assert 150 < measured.peak_mb < 250  # the largest process: one of the two
     assert measured.tree_mb > 300 and measured.whole_mb == measured.tree_mb  # both at once
-    over = results(29.0, 10.0, 99.0, 250)
-    over[1]["stages"][FULL] = Measure(29.0, 400, 900)
-    assert BUDGETS["build memory"].name in failed(over)
+    together = results(29.0, 10.0, 99.0, 250)
+    together[1]["stages"][FULL] = Measure(29.0, 400, 900)
+    assert "processes together (its own and the chart workers" in report(together) and "peaked at 900 MB" in report(
+        together
+    )
+    assert failed(together) == []  # the budget, as issue 25 measured it, is the largest process's

@@ -72,7 +72,7 @@ class Budget:
 BUDGETS = {
     "build": Budget("full build / bare Pelican, 5,000 providers (x)", 1.5),
     "rebuild": Budget("rebuild with nothing changed / full build (x)", 0.5),
-    "build memory": Budget("peak memory of the build, all its processes, 5,000 providers (MB)", 512),
+    "build memory": Budget("peak memory of the build's largest process, 5,000 providers (MB)", 512),
     "validator memory": Budget("peak memory of the validator, 1,000,000 rows (MB)", 256),
     "validation": Budget("validation speed / upstream frictionless CLI (x)", 25, higher_is_better=True),
     "weight": Budget("heaviest page with its CSS and JS, every size (KB)", 100),
@@ -338,7 +338,9 @@ def measured_budgets(results: list[dict]) -> dict[str, float]:
         stages = large["stages"]
         measured["build"] = stages[FULL].seconds / large["bare"].seconds
         measured["rebuild"] = stages[REBUILD].seconds / stages[FULL].seconds
-        measured["build memory"] = max(stages[FULL].whole_mb, stages[REBUILD].whole_mb)
+        # As issue 25 measured it (its largest process); report() also prints all its processes together.
+        measured["build memory"] = max(stages[FULL].peak_mb, stages[REBUILD].peak_mb)
+        measured["build memory, all processes"] = max(stages[FULL].whole_mb, stages[REBUILD].whole_mb)
     check = next((r["rows_check"] for r in results if r.get("rows_check", {}).get("rows", 0) >= 1_000_000), None)
     if check is not None:
         measured["validator memory"] = check["ours"].whole_mb
@@ -362,6 +364,12 @@ def budget_rows(results: list[dict]) -> list[list[str]]:
 def report(results: list[dict]) -> str:
     out = [line for result in results for line in size_report(result)]
     out += ["\n## Budgets\n", table(budget_rows(results))]
+    whole = measured_budgets(results).get("build memory, all processes")
+    if whole:
+        out.append(
+            f"\nThe build's processes together (its own and the chart workers, which run beside the pages) peaked at "
+            f"{whole:,.0f} MB at 5,000 providers, against the 512 MB budget for its largest process."
+        )
     return "\n".join(out)
 
 
