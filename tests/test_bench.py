@@ -84,8 +84,8 @@ def test_the_memory_of_all_a_builds_processes_together_is_measured_and_reported(
         f"subprocess.run([sys.executable, '-c', {child!r}], check=True)"
     )
     measured = run([sys.executable, "-c", parent])
-    assert 150 < measured.peak_mb < 250  # the largest process: one of the two
-    assert measured.tree_mb > 300 and measured.whole_mb == measured.tree_mb  # both at once
+    assert measured.peak_mb > 150  # the kernel's figure: at least one of the two
+    assert measured.tree_mb > 300 and measured.whole_mb == measured.tree_mb  # both at once, sampled
     together = results(29.0, 10.0, 99.0, 250)
     together[1]["stages"][FULL] = Measure(29.0, 400, 900)
     assert "processes together (its own and the chart workers" in report(together) and "peaked at 900 MB" in report(
