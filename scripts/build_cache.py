@@ -15,12 +15,10 @@ Entries are written under a temporary name and renamed, so a killed build never 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
-from scripts import fingerprint
+from scripts import atomic, fingerprint
 
 FORMAT = "1"  # bump when what an entry holds changes
 SEARCH_FOLDER = "pagefind"
@@ -48,9 +46,7 @@ class BuildCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".valid-")
-            os.close(handle)
-            os.replace(temporary, self.folder / f"valid-{key}")
+            atomic.write_file(self.folder / f"valid-{key}", b"")
         except OSError:
             pass  # a cache that cannot be written (a full or read-only disk) only makes the next build check again
 
@@ -74,17 +70,14 @@ class BuildCache:
         written (a full disk, another build keeping the same index at the same moment) is left as it was."""
         if self.folder is None:
             return
-        temporary = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = Path(tempfile.mkdtemp(dir=self.folder, prefix=".search-"))
-            shutil.copytree(site / SEARCH_FOLDER, temporary, dirs_exist_ok=True)
-            temporary.rename(self.folder / f"search-{key}")  # fails if another build kept it first: fine
+            atomic.make_folder(
+                self.folder / f"search-{key}",
+                lambda made: shutil.copytree(site / SEARCH_FOLDER, made, dirs_exist_ok=True),
+            )
         except OSError:
             pass
-        finally:
-            if temporary is not None:
-                shutil.rmtree(temporary, ignore_errors=True)
         for older in self.folder.glob("search-*"):
             if older.name != f"search-{key}":
                 shutil.rmtree(older, ignore_errors=True)

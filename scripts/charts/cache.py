@@ -9,7 +9,8 @@ new renderer renders them all again. The cache is a folder outside the site (``c
 or two builds at once, never leave half a drawing. What is missing is rendered on ``chart_workers`` processes:
 vl-convert draws one chart at a time per process, whatever the threads.
 
-This module imports only vl-convert, so a worker process starts in a fraction of a second.
+This module imports only vl-convert (and scripts/atomic.py, the standard library's), so a worker process starts in a
+fraction of a second.
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Self
 
 import vl_convert
+
+from scripts import atomic
 
 FORMAT = "2"  # bump when what a cache entry holds changes (2: PNG_MAX_PIXELS)
 
@@ -115,8 +116,8 @@ class Renderer:
         base = self.folder / self.key(job)
         # The PNG first: an entry is complete once its SVG is there.
         if drawing.png is not None:
-            _write_atomically(base.with_suffix(".png"), drawing.png)
-        _write_atomically(base.with_suffix(".svg"), drawing.svg.encode("utf-8"))
+            atomic.write_file(base.with_suffix(".png"), drawing.png)
+        atomic.write_file(base.with_suffix(".svg"), drawing.svg.encode("utf-8"))
 
     def entry(self, key: str) -> dict | None:
         """A chart drawn before from the same inputs (``key``: scripts/charts/render.py ``ChartSet.inputs_key``): its
@@ -131,7 +132,7 @@ class Renderer:
     def keep(self, key: str, entry: dict) -> None:
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.folder / f"{key}.chart.json", json.dumps(entry, ensure_ascii=False).encode())
+            atomic.write_file(self.folder / f"{key}.chart.json", json.dumps(entry, ensure_ascii=False).encode())
 
     def draw_all(self, jobs: list[Job]) -> list[Drawing]:
         """Every job's drawing, in order: the cached ones read, the others rendered (largest first) and stored."""
@@ -201,14 +202,3 @@ class _Workers:
         for job, future in self.futures.items():
             known[job] = future.result()
             self.renderer.store(job, known[job])
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

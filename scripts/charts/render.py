@@ -31,7 +31,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from scripts import fingerprint
+from scripts import atomic, fingerprint
 from scripts.charts import cache as drawing_cache
 from scripts.charts import definitions as charts
 from scripts.charts.cache import Drawing, Job, Renderer, svg_size
@@ -109,12 +109,7 @@ def measuring_fonts(cache_folder: Path | None = None) -> Path:
     folder = cache_folder / f"fonts-{key}"
     if not folder.is_dir():
         cache_folder.mkdir(parents=True, exist_ok=True)
-        made = Path(tempfile.mkdtemp(dir=cache_folder, prefix=".fonts-"))
-        _write_measuring_fonts(made)
-        try:
-            made.rename(folder)  # whole or not at all; another build's, if it was first, is the same
-        except OSError:
-            shutil.rmtree(made, ignore_errors=True)
+        atomic.make_folder(folder, _write_measuring_fonts)
     return folder
 
 
