@@ -442,8 +442,10 @@ class ChartSet:
         }
         folders = tuple(package.folder for package in self.packages.values())
         made_with = (renderer_.font_folder, renderer_.font_version, renderer_.folder)
+        # The packages' fingerprints, worked out here for the cache check, so no worker hashes the data again.
+        known = dict(self._fingerprints)
         for id in missing:
-            self._pending[id] = self._workers.submit(_made_elsewhere, folders, stated, made_with, id)
+            self._pending[id] = self._workers.submit(_made_elsewhere, folders, stated, made_with, known, id)
 
     def _whole_in_cache(self, id: str) -> bool:
         key = self._cache_key(id)
@@ -541,13 +543,17 @@ class ChartSet:
 _worker_charts: dict[tuple, ChartSet] = {}  # a worker's chart set, kept for every chart it makes
 
 
-def _made_elsewhere(folders: tuple[Path, ...], stated: dict, made_with: tuple, id: str) -> tuple[dict, tuple, list]:
+def _made_elsewhere(
+    folders: tuple[Path, ...], stated: dict, made_with: tuple, fingerprints: dict, id: str
+) -> tuple[dict, tuple, list]:
     """On a chart worker (ChartSet.start_all): one chart drawn with Altair (or its specs from the cache) and
-    rendered (or its drawings from the cache), both kept in the cache; its entry, drawings and what was rendered."""
+    rendered (or its drawings from the cache), both kept in the cache; its entry, drawings and what was rendered.
+    ``fingerprints``: the packages' (ChartSet._package_fingerprint), as the build's process worked them out."""
     key = (folders, tuple(sorted(stated.items())), made_with)
     if key not in _worker_charts:
         packages = {package.name: package for package in map(load_package, folders)}
         _worker_charts[key] = ChartSet(packages, settings=stated, renderer=Renderer(*made_with, workers=1))
+        _worker_charts[key]._fingerprints.update(fingerprints)
     chart_set = _worker_charts[key]
     chart = chart_set.render(id)
     before = len(chart_set.renderer.rendered)
