@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from scripts.tools import bench
 from scripts.tools.bench import BUDGETS, FULL, REBUILD, SIZES, Measure, budget_rows, failed, report, run
 from scripts.tools.synthetic import MARK, write_site_inputs
 from scripts.validate.command import CLI_SETTINGS, SETTINGS, validate
@@ -85,10 +86,19 @@ def test_the_memory_of_all_a_builds_processes_together_is_measured_and_reported(
     )
     measured = run([sys.executable, "-c", parent])
     assert measured.peak_mb > 150  # the kernel's figure: at least one of the two
-    assert measured.tree_mb > 300 and measured.whole_mb == measured.tree_mb  # both at once, sampled
+    assert measured.tree_mb > 300 and measured.whole_mb >= measured.tree_mb  # both at once, sampled
     together = results(29.0, 10.0, 99.0, 250)
     together[1]["stages"][FULL] = Measure(29.0, 400, 900)
     assert "processes together (its own and the chart workers" in report(together) and "peaked at 900 MB" in report(
         together
     )
     assert failed(together) == []  # the budget, as issue 25 measured it, is the largest process's
+
+
+def test_a_runs_time_ends_when_its_command_does_not_at_the_next_memory_sample(monkeypatch):
+    """Sampling memory every SAMPLE seconds once rounded every time up to the next sample (a tenth of a second on
+    the validator's 1.6 s)."""
+    monkeypatch.setattr(bench, "SAMPLE", 30.0)
+    measured = run([sys.executable, "-c", "held = bytearray(64 << 20); held[::4096] = b'x' * len(held[::4096])"])
+    assert measured.seconds < 15
+    assert measured.peak_mb > 64
