@@ -24,6 +24,9 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 # not searched character by character.
 SUSPECT = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x0D, 0xC2])
 UNSUSPECT = bytes(b for b in range(256) if b not in SUSPECT)
+# A line with nothing on it; a regular expression finds it about three times faster than ``in`` finds either
+# ending in a table, whose every line ends with one of its bytes.
+BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 class TableError(Exception):
@@ -72,7 +75,7 @@ def read_table(path: Path, header_only: bool = False) -> Table:
         table = Table(path=path, header=header)
         if header_only:
             table.line_count = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
-            table.blank_lines = b"\n\n" in raw or b"\n\r\n" in raw
+            table.blank_lines = BLANK_LINE.search(raw) is not None
             return table
         previous_end = reader.line_num
         for row in reader:
@@ -134,9 +137,10 @@ def _scan(path: Path) -> Table | None:
                     return None  # or a carriage return split from its line feed by the chunk's end
                 head = text if head is None else head
                 lines += chunk.count(b"\n")
-                blank = blank or b"\n\n" in tail + chunk or b"\n\r\n" in tail + chunk
+                seam = tail + chunk[:2]  # a blank line split by the chunk's start; no copy of the whole chunk
+                blank = blank or BLANK_LINE.search(chunk) is not None or BLANK_LINE.search(seam) is not None
                 spaces = spaces and chunk.isspace()
-                tail = (tail + chunk)[-2:]
+                tail = seam[-2:] if len(chunk) < 2 else chunk[-2:]
                 chunks += 1
             decoder.decode(b"", final=True)
     except (OSError, UnicodeDecodeError):
