@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from scripts.settings import SETTINGS
 from scripts.tools.synthetic import authority_codes, write_gss_codes, write_transactions
 from scripts.validate import columnar, table
 from scripts.validate.command import CLI_SETTINGS, validate
-from scripts.validate.engines import choose
+from scripts.validate.engines import check_package, choose
 from scripts.validate.structure import load_package
 from tests.conftest import DATA as ROOT_DATA
 from tests.overlay import fixture_names, materialise
@@ -171,3 +172,45 @@ def test_a_file_past_the_memory_limit_is_reported_not_read_whole_another_way(tmp
         assert "--columnar-memory-mb" in problem.message
     enough = validate([tmp_path / "day-care-spend"], {**DEFAULTS, "columnar_threshold_bytes": 0})
     assert enough.valid, [p.text() for p in enough.problems]
+
+
+def test_a_known_codes_file_with_no_codes_finds_the_same_in_both_engines(large, tmp_path):
+    """The columnar engine looks codes up in a subquery: with none to look up, every code is unknown to both."""
+    folder, _ = large
+    empty = tmp_path / "no-codes.csv"
+    empty.write_text("code\n", encoding="utf-8")
+    frictionless_problems, columnar_problems = both(folder, gss_codes=empty)
+    assert columnar_problems == frictionless_problems
+    assert sum("authority_code" in text for text in columnar_problems) >= 20_000
+
+
+def test_large_files_are_read_in_a_thread_while_the_descriptor_and_headers_are_checked(large, tmp_path, monkeypatch):
+    folder, gss = large
+    copy = tmp_path / "transactions"
+    shutil.copytree(folder, copy)
+    loaded_on, load = {}, columnar.ColumnarPackage.load
+
+    def recording(engine, name):
+        loaded_on.setdefault(name, threading.current_thread())
+        return load(engine, name)
+
+    monkeypatch.setattr(columnar.ColumnarPackage, "load", recording)
+    package, _ = load_package(copy, columnar_threshold=0, settings=DEFAULTS)
+    assert loaded_on["transactions"] is not threading.main_thread()
+    problems = list(check_package(package, {**DEFAULTS, "gss_codes": gss, "gss_codes_display": str(gss)}))
+    assert package.engine.loading is None  # waited for, before any query
+    assert {p.path for p in problems} == {str(copy / "transactions.csv")}
+
+
+def test_a_large_file_read_early_but_not_checked_in_columns_is_let_go(large, tmp_path):
+    """A large file whose header is wrong is read by DuckDB before its header is checked; its table is then freed."""
+    folder, gss = large
+    copy = tmp_path / "transactions"
+    shutil.copytree(folder, copy)
+    path = copy / "transactions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("transaction_id,", "transaction,", 1), encoding="utf-8")
+    package, problems = load_package(copy, columnar_threshold=0, settings=DEFAULTS)
+    assert "transactions" in package.broken and problems
+    list(check_package(package, {**DEFAULTS, "gss_codes": gss, "gss_codes_display": str(gss)}))
+    tables = {name for (name,) in package.engine.query("SELECT table_name FROM duckdb_tables()")}
+    assert tables == set(package.engine.loaded.values()) and "transactions" not in package.engine.loaded

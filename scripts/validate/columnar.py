@@ -13,6 +13,7 @@ missing values; exclusive bounds; records spanning lines; blank rows; rows of th
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -88,17 +89,25 @@ class Column:
         return "TRUE"
 
     @property
+    def present(self) -> str:
+        """The cell holds a value of its type."""
+        return f"(NOT {self.missing} AND {self.valid})"
+
+    @property
+    def value(self) -> str:
+        """A present cell's value as its type."""
+        if self.kind == "number":
+            return f"TRY_CAST({self.raw} AS DOUBLE)"
+        if self.kind == "integer":
+            return f"TRY_CAST({self.raw} AS HUGEINT)"
+        if self.kind == "date":
+            return f"TRY_CAST({self.raw} AS DATE)"
+        return self.raw
+
+    @property
     def typed(self) -> str:
         """The value frictionless compares: NULL when missing or not of the type."""
-        if self.kind == "number":
-            value = f"TRY_CAST({self.raw} AS DOUBLE)"
-        elif self.kind == "integer":
-            value = f"TRY_CAST({self.raw} AS HUGEINT)"
-        elif self.kind == "date":
-            value = f"TRY_CAST({self.raw} AS DATE)"
-        else:
-            value = self.raw
-        return f"(CASE WHEN {self.missing} OR NOT {self.valid} THEN NULL ELSE {value} END)"
+        return f"(CASE WHEN {self.present} THEN {self.value} END)"
 
     def bound(self, value) -> str:
         return f"DATE {literal(value)}" if self.kind == "date" else literal(value)
@@ -110,6 +119,9 @@ class ColumnarPackage:
     def __init__(self, package):
         self.package = package
         self.loaded: dict[str, str] = {}
+        self.failed: dict[str, Exception] = {}  # what loading a resource in ``start`` raised
+        self.loading: threading.Thread | None = None
+        self.made = 0  # tables made, for the next one's name
 
     @cached_property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -125,12 +137,44 @@ class ColumnarPackage:
             }
         )
 
+    def start(self, names: list[str]) -> None:
+        """Begin loading ``names`` in a thread of its own while the caller goes on with other checks: DuckDB lets go
+        of Python's lock as it reads a file. ``load`` and ``query`` wait for the thread, so the connection is only
+        ever used by one thread at a time."""
+        if not names:
+            return
+        _ = self.connection  # made here, not in the thread
+        self.loading = threading.Thread(target=self._load_each, args=(names,), daemon=True)
+        self.loading.start()
+
+    def _load_each(self, names: list[str]) -> None:
+        for name in names:
+            try:
+                self.load(name)
+            except Exception as error:  # noqa: BLE001 - raised again by ``load`` in the caller's thread, never lost
+                self.failed[name] = error
+
+    def wait(self) -> None:
+        """Let the loading ``start`` began finish."""
+        if self.loading is not None and self.loading is not threading.current_thread():
+            self.loading.join()
+            self.loading = None
+
+    def drop_unused(self, used: set[str]) -> None:
+        """Free the tables ``start`` loaded that no check reads (a file whose header was wrong)."""
+        self.wait()
+        for name in set(self.loaded) - used:
+            self.connection.execute(f"DROP TABLE {self.loaded.pop(name)}")
+
     def load(self, name: str) -> str:
         """Load a resource as all-text columns, in file order; return its table name."""
+        self.wait()
+        if name in self.failed:
+            raise self.failed.pop(name)
         if name in self.loaded:
             return self.loaded[name]
         schema = self.package.schema(name)
-        table = f"r{len(self.loaded)}"
+        table = f"r{self.made}"
         path = self.package.folder / self.package.resource(name)["path"]
         columns = {spec["name"]: "VARCHAR" for spec in schema["fields"]}
         try:
@@ -143,7 +187,7 @@ class ColumnarPackage:
             raise OutOfMemory(name) from None
         except duckdb.Error as error:
             raise Declined(str(error)) from None
-        self.loaded[name] = table
+        self.loaded[name], self.made = table, self.made + 1
         return table
 
     def columns(self, name: str) -> list[Column]:
@@ -152,6 +196,7 @@ class ColumnarPackage:
         return [Column(spec, symbols) for spec in schema["fields"]]
 
     def query(self, sql: str) -> list[tuple]:
+        self.wait()
         return self.connection.execute(sql).fetchall()
 
     def path(self, name: str) -> str:
@@ -193,16 +238,17 @@ def _scan(columnar: ColumnarPackage, name: str, tests: list) -> Iterator[Problem
                 yield problem
 
 
-# The SQL for each constraint a cell can break: a condition on a cell that is present and of its type.
+# The SQL for each constraint a cell can break. Frictionless checks constraints only on a cell that is missing
+# (required) or of its type (the rest); a cell of neither is a type error alone.
 CONSTRAINT_SQL = {
     "required": lambda column, _: column.missing,
-    "minLength": lambda column, n: f"NOT {column.missing} AND length({column.raw}) < {int(n)}",
-    "maxLength": lambda column, n: f"NOT {column.missing} AND length({column.raw}) > {int(n)}",
-    "pattern": lambda column, p: f"NOT {column.missing} AND NOT regexp_full_match({column.raw}, {literal(p)})",
-    "minimum": lambda column, n: f"{column.typed} IS NOT NULL AND NOT ({column.typed} >= {column.bound(n)})",
-    "maximum": lambda column, n: f"{column.typed} IS NOT NULL AND NOT ({column.typed} <= {column.bound(n)})",
+    "minLength": lambda column, n: f"{column.present} AND length({column.raw}) < {int(n)}",
+    "maxLength": lambda column, n: f"{column.present} AND length({column.raw}) > {int(n)}",
+    "pattern": lambda column, p: f"{column.present} AND NOT regexp_full_match({column.raw}, {literal(p)})",
+    "minimum": lambda column, n: f"{column.present} AND NOT ({column.value} >= {column.bound(n)})",
+    "maximum": lambda column, n: f"{column.present} AND NOT ({column.value} <= {column.bound(n)})",
     "enum": lambda column, values: (
-        f"{column.typed} IS NOT NULL AND {column.typed} NOT IN ({', '.join(column.bound(v) for v in values)})"
+        f"{column.present} AND {column.value} NOT IN ({', '.join(column.bound(v) for v in values)})"
     ),
 }
 
@@ -220,7 +266,7 @@ def _cell_tests(column: Column, path: str) -> Iterator[tuple]:
         if constraint not in CONSTRAINT_SQL or (constraint == "required" and not limit):
             continue
         yield (
-            f"({column.missing} OR {column.valid}) AND {CONSTRAINT_SQL[constraint](column, limit)}",
+            CONSTRAINT_SQL[constraint](column, limit),
             column.name,
             lambda line, cell, constraint=constraint, limit=limit: Problem(
                 path,
@@ -254,25 +300,36 @@ def _unique(columnar: ColumnarPackage, table: str, column: Column, path: str) ->
         yield Problem(path, line, column.name, messages.unique(cell, previous), "unique-error")
 
 
-def _primary_key(columnar: ColumnarPackage, name: str, path: str) -> Iterator[Problem]:
+def _key_sql(columnar: ColumnarPackage, name: str) -> tuple[list[str], list[str], str]:
+    """A resource's primary key, its fields' typed values, and the condition that every one is missing."""
     key = primary_key(columnar.package.schema(name))
+    columns = {c.name: c for c in columnar.columns(name)}
+    typed = [columns[k].typed for k in key]
+    return key, typed, " AND ".join(f"{t} IS NULL" for t in typed)
+
+
+def _empty_key(columnar: ColumnarPackage, name: str, path: str) -> list[tuple]:
+    """The test, for ``_scan``, of a row whose primary key is missing whole."""
+    key, _, all_missing = _key_sql(columnar, name)
+    if not key:
+        return []
+    empty = messages.empty_key(key)
+    return [(all_missing, key[0], lambda line, _: Problem(path, line, ",".join(key), empty, "primary-key"))]
+
+
+def _repeated_key(columnar: ColumnarPackage, name: str, path: str) -> Iterator[Problem]:
+    key, typed, all_missing = _key_sql(columnar, name)
     if not key:
         return
-    table, columns = columnar.loaded[name], {c.name: c for c in columnar.columns(name)}
-    typed = [columns[k].typed for k in key]
-    raw = ", ".join(columns[k].raw for k in key)
-    all_missing = " AND ".join(f"{t} IS NULL" for t in typed)
-    empty = messages.empty_key(key)
-    yield from _scan(
-        columnar,
-        name,
-        [(all_missing, key[0], lambda line, _: Problem(path, line, ",".join(key), empty, "primary-key"))],
-    )
-    # Find repeated keys with a hash aggregate; only their rows are then put in order.
+    table, raw = columnar.loaded[name], ", ".join(quote(k) for k in key)
+    # Find repeated keys with a hash aggregate; only if there are any are their rows put in order.
     slots = ", ".join(f"{t} AS k{i}" for i, t in enumerate(typed))
+    repeated = f"SELECT {slots} FROM {table} WHERE NOT ({all_missing}) GROUP BY ALL HAVING count(*) > 1"
+    if not columnar.query(f"{repeated} LIMIT 1"):
+        return
     same = " AND ".join(f"d.k{i} IS NOT DISTINCT FROM {t}" for i, t in enumerate(typed))
     for line, previous, *cells in columnar.query(
-        f"WITH d AS (SELECT {slots} FROM {table} WHERE NOT ({all_missing}) GROUP BY ALL HAVING count(*) > 1) "
+        f"WITH d AS ({repeated}) "
         f"SELECT ln, previous, {raw} FROM (SELECT rowid + 2 AS ln, {raw}, "
         f"lag(rowid) OVER (PARTITION BY {', '.join(typed)} ORDER BY rowid) + 2 AS previous "
         f"FROM {table} WHERE EXISTS (SELECT 1 FROM d WHERE {same})) WHERE previous IS NOT NULL"
@@ -313,12 +370,12 @@ def check_rows(columnar: ColumnarPackage, name: str) -> Iterator[Problem]:
     reports them; ``name`` was loaded by ``prepare``."""
     path = columnar.path(name)
     longest = columnar.package.settings.get("max_cell_chars")
-    tests = []
+    tests = _empty_key(columnar, name, path)
     for column in columnar.columns(name):
         tests += [*_cell_tests(column, path), *_too_long(column, path, longest)]
         yield from _unique(columnar, columnar.loaded[name], column, path)
     yield from _scan(columnar, name, tests)
-    yield from _primary_key(columnar, name, path)
+    yield from _repeated_key(columnar, name, path)
     for fk in columnar.package.schema(name).get("foreignKeys", []):
         if fk["reference"]["resource"] not in columnar.package.broken:
             yield from _foreign_key(columnar, name, fk, path)

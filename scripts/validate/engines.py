@@ -32,8 +32,15 @@ def choose(package: LoadedPackage, engine: columnar.ColumnarPackage) -> tuple[li
             problems.append(
                 Problem(str(package.tables[name].path), None, None, messages.out_of_memory(limit), "memory")
             )
+    engine.drop_unused(_read_by(package, in_columns))
     in_python = [n for n in package.tables if n not in package.broken and n not in in_columns]
     return in_columns, in_python, problems
+
+
+def _read_by(package: LoadedPackage, in_columns: list[str]) -> set[str]:
+    """The tables the columnar engine's checks read: its resources' and those their foreign keys name."""
+    targets = {fk["reference"]["resource"] for n in in_columns for fk in package.schema(n).get("foreignKeys", [])}
+    return {*in_columns, *(targets - package.broken)}
 
 
 def _read_whole(package: LoadedPackage, name: str) -> Iterator[Problem]:
@@ -48,7 +55,7 @@ def _read_whole(package: LoadedPackage, name: str) -> Iterator[Problem]:
 
 def check_package(package: LoadedPackage, settings: dict) -> Iterator[Problem]:
     """Every row and rule problem of a loaded package, each resource in its engine."""
-    engine = columnar.ColumnarPackage(package)
+    engine = package.engine or columnar.ColumnarPackage(package)
     in_columns, in_python, problems = choose(package, engine)
     yield from problems
     for name in in_columns:

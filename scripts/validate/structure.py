@@ -53,6 +53,7 @@ class LoadedPackage:
     broken: set[str] = field(default_factory=set)  # resources whose rows cannot be checked
     large: set[str] = field(default_factory=set)  # resources read only as far as the header, for the columnar engine
     settings: dict = field(default_factory=dict)
+    engine: columnar.ColumnarPackage | None = None  # the columnar engine, already reading the large files
 
     def resource(self, resource_name: str) -> dict:
         return next(r for r in self.descriptor["resources"] if r["name"] == resource_name)
@@ -102,11 +103,17 @@ def load_package(
         return None, [refused.problem]
     positions = locate(text)
     problems = list(_descriptor_problems(folder, descriptor, text, positions, settings))
-    if not problems:
-        problems = list(_frictionless_descriptor_problems(descriptor, path))
     if problems:
         return None, problems
     package = LoadedPackage(folder, descriptor, path, settings=settings)
+    package.engine = columnar.ColumnarPackage(package)
+    # The files its paths name are known safe now: DuckDB reads the large ones while frictionless checks the
+    # descriptor and each file's header and lines are read (engines.py waits for it).
+    package.engine.start([r["name"] for r in descriptor["resources"] if _large(package, r, columnar_threshold)])
+    problems = list(_frictionless_descriptor_problems(descriptor, path))
+    if problems:
+        package.engine.wait()
+        return None, problems
     return package, list(_read_tables(package, positions, columnar_threshold))
 
 
@@ -164,15 +171,21 @@ def _frictionless_descriptor_problems(descriptor: dict, path: str) -> Iterator[P
         yield Problem(path, None, None, messages.bad_descriptor(error[0]), "descriptor-error")
 
 
+def _large(package: LoadedPackage, resource: dict, columnar_threshold: int | None) -> bool:
+    """Whether a resource's file is large enough for the columnar engine, and of a schema it supports."""
+    csv_path = package.folder / resource["path"]
+    return (
+        columnar_threshold is not None
+        and csv_path.is_file()
+        and csv_path.stat().st_size >= columnar_threshold
+        and columnar.supports(resource["schema"])
+    )
+
+
 def _read_tables(package: LoadedPackage, positions, columnar_threshold: int | None) -> Iterator[Problem]:
     for index, resource in enumerate(package.descriptor["resources"]):
         csv_path = package.folder / resource["path"]
-        large = (
-            columnar_threshold is not None
-            and csv_path.is_file()
-            and csv_path.stat().st_size >= columnar_threshold
-            and columnar.supports(resource["schema"])
-        )
+        large = _large(package, resource, columnar_threshold)
         try:
             table = read_table(csv_path, header_only=large)
         except TableError as error:
