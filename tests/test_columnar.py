@@ -197,8 +197,9 @@ def test_large_files_are_read_in_a_thread_while_the_descriptor_and_headers_are_c
     monkeypatch.setattr(columnar.ColumnarPackage, "load", recording)
     package, _ = load_package(copy, columnar_threshold=0, settings=DEFAULTS)
     assert loaded_on["transactions"] is not threading.main_thread()
+    engine = package.engine
     problems = list(check_package(package, {**DEFAULTS, "gss_codes": gss, "gss_codes_display": str(gss)}))
-    assert package.engine.loading is None  # waited for, before any query
+    assert engine.loading is None and package.engine is None  # waited for, then let go with its tables
     assert {p.path for p in problems} == {str(copy / "transactions.csv")}
 
 
@@ -211,6 +212,9 @@ def test_a_large_file_read_early_but_not_checked_in_columns_is_let_go(large, tmp
     path.write_text(path.read_text(encoding="utf-8").replace("transaction_id,", "transaction,", 1), encoding="utf-8")
     package, problems = load_package(copy, columnar_threshold=0, settings=DEFAULTS)
     assert "transactions" in package.broken and problems
+    engine = package.engine
+    choose(package, engine)
+    tables = {name for (name,) in engine.query("SELECT table_name FROM duckdb_tables()")}
+    assert tables == set(engine.loaded.values()) and "transactions" not in engine.loaded
     list(check_package(package, {**DEFAULTS, "gss_codes": gss, "gss_codes_display": str(gss)}))
-    tables = {name for (name,) in package.engine.query("SELECT table_name FROM duckdb_tables()")}
-    assert tables == set(package.engine.loaded.values()) and "transactions" not in package.engine.loaded
+    assert package.engine is None and not engine.loaded and not Path(engine.spill.name).exists()

@@ -166,6 +166,14 @@ class ColumnarPackage:
         for name in set(self.loaded) - used:
             self.connection.execute(f"DROP TABLE {self.loaded.pop(name)}")
 
+    def close(self) -> None:
+        """Free DuckDB's tables and its spill folder, once any loading ``start`` began has finished."""
+        self.wait()
+        self.loaded.clear()
+        if "connection" in self.__dict__:
+            self.__dict__.pop("connection").close()
+            self.spill.cleanup()
+
     def load(self, name: str) -> str:
         """Load a resource as all-text columns, in file order; return its table name."""
         self.wait()

@@ -56,12 +56,16 @@ def _read_whole(package: LoadedPackage, name: str) -> Iterator[Problem]:
 def check_package(package: LoadedPackage, settings: dict) -> Iterator[Problem]:
     """Every row and rule problem of a loaded package, each resource in its engine."""
     engine = package.engine or columnar.ColumnarPackage(package)
-    in_columns, in_python, problems = choose(package, engine)
-    yield from problems
-    for name in in_columns:
-        yield from columnar.check_rows(engine, name)
-    yield from frictionless_rows(package, in_python)
-    for name in in_python:
-        yield from rules.check_table(package.tables[name], package.schema(name), settings)
-    for name in in_columns:
-        yield from columnar.check_rules(engine, name, settings)
+    try:
+        in_columns, in_python, problems = choose(package, engine)
+        yield from problems
+        for name in in_columns:
+            yield from columnar.check_rows(engine, name)
+        yield from frictionless_rows(package, in_python)
+        for name in in_python:
+            yield from rules.check_table(package.tables[name], package.schema(name), settings)
+        for name in in_columns:
+            yield from columnar.check_rules(engine, name, settings)
+    finally:  # the tables go with the check, not with the package, which the next package's check outlives
+        engine.close()
+        package.engine = None
