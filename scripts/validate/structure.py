@@ -112,7 +112,7 @@ def load_package(
     package.engine.start([r["name"] for r in descriptor["resources"] if _large(package, r, columnar_threshold)])
     problems = list(_frictionless_descriptor_problems(descriptor, path))
     if problems:
-        package.engine.wait()
+        package.engine.close()
         return None, problems
     return package, list(_read_tables(package, positions, columnar_threshold))
 
