@@ -30,8 +30,8 @@ from scripts.validate.sql import literal, quote
 TYPES = {"string", "number", "integer", "date"}
 CONSTRAINTS = {"required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "unique"}
 # Number, integer and date cells must be written plainly (messages.PLAIN): structure.py reports
-# any other in the frictionless engine as a type error, as this one does.
-NUMBER, INTEGER, DATE = (messages.PLAIN[kind] for kind in ("number", "integer", "date"))
+# any other in the frictionless engine as a type error, as this one does. A plain cell is cast to its SQL type.
+SQL_TYPES = {"number": "DOUBLE", "integer": "HUGEINT", "date": "DATE"}
 
 
 class Declined(Exception):
@@ -80,13 +80,10 @@ class Column:
 
     @property
     def valid(self) -> str:
-        if self.kind == "number":
-            return f"regexp_full_match({self.raw}, '{NUMBER}')"
-        if self.kind == "integer":
-            return f"regexp_full_match({self.raw}, '{INTEGER}')"
-        if self.kind == "date":
-            return f"(regexp_full_match({self.raw}, '{DATE}') AND TRY_CAST({self.raw} AS DATE) IS NOT NULL)"
-        return "TRUE"
+        if self.kind not in SQL_TYPES:
+            return "TRUE"
+        plain = f"regexp_full_match({self.raw}, '{messages.PLAIN[self.kind]}')"
+        return f"({plain} AND {self.value} IS NOT NULL)" if self.kind == "date" else plain
 
     @property
     def present(self) -> str:
@@ -96,13 +93,7 @@ class Column:
     @property
     def value(self) -> str:
         """A present cell's value as its type."""
-        if self.kind == "number":
-            return f"TRY_CAST({self.raw} AS DOUBLE)"
-        if self.kind == "integer":
-            return f"TRY_CAST({self.raw} AS HUGEINT)"
-        if self.kind == "date":
-            return f"TRY_CAST({self.raw} AS DATE)"
-        return self.raw
+        return f"TRY_CAST({self.raw} AS {SQL_TYPES[self.kind]})" if self.kind in SQL_TYPES else self.raw
 
     @property
     def typed(self) -> str:
