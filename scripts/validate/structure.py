@@ -109,12 +109,13 @@ def load_package(
     package.engine = columnar.ColumnarPackage(package)
     # The files its paths name are known safe now: DuckDB reads the large ones while frictionless checks the
     # descriptor and each file's header and lines are read (engines.py waits for it).
-    package.engine.start([r["name"] for r in descriptor["resources"] if _large(package, r, columnar_threshold)])
+    large = [r["name"] for r in descriptor["resources"] if _large(package, r, columnar_threshold)]
+    package.engine.start(large)
     problems = list(_frictionless_descriptor_problems(descriptor, path))
     if problems:
         package.engine.close()
         return None, problems
-    return package, list(_read_tables(package, positions, columnar_threshold))
+    return package, list(_read_tables(package, positions, set(large)))
 
 
 def _descriptor_text(folder: Path, path: str, settings: dict) -> str:
@@ -182,10 +183,11 @@ def _large(package: LoadedPackage, resource: dict, columnar_threshold: int | Non
     )
 
 
-def _read_tables(package: LoadedPackage, positions, columnar_threshold: int | None) -> Iterator[Problem]:
+def _read_tables(package: LoadedPackage, positions, large_files: set[str]) -> Iterator[Problem]:
+    """Read each resource's file: those in ``large_files`` (``_large``) only as far as their header."""
     for index, resource in enumerate(package.descriptor["resources"]):
         csv_path = package.folder / resource["path"]
-        large = _large(package, resource, columnar_threshold)
+        large = resource["name"] in large_files
         try:
             table = read_table(csv_path, header_only=large)
         except TableError as error:
