@@ -218,3 +218,37 @@ def test_a_large_file_read_early_but_not_checked_in_columns_is_let_go(large, tmp
     assert tables == set(engine.loaded.values()) and "transactions" not in engine.loaded
     list(check_package(package, {**DEFAULTS, "gss_codes": gss, "gss_codes_display": str(gss)}))
     assert package.engine is None and not engine.loaded and not Path(engine.spill.name).exists()
+
+
+def test_a_large_table_keeps_whole_only_the_fields_queries_read_and_the_rest_of_marked_rows(large, tmp_path):
+    """Reading a file, DuckDB marks the rows a per-cell test may hold for and keeps their cells; of the other rows
+    only the fields a query over every row reads (the key, the foreign key). Every problem of a scan is on a marked
+    row, and a clean row is never marked."""
+    folder, gss = large
+    copy = tmp_path / "transactions"
+    shutil.copytree(folder, copy)
+    settings = {**DEFAULTS, "gss_codes": gss, "gss_codes_display": str(gss)}
+    package, _ = load_package(copy, columnar_threshold=0, settings=settings)
+    engine = package.engine
+    engine.prepare("transactions")
+    table = engine.loaded["transactions"]
+    cells = engine.cells[table]
+    kept = [name for (name,) in engine.query(f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}'")]
+    assert kept == ["transaction_id", "source_id", cells]
+    marked = {line for (line,) in engine.query(f"SELECT rowid + 2 FROM {table} WHERE {cells} IS NOT NULL")}
+    scanned = [*columnar.row_tests(engine, "transactions"), *columnar.rule_tests(engine, "transactions", settings)]
+    found = {problem.line for problem in columnar._scan(engine, "transactions", scanned)}
+    assert found == marked == {203, 304, 506, 607, 708, 809, 910}
+    engine.close()
+
+
+def test_an_engine_reading_with_other_settings_is_made_again_for_the_check(large, tmp_path):
+    """Rows are marked with the cell rules' settings: checked with others (no known codes), the file is read again."""
+    folder, gss = large
+    copy = tmp_path / "transactions"
+    shutil.copytree(folder, copy)
+    package, _ = load_package(copy, columnar_threshold=0, settings={**DEFAULTS, "gss_codes": gss})
+    empty = tmp_path / "no-codes.csv"
+    empty.write_text("code\n", encoding="utf-8")
+    problems = list(check_package(package, {**DEFAULTS, "gss_codes": empty, "gss_codes_display": str(empty)}))
+    assert sum(p.code == "unknown-gss-code" for p in problems) == 20_000 - 1  # line 910's is not a code's form

@@ -5,6 +5,12 @@ over ``columnar_threshold_bytes`` this engine runs the same checks as whole-colu
 reports the same problems with the same file, line, field and message; the fault corpus is
 run through both engines to prove it (tests/test_columnar.py).
 
+DuckDB reads a file once (``load``), and as it reads it marks the rows a per-cell test may hold for: every type,
+constraint and size test and every cell rule, the same SQL the checks then run. The table keeps whole only the
+fields a query over all rows reads (keys, unique fields, foreign keys, group rules); the others are kept for the
+marked rows alone, in one list per row, so a million clean rows take a fraction of the memory and are read on
+every thread. The checks then run each test on the marked rows only (``_scan``).
+
 It declines what it cannot reproduce exactly, and frictionless checks those files instead:
 field types other than string, number, integer and date; string formats; field-level
 missing values; exclusive bounds; records spanning lines; blank rows; rows of the wrong length.
@@ -21,10 +27,10 @@ from functools import cached_property
 import duckdb
 
 from scripts.datapackages import primary_key
-from scripts.settings import value
+from scripts.settings import validation_settings, value
 from scripts.validate import messages
 from scripts.validate.problems import Problem
-from scripts.validate.rules import RULES, CellRule, Field, field_of
+from scripts.validate.rules import RULES, CellRule, Field, GroupRule, field_of
 from scripts.validate.sql import literal, quote
 
 TYPES = {"string", "number", "integer", "date"}
@@ -107,9 +113,11 @@ class Column:
 class ColumnarPackage:
     """One DuckDB connection holding the tables of a package this engine checks."""
 
-    def __init__(self, package):
+    def __init__(self, package, settings: dict | None = None):
         self.package = package
+        self.settings = settings  # the validation's, which the project rules read: load marks rows with them
         self.loaded: dict[str, str] = {}
+        self.cells: dict[str, str] = {}  # table -> its column of the marked rows' cells
         self.failed: dict[str, Exception] = {}  # what loading a resource in ``start`` raised
         self.loading: threading.Thread | None = None
         self.made = 0  # tables made, for the next one's name
@@ -172,22 +180,51 @@ class ColumnarPackage:
             raise self.failed.pop(name)
         if name in self.loaded:
             return self.loaded[name]
-        schema = self.package.schema(name)
         table = f"r{self.made}"
-        path = self.package.folder / self.package.resource(name)["path"]
-        columns = {spec["name"]: "VARCHAR" for spec in schema["fields"]}
+        names = [spec["name"] for spec in self.package.schema(name)["fields"]]
+        cells = next(c for c in (f"cells{'_' * n}" for n in range(len(names) + 1)) if c not in names)
+        tests = [*row_tests(self, name), *rule_tests(self, name, self.settings)]
+        marked = " OR ".join(f"coalesce({condition}, false)" for condition, _, _ in tests) or "false"
+        whole = [quote(n) for n in names if n in self.whole_fields(name)]
         try:
             self.connection.execute(
-                f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, columns = ?, auto_detect = false, "
-                "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)",
-                [str(path), columns],
+                f"CREATE TABLE {table} AS SELECT {''.join(f'{w}, ' for w in whole)}"
+                f"CASE WHEN {marked} THEN [{', '.join(map(quote, names))}] END AS {cells} "
+                "FROM read_csv(?, header = true, columns = ?, auto_detect = false, delim = ',', quote = '\"', "
+                "escape = '\"', strict_mode = true, null_padding = false)",
+                [str(self.package.folder / self.package.resource(name)["path"]), dict.fromkeys(names, "VARCHAR")],
             )
         except duckdb.OutOfMemoryException:
             raise OutOfMemory(name) from None
         except duckdb.Error as error:
             raise Declined(str(error)) from None
-        self.loaded[name], self.made = table, self.made + 1
+        self.loaded[name], self.cells[table], self.made = table, cells, self.made + 1
         return table
+
+    def whole_fields(self, name: str) -> set[str]:
+        """The fields a query over every row reads: the primary key, unique fields, this resource's foreign keys
+        and the fields other resources' foreign keys point at, and what group rules read."""
+        schema = self.package.schema(name)
+        whole = set(primary_key(schema))
+        whole.update(spec["name"] for spec in schema["fields"] if spec.get("constraints", {}).get("unique"))
+        for fk in schema.get("foreignKeys", []):
+            whole.update(messages.key_fields(fk))
+        for resource in self.package.descriptor["resources"]:
+            for fk in self.package.schema(resource["name"]).get("foreignKeys", []):
+                if (fk["reference"]["resource"] or resource["name"]) == name:  # "": the resource itself
+                    whole.update(messages.key_fields(fk["reference"]))
+        for rule in RULES:
+            if isinstance(rule, GroupRule):
+                whole.update(n for spec in schema["fields"] if rule.applies(spec) for n in rule.reads(spec))
+        return whole
+
+    def marked(self, name: str) -> str:
+        """The rows ``load`` marked, each field a column of its own again, with the table's rowid."""
+        table = self.loaded[name]
+        cells = self.cells[table]
+        names = [c.name for c in self.columns(name)]
+        unpacked = ", ".join(f"{cells}[{i}] AS {quote(n)}" for i, n in enumerate(names, 1))
+        return f"(SELECT rowid AS rowid, {unpacked} FROM {table} WHERE {cells} IS NOT NULL)"
 
     def columns(self, name: str) -> list[Column]:
         schema = self.package.schema(name)
@@ -227,7 +264,7 @@ def _scan(columnar: ColumnarPackage, name: str, tests: list) -> Iterator[Problem
     flags = [f"coalesce({condition}, false)" for condition, _, _ in tests]
     sql = (
         f"SELECT rowid + 2, {', '.join(quote(c) for c in columns)}, {', '.join(flags)} "
-        f"FROM {columnar.loaded[name]} WHERE {' OR '.join(flags)} ORDER BY rowid"
+        f"FROM {columnar.marked(name)} WHERE {' OR '.join(flags)} ORDER BY rowid"
     )
     for row in columnar.query(sql):
         line, cells, hits = row[0], dict(zip(columns, row[1 : 1 + len(columns)])), row[1 + len(columns) :]
@@ -364,16 +401,23 @@ def _foreign_key(columnar: ColumnarPackage, name: str, fk: dict, path: str) -> I
         yield Problem(path, line, ",".join(fields), message, "foreign-key")
 
 
-def check_rows(columnar: ColumnarPackage, name: str) -> Iterator[Problem]:
-    """Type, constraint, size, unique, primary-key and foreign-key problems, as the frictionless engine
-    reports them; ``name`` was loaded by ``prepare``."""
+def row_tests(columnar: ColumnarPackage, name: str) -> list[tuple]:
+    """The per-cell tests of ``check_rows``, for ``_scan``: an empty key, each column's type, constraints and size."""
     path = columnar.path(name)
     longest = columnar.package.settings.get("max_cell_chars")
     tests = _empty_key(columnar, name, path)
     for column in columnar.columns(name):
         tests += [*_cell_tests(column, path), *_too_long(column, path, longest)]
+    return tests
+
+
+def check_rows(columnar: ColumnarPackage, name: str) -> Iterator[Problem]:
+    """Type, constraint, size, unique, primary-key and foreign-key problems, as the frictionless engine
+    reports them; ``name`` was loaded by ``prepare``."""
+    path = columnar.path(name)
+    for column in columnar.columns(name):
         yield from _unique(columnar, columnar.loaded[name], column, path)
-    yield from _scan(columnar, name, tests)
+    yield from _scan(columnar, name, row_tests(columnar, name))
     yield from _repeated_key(columnar, name, path)
     for fk in columnar.package.schema(name).get("foreignKeys", []):
         if fk["reference"]["resource"] not in columnar.package.broken:
@@ -388,21 +432,30 @@ def _rule_test(rule: CellRule, column: Column, field: Field, path: str, settings
     return rule.sql(column, settings), column.name, make
 
 
+def rule_tests(columnar: ColumnarPackage, name: str, settings: dict | None) -> list[tuple]:
+    """The cell rules' tests of ``check_rules``, for ``_scan`` (no settings: the defaults)."""
+    settings = validation_settings() if settings is None else settings
+    path, schema = columnar.path(name), columnar.package.schema(name)
+    return [
+        _rule_test(rule, column, field_of(schema, column.spec), path, settings)
+        for rule in RULES
+        if isinstance(rule, CellRule)
+        for column in columnar.columns(name)
+        if rule.applies(column.spec)
+    ]
+
+
 def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> Iterator[Problem]:
     """The project rules (rules.RULES) over whole columns: a cell rule's SQL condition selects the cells
-    its Python check then words; a group rule's query gives the groups its verdict words."""
+    its Python check then words; a group rule's query gives the groups its verdict words. ``settings`` are those
+    ``columnar`` was made with (engines.check_package), so its marked rows are those the cell rules select."""
     path, schema = columnar.path(name), columnar.package.schema(name)
-    tests = []
     for rule in RULES:
         for column in columnar.columns(name):
-            if not rule.applies(column.spec):
-                continue
-            field = field_of(schema, column.spec)
-            if isinstance(rule, CellRule):
-                tests.append(_rule_test(rule, column, field, path, settings))
-                continue
-            for row in columnar.query(rule.sql(column, columnar.loaded[name], settings)):
-                found = rule.verdict(row, field, settings)
-                if found:
-                    yield Problem(path, found[0], field.name, found[1], rule.code)
-    yield from _scan(columnar, name, tests)
+            if isinstance(rule, GroupRule) and rule.applies(column.spec):
+                field = field_of(schema, column.spec)
+                for row in columnar.query(rule.sql(column, columnar.loaded[name], settings)):
+                    found = rule.verdict(row, field, settings)
+                    if found:
+                        yield Problem(path, found[0], field.name, found[1], rule.code)
+    yield from _scan(columnar, name, rule_tests(columnar, name, settings))

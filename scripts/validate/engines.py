@@ -55,7 +55,11 @@ def _read_whole(package: LoadedPackage, name: str) -> Iterator[Problem]:
 
 def check_package(package: LoadedPackage, settings: dict) -> Iterator[Problem]:
     """Every row and rule problem of a loaded package, each resource in its engine."""
-    engine = package.engine or columnar.ColumnarPackage(package)
+    engine = package.engine
+    if engine is None or engine.settings != settings:  # its rows are marked for the cell rules these settings set
+        if engine is not None:
+            engine.close()
+        engine = columnar.ColumnarPackage(package, settings)
     try:
         in_columns, in_python, problems = choose(package, engine)
         yield from problems

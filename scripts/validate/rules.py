@@ -75,7 +75,7 @@ class GroupRule:
     ``check(members, field, settings)`` takes a group's (line, cell) pairs and says why the group
     breaks the rule; ``sql(column, table, settings)`` is a DuckDB query with one row per group that
     may break it: (first line, lines, cells hidden by a symbol, total, then the group's key), worded
-    by ``verdict``.
+    by ``verdict``. ``reads(spec)``: the fields that query reads, which the columnar engine keeps whole.
     """
 
     code: str
@@ -86,6 +86,7 @@ class GroupRule:
     check: Callable[[tuple, list[tuple[int, str]], Field, dict], str | None]
     sql: Callable[..., str]
     verdict: Callable[[tuple, Field, dict], tuple[int, str] | None]
+    reads: Callable[[dict], list[str]]
 
     def python(self, field: Field, records: Iterable[tuple[int, dict]], settings: dict) -> Iterator[tuple[int, str]]:
         groups: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
@@ -347,6 +348,7 @@ RULES: tuple[Rule, ...] = (
         check=_shares,
         sql=_shares_sql,
         verdict=_shares_verdict,
+        reads=lambda spec: [spec["name"], *spec["sumsTo100Within"]],
     ),
     CellRule(
         code="unsuppressed-count",

@@ -94,7 +94,7 @@ def load_package(
     Files of ``columnar_threshold`` bytes or more whose schema the columnar engine supports
     are read only as far as their header: the engine that checks their rows is chosen in engines.py.
     """
-    settings = {name: limit(settings, name) for name in LIMITS}
+    given, settings = settings, {name: limit(settings, name) for name in LIMITS}
     path = str(folder / "datapackage.json")
     try:
         text = _descriptor_text(folder, path, settings)
@@ -106,7 +106,7 @@ def load_package(
     if problems:
         return None, problems
     package = LoadedPackage(folder, descriptor, path, settings=settings)
-    package.engine = columnar.ColumnarPackage(package)
+    package.engine = columnar.ColumnarPackage(package, given)
     # The files its paths name are known safe now: DuckDB reads the large ones while frictionless checks the
     # descriptor and each file's header and lines are read (engines.py waits for it).
     large = [r["name"] for r in descriptor["resources"] if _large(package, r, columnar_threshold)]
