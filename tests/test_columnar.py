@@ -232,9 +232,9 @@ def test_a_large_table_keeps_whole_only_the_fields_queries_read_and_the_rest_of_
     engine = package.engine
     engine.prepare("transactions")
     table = engine.loaded["transactions"]
-    cells = engine.cells[table]
+    cells = f"{engine._free('transactions')}cells"
     kept = [name for (name,) in engine.query(f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}'")]
-    assert kept == ["transaction_id", "source_id", cells]
+    assert kept == ["transaction_id", "_t0", "source_id", "_t7", cells]
     marked = {line for (line,) in engine.query(f"SELECT rowid + 2 FROM {table} WHERE {cells} IS NOT NULL")}
     scanned = [*columnar.row_tests(engine, "transactions"), *columnar.rule_tests(engine, "transactions", settings)]
     found = {problem.line for problem in columnar._scan(engine, "transactions", scanned)}
@@ -252,3 +252,24 @@ def test_an_engine_reading_with_other_settings_is_made_again_for_the_check(large
     empty.write_text("code\n", encoding="utf-8")
     problems = list(check_package(package, {**DEFAULTS, "gss_codes": empty, "gss_codes_display": str(empty)}))
     assert sum(p.code == "unknown-gss-code" for p in problems) == 20_000 - 1  # line 910's is not a code's form
+
+
+def test_fields_named_like_the_columns_the_engine_adds_are_checked_the_same_way(large, tmp_path):
+    """The engine adds columns to a table (typed values, worked-out tests, the marked rows' cells) under a prefix no
+    field name starts with."""
+    folder, gss = large
+    copy = tmp_path / "transactions"
+    shutil.copytree(folder, copy)
+    renamed = {"transaction_id": "_t0", "amount_gbp": "__m0", "supplier": "_cells"}
+    descriptor, path = copy / "datapackage.json", copy / "transactions.csv"
+    text, (header, rows) = descriptor.read_text(encoding="utf-8"), path.read_text(encoding="utf-8").split("\n", 1)
+    for old, new in renamed.items():
+        text, header = text.replace(f'"{old}"', f'"{new}"'), header.replace(old, new)
+    descriptor.write_text(text, encoding="utf-8")
+    path.write_text(f"{header}\n{rows}", encoding="utf-8")
+    frictionless_problems, columnar_problems = both(copy, gss_codes=gss)
+    assert columnar_problems == frictionless_problems
+    assert {text.split(":")[2] for text in columnar_problems} >= {"_t0", "__m0"}
+    package, _ = load_package(copy, columnar_threshold=0, settings={**DEFAULTS, "gss_codes": gss})
+    assert choose(package, package.engine)[0] == ["transactions"]  # checked in columns, not handed back
+    package.engine.close()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import duckdb
@@ -34,6 +34,7 @@ from scripts.validate.rules import RULES, CellRule, Field, GroupRule, field_of
 from scripts.validate.sql import literal, quote
 
 TYPES = {"string", "number", "integer", "date"}
+READING, TABLE = "reading", "table"  # ColumnarPackage.columns: as load reads a file, and in the table it made
 CONSTRAINTS = {"required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "unique"}
 # Number, integer and date cells must be written plainly (messages.PLAIN): structure.py reports
 # any other in the frictionless engine as a type error, as this one does. A plain cell is cast to its SQL type.
@@ -62,10 +63,12 @@ def supports(schema: dict) -> bool:
 
 @dataclass
 class Column:
-    """SQL for one field: is the cell missing, is it of its type, and its typed value."""
+    """SQL for one field: is the cell missing, is it of its type, and its typed value. ``made``: those already worked
+    out once per row (``ColumnarPackage.columns``), by property, as the column holding them."""
 
     spec: dict
     symbols: list[str]
+    made: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -81,11 +84,15 @@ class Column:
 
     @property
     def missing(self) -> str:
+        if "missing" in self.made:
+            return self.made["missing"]
         symbols = ", ".join(literal(s) for s in self.symbols)
         return f"({self.raw} IS NULL" + (f" OR {self.raw} IN ({symbols}))" if symbols else ")")
 
     @property
     def valid(self) -> str:
+        if "valid" in self.made:
+            return self.made["valid"]
         if self.kind not in SQL_TYPES:
             return "TRUE"
         plain = f"regexp_full_match({self.raw}, '{messages.PLAIN[self.kind]}')"
@@ -99,11 +106,15 @@ class Column:
     @property
     def value(self) -> str:
         """A present cell's value as its type."""
+        if "value" in self.made:
+            return self.made["value"]
         return f"TRY_CAST({self.raw} AS {SQL_TYPES[self.kind]})" if self.kind in SQL_TYPES else self.raw
 
     @property
     def typed(self) -> str:
         """The value frictionless compares: NULL when missing or not of the type."""
+        if "typed" in self.made:
+            return self.made["typed"]
         return f"(CASE WHEN {self.present} THEN {self.value} END)"
 
     def bound(self, value) -> str:
@@ -117,7 +128,6 @@ class ColumnarPackage:
         self.package = package
         self.settings = settings  # the validation's, which the project rules read: load marks rows with them
         self.loaded: dict[str, str] = {}
-        self.cells: dict[str, str] = {}  # table -> its column of the marked rows' cells
         self.failed: dict[str, Exception] = {}  # what loading a resource in ``start`` raised
         self.loading: threading.Thread | None = None
         self.made = 0  # tables made, for the next one's name
@@ -182,23 +192,24 @@ class ColumnarPackage:
             return self.loaded[name]
         table = f"r{self.made}"
         names = [spec["name"] for spec in self.package.schema(name)["fields"]]
-        cells = next(c for c in (f"cells{'_' * n}" for n in range(len(names) + 1)) if c not in names)
-        tests = [*row_tests(self, name), *rule_tests(self, name, self.settings)]
+        tests = [*row_tests(self, name, READING), *rule_tests(self, name, self.settings, READING)]
         marked = " OR ".join(f"coalesce({condition}, false)" for condition, _, _ in tests) or "false"
-        whole = [quote(n) for n in names if n in self.whole_fields(name)]
+        raw, reading, kept = self.columns(name), self.columns(name, READING), self.columns(name, TABLE)
+        worked_out = [f", {getattr(r, part)} AS {made}" for r, w in zip(raw, reading) for part, made in w.made.items()]
+        whole = [f"{k.raw}, {w.typed} AS {k.made['typed']}, " for w, k in zip(reading, kept) if k.made]
         try:
             self.connection.execute(
-                f"CREATE TABLE {table} AS SELECT {''.join(f'{w}, ' for w in whole)}"
-                f"CASE WHEN {marked} THEN [{', '.join(map(quote, names))}] END AS {cells} "
-                "FROM read_csv(?, header = true, columns = ?, auto_detect = false, delim = ',', quote = '\"', "
-                "escape = '\"', strict_mode = true, null_padding = false)",
+                f"CREATE TABLE {table} AS SELECT {''.join(whole)}"
+                f"CASE WHEN {marked} THEN [{', '.join(map(quote, names))}] END AS {self._free(name)}cells "
+                f"FROM (SELECT *{''.join(worked_out)} FROM read_csv(?, header = true, columns = ?, auto_detect = false, "
+                "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false))",
                 [str(self.package.folder / self.package.resource(name)["path"]), dict.fromkeys(names, "VARCHAR")],
             )
         except duckdb.OutOfMemoryException:
             raise OutOfMemory(name) from None
         except duckdb.Error as error:
             raise Declined(str(error)) from None
-        self.loaded[name], self.cells[table], self.made = table, cells, self.made + 1
+        self.loaded[name], self.made = table, self.made + 1
         return table
 
     def whole_fields(self, name: str) -> set[str]:
@@ -220,16 +231,36 @@ class ColumnarPackage:
 
     def marked(self, name: str) -> str:
         """The rows ``load`` marked, each field a column of its own again, with the table's rowid."""
-        table = self.loaded[name]
-        cells = self.cells[table]
+        cells = f"{self._free(name)}cells"
         names = [c.name for c in self.columns(name)]
         unpacked = ", ".join(f"{cells}[{i}] AS {quote(n)}" for i, n in enumerate(names, 1))
-        return f"(SELECT rowid AS rowid, {unpacked} FROM {table} WHERE {cells} IS NOT NULL)"
+        return f"(SELECT rowid AS rowid, {unpacked} FROM {self.loaded[name]} WHERE {cells} IS NOT NULL)"
 
-    def columns(self, name: str) -> list[Column]:
+    def _free(self, name: str) -> str:
+        """A prefix no field name of the resource starts with, for the columns the engine adds."""
+        names = [spec["name"] for spec in self.package.schema(name)["fields"]]
+        return next(
+            p
+            for p in ("_" * n for n in range(1, 2 + max(map(len, names), default=0)))
+            if not any(n.startswith(p) for n in names)
+        )
+
+    def columns(self, name: str, made: str | None = None) -> list[Column]:
+        """Its fields' SQL over the file's own columns; or, ``READING``, as ``load`` reads the file, with whether
+        each cell is missing, valid and its value worked out once a row; or, ``TABLE``, in the table ``load`` made,
+        which holds the fields a query over every row reads and their typed values."""
         schema = self.package.schema(name)
         symbols = [s for s in schema.get("missingValues", [""]) if s != ""]
-        return [Column(spec, symbols) for spec in schema["fields"]]
+        columns = [Column(spec, symbols) for spec in schema["fields"]]
+        free, whole = self._free(name), self.whole_fields(name) if made == TABLE else set()
+        for i, column in enumerate(columns):
+            if made == READING:
+                column.made = {"missing": f"{free}m{i}"}
+                if column.kind in SQL_TYPES:
+                    column.made.update(valid=f"{free}v{i}", value=f"{free}x{i}")
+            elif column.name in whole:
+                column.made = {"typed": f"{free}t{i}"}
+        return columns
 
     def query(self, sql: str) -> list[tuple]:
         self.wait()
@@ -268,8 +299,8 @@ def _scan(columnar: ColumnarPackage, name: str, tests: list) -> Iterator[Problem
     )
     for row in columnar.query(sql):
         line, cells, hits = row[0], dict(zip(columns, row[1 : 1 + len(columns)])), row[1 + len(columns) :]
-        for hit, (_, field, make) in zip(hits, tests):
-            problem = make(line, cells[field]) if hit else None
+        for hit, (_, field_name, make) in zip(hits, tests):
+            problem = make(line, cells[field_name]) if hit else None
             if problem:
                 yield problem
 
@@ -336,17 +367,17 @@ def _unique(columnar: ColumnarPackage, table: str, column: Column, path: str) ->
         yield Problem(path, line, column.name, messages.unique(cell, previous), "unique-error")
 
 
-def _key_sql(columnar: ColumnarPackage, name: str) -> tuple[list[str], list[str], str]:
+def _key_sql(columnar: ColumnarPackage, name: str, made: str | None) -> tuple[list[str], list[str], str]:
     """A resource's primary key, its fields' typed values, and the condition that every one is missing."""
     key = primary_key(columnar.package.schema(name))
-    columns = {c.name: c for c in columnar.columns(name)}
+    columns = {c.name: c for c in columnar.columns(name, made)}
     typed = [columns[k].typed for k in key]
     return key, typed, " AND ".join(f"{t} IS NULL" for t in typed)
 
 
-def _empty_key(columnar: ColumnarPackage, name: str, path: str) -> list[tuple]:
+def _empty_key(columnar: ColumnarPackage, name: str, path: str, made: str | None) -> list[tuple]:
     """The test, for ``_scan``, of a row whose primary key is missing whole."""
-    key, _, all_missing = _key_sql(columnar, name)
+    key, _, all_missing = _key_sql(columnar, name, made)
     if not key:
         return []
     empty = messages.empty_key(key)
@@ -354,7 +385,7 @@ def _empty_key(columnar: ColumnarPackage, name: str, path: str) -> list[tuple]:
 
 
 def _repeated_key(columnar: ColumnarPackage, name: str, path: str) -> Iterator[Problem]:
-    key, typed, all_missing = _key_sql(columnar, name)
+    key, typed, all_missing = _key_sql(columnar, name, TABLE)
     if not key:
         return
     table, raw = columnar.loaded[name], ", ".join(quote(k) for k in key)
@@ -376,6 +407,8 @@ def _repeated_key(columnar: ColumnarPackage, name: str, path: str) -> Iterator[P
 def _qualified(column: Column, alias: str) -> str:
     """A column's typed value read from the table called ``alias``: both tables of a foreign key may have
     a column of the same name."""
+    if "typed" in column.made:
+        return f"{alias}.{column.typed}"
     return column.typed.replace(column.raw, f"{alias}.{column.raw}")
 
 
@@ -384,8 +417,8 @@ def _foreign_key(columnar: ColumnarPackage, name: str, fk: dict, path: str) -> I
     target = fk["reference"]["resource"]
     fields, target_fields = messages.key_fields(fk), messages.key_fields(fk["reference"])
     reference = columnar.load(target)
-    columns = {c.name: c for c in columnar.columns(name)}
-    target_columns = {c.name: c for c in columnar.columns(target)}
+    columns = {c.name: c for c in columnar.columns(name, TABLE)}
+    target_columns = {c.name: c for c in columnar.columns(target, TABLE)}
     own = [columns[f] for f in fields]
     matches = " AND ".join(
         f"{_qualified(target_columns[t], 'ref')} IS NOT DISTINCT FROM {_qualified(c, 'own')}"
@@ -401,12 +434,13 @@ def _foreign_key(columnar: ColumnarPackage, name: str, fk: dict, path: str) -> I
         yield Problem(path, line, ",".join(fields), message, "foreign-key")
 
 
-def row_tests(columnar: ColumnarPackage, name: str) -> list[tuple]:
-    """The per-cell tests of ``check_rows``, for ``_scan``: an empty key, each column's type, constraints and size."""
+def row_tests(columnar: ColumnarPackage, name: str, made: str | None = None) -> list[tuple]:
+    """The per-cell tests of ``check_rows``, for ``_scan``: an empty key, each column's type, constraints and size.
+    ``made``: over which columns (ColumnarPackage.columns)."""
     path = columnar.path(name)
     longest = columnar.package.settings.get("max_cell_chars")
-    tests = _empty_key(columnar, name, path)
-    for column in columnar.columns(name):
+    tests = _empty_key(columnar, name, path, made)
+    for column in columnar.columns(name, made):
         tests += [*_cell_tests(column, path), *_too_long(column, path, longest)]
     return tests
 
@@ -415,7 +449,7 @@ def check_rows(columnar: ColumnarPackage, name: str) -> Iterator[Problem]:
     """Type, constraint, size, unique, primary-key and foreign-key problems, as the frictionless engine
     reports them; ``name`` was loaded by ``prepare``."""
     path = columnar.path(name)
-    for column in columnar.columns(name):
+    for column in columnar.columns(name, TABLE):
         yield from _unique(columnar, columnar.loaded[name], column, path)
     yield from _scan(columnar, name, row_tests(columnar, name))
     yield from _repeated_key(columnar, name, path)
@@ -432,15 +466,15 @@ def _rule_test(rule: CellRule, column: Column, field: Field, path: str, settings
     return rule.sql(column, settings), column.name, make
 
 
-def rule_tests(columnar: ColumnarPackage, name: str, settings: dict | None) -> list[tuple]:
-    """The cell rules' tests of ``check_rules``, for ``_scan`` (no settings: the defaults)."""
+def rule_tests(columnar: ColumnarPackage, name: str, settings: dict | None, made: str | None = None) -> list[tuple]:
+    """The cell rules' tests of ``check_rules``, for ``_scan`` (no settings: the defaults), over ``made``'s columns."""
     settings = validation_settings() if settings is None else settings
     path, schema = columnar.path(name), columnar.package.schema(name)
     return [
         _rule_test(rule, column, field_of(schema, column.spec), path, settings)
         for rule in RULES
         if isinstance(rule, CellRule)
-        for column in columnar.columns(name)
+        for column in columnar.columns(name, made)
         if rule.applies(column.spec)
     ]
 
