@@ -181,3 +181,31 @@ def test_usage_errors_exit_2():
     with pytest.raises(SystemExit) as stop:
         validate.main(["--format", "xml"])
     assert stop.value.code == 2
+
+
+def test_schema_patterns_share_one_duckdb_across_checks_and_threads(monkeypatch):
+    """Making a DuckDB database takes about 12 ms, and a schema may have a pattern on every field: the validator
+    makes one per process, usable again after a pattern it refused, and from any thread."""
+    import threading
+
+    import duckdb
+
+    from scripts.validate import re2
+
+    made, connect = [], duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda **kwargs: made.append(kwargs) or connect(**kwargs))
+    re2._connection.cache_clear()
+    try:
+        assert re2.pattern_problem("^[a-z") is not None
+        assert re2.pattern_problem("^[a-z]+$") is None
+        cells = [(line, "ab" if line % 3 else "a1") for line in range(2, 302)]
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(re2.not_matching("[a-z]+", cells))) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == [[(line, "a1") for line in range(3, 302, 3)]] * 4
+        assert len(made) == 1
+    finally:
+        re2._connection.cache_clear()
