@@ -193,7 +193,8 @@ class ColumnarPackage:
         table = f"r{self.made}"
         names = [spec["name"] for spec in self.package.schema(name)["fields"]]
         tests = [*row_tests(self, name, READING), *rule_tests(self, name, self.settings, READING)]
-        marked = " OR ".join(f"coalesce({condition}, false)" for condition, _, _ in tests) or "false"
+        # CASE WHEN takes a NULL as false, and an OR is true when any part is: no coalesce needed, as _scan has.
+        marked = " OR ".join(f"({condition})" for condition, _, _ in tests) or "false"
         raw, reading, kept = self.columns(name), self.columns(name, READING), self.columns(name, TABLE)
         worked_out = [f", {getattr(r, part)} AS {made}" for r, w in zip(raw, reading) for part, made in w.made.items()]
         whole = [f"{k.raw}, {w.typed} AS {k.made['typed']}, " for w, k in zip(reading, kept) if k.made]
