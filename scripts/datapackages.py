@@ -52,6 +52,12 @@ def authority_names(gss_codes: Path) -> dict[str, str]:
         return {row["code"]: row["name"] for row in csv.DictReader(file)}
 
 
+def reference_target(fk: dict, own: str) -> str:
+    """The resource a foreign key points at: ``own``, the resource that holds it, when its reference names none
+    (Table Schema's "" for a key into its own table)."""
+    return fk.get("reference", {}).get("resource") or own
+
+
 def primary_key(schema: dict) -> list[str]:
     """A schema's primary key as a list of field names, however the descriptor writes it."""
     key = schema.get("primaryKey", [])

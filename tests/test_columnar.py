@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from pathlib import Path
@@ -273,3 +274,20 @@ def test_fields_named_like_the_columns_the_engine_adds_are_checked_the_same_way(
     package, _ = load_package(copy, columnar_threshold=0, settings={**DEFAULTS, "gss_codes": gss})
     assert choose(package, package.engine)[0] == ["transactions"]  # checked in columns, not handed back
     package.engine.close()
+
+
+def test_a_foreign_key_into_its_own_table_is_checked_the_same_way_and_names_that_file(tmp_path):
+    """A reference with no resource ("") points into the table that holds it: the columnar engine crashed on it
+    ("could not be checked"), and frictionless's problems named no file."""
+    folder = materialise("valid/minimal", tmp_path)
+    descriptor = folder / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    service = next(r for r in package["resources"] if r["name"] == "service")
+    service["schema"]["foreignKeys"].append({"fields": ["name"], "reference": {"fields": ["id"]}})
+    descriptor.write_text(json.dumps(package, indent=2), encoding="utf-8")
+    frictionless_problems, columnar_problems = both(folder)
+    assert columnar_problems == frictionless_problems
+    assert [text.split(":", 1)[1] for text in columnar_problems] == [
+        "2:name: 'Alpha groups' is not an id in service.csv",
+        "3:name: 'Beta time bank' is not an id in service.csv",
+    ]

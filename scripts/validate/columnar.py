@@ -26,7 +26,7 @@ from functools import cached_property
 
 import duckdb
 
-from scripts.datapackages import primary_key
+from scripts.datapackages import primary_key, reference_target
 from scripts.settings import validation_settings, value
 from scripts.validate import messages
 from scripts.validate.problems import Problem
@@ -184,7 +184,8 @@ class ColumnarPackage:
             self.spill.cleanup()
 
     def load(self, name: str) -> str:
-        """Load a resource as all-text columns, in file order; return its table name."""
+        """Read a resource, in file order, into a table: the fields kept whole (``whole_fields``) as text with their
+        typed values, and each marked row's cells (``marked``); return its name."""
         self.wait()
         if name in self.failed:
             raise self.failed.pop(name)
@@ -223,7 +224,7 @@ class ColumnarPackage:
             whole.update(messages.key_fields(fk))
         for resource in self.package.descriptor["resources"]:
             for fk in self.package.schema(resource["name"]).get("foreignKeys", []):
-                if (fk["reference"]["resource"] or resource["name"]) == name:  # "": the resource itself
+                if reference_target(fk, resource["name"]) == name:
                     whole.update(messages.key_fields(fk["reference"]))
         for rule in RULES:
             if isinstance(rule, GroupRule):
@@ -281,8 +282,8 @@ class ColumnarPackage:
         if table.line_count != rows + 1:
             raise Declined("records span lines")
         for fk in self.package.schema(name).get("foreignKeys", []):
-            if fk["reference"]["resource"] not in self.package.broken:
-                self.load(fk["reference"]["resource"])  # the table a foreign key reads must load too
+            if reference_target(fk, name) not in self.package.broken:
+                self.load(reference_target(fk, name))  # the table a foreign key reads must load too
         return rows
 
 
@@ -415,7 +416,7 @@ def _qualified(column: Column, alias: str) -> str:
 
 def _foreign_key(columnar: ColumnarPackage, name: str, fk: dict, path: str) -> Iterator[Problem]:
     package = columnar.package
-    target = fk["reference"]["resource"]
+    target = reference_target(fk, name)
     fields, target_fields = messages.key_fields(fk), messages.key_fields(fk["reference"])
     reference = columnar.load(target)
     columns = {c.name: c for c in columnar.columns(name, TABLE)}
@@ -455,7 +456,7 @@ def check_rows(columnar: ColumnarPackage, name: str) -> Iterator[Problem]:
     yield from _scan(columnar, name, row_tests(columnar, name))
     yield from _repeated_key(columnar, name, path)
     for fk in columnar.package.schema(name).get("foreignKeys", []):
-        if fk["reference"]["resource"] not in columnar.package.broken:
+        if reference_target(fk, name) not in columnar.package.broken:
             yield from _foreign_key(columnar, name, fk, path)
 
 
@@ -488,9 +489,9 @@ def check_rules(columnar: ColumnarPackage, name: str, settings: dict) -> Iterato
     for rule in RULES:
         for column in columnar.columns(name):
             if isinstance(rule, GroupRule) and rule.applies(column.spec):
-                field = field_of(schema, column.spec)
+                read_as = field_of(schema, column.spec)
                 for row in columnar.query(rule.sql(column, columnar.loaded[name], settings)):
-                    found = rule.verdict(row, field, settings)
+                    found = rule.verdict(row, read_as, settings)
                     if found:
-                        yield Problem(path, found[0], field.name, found[1], rule.code)
+                        yield Problem(path, found[0], read_as.name, found[1], rule.code)
     yield from _scan(columnar, name, rule_tests(columnar, name, settings))

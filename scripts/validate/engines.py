@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scripts.datapackages import reference_target
 from scripts.settings import value
 from scripts.validate import columnar, messages, rules
 from scripts.validate.problems import Problem
@@ -39,7 +40,7 @@ def choose(package: LoadedPackage, engine: columnar.ColumnarPackage) -> tuple[li
 
 def _read_by(package: LoadedPackage, in_columns: list[str]) -> set[str]:
     """The tables the columnar engine's checks read: its resources' and those their foreign keys name."""
-    targets = {fk["reference"]["resource"] for n in in_columns for fk in package.schema(n).get("foreignKeys", [])}
+    targets = {reference_target(fk, n) for n in in_columns for fk in package.schema(n).get("foreignKeys", [])}
     return {*in_columns, *(targets - package.broken)}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.datapackages import primary_key
+from scripts.datapackages import primary_key, reference_target
 from scripts.settings import value
 from scripts.validate import columnar, messages
 from scripts.validate.jsonpos import duplicate_keys, line_of, locate
@@ -322,7 +322,7 @@ def frictionless_rows(package: LoadedPackage, names: list[str]) -> Iterator[Prob
     for resource in descriptor["resources"]:
         if resource["name"] in names:
             report = frictionless_package.get_resource(resource["name"]).validate()
-            yield from _read_report(report, package.tables[resource["name"]], resource["schema"], descriptor)
+            yield from _read_report(report, package.tables[resource["name"]], resource, descriptor)
             yield from _pattern_problems(
                 package.tables[resource["name"]], package.schema(resource["name"]), patterns, resource["name"]
             )
@@ -344,14 +344,15 @@ def _without_patterns(package: LoadedPackage) -> tuple[dict, dict]:
     return descriptor, patterns
 
 
-def _read_report(report, table: Table, schema: dict, descriptor: dict) -> Iterator[Problem]:
+def _read_report(report, table: Table, resource: dict, descriptor: dict) -> Iterator[Problem]:
+    schema = resource["schema"]
     unplain = _unplain_cells(table, schema)
     for task in report.tasks:
         for error in task.errors:
             where = (getattr(error, "row_number", None), getattr(error, "field_name", None))
             if error.type in ("type-error", "constraint-error") and where in unplain:
                 continue  # reported once below, as the columnar engine reports it
-            yield _from_frictionless(error, table, schema, descriptor)
+            yield _from_frictionless(error, table, resource, descriptor)
     for (_, field_name), (line, cell, spec) in unplain.items():
         yield Problem(str(table.path), line, field_name, messages.type_error(cell, spec), "type-error")
 
@@ -388,8 +389,8 @@ _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _SAME_ROW = re.compile(r"row at position (\d+)")
 
 
-def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> Problem:
-    path = str(table.path)
+def _from_frictionless(error, table: Table, resource: dict, descriptor: dict) -> Problem:
+    path, schema = str(table.path), resource["schema"]
     row = getattr(error, "row_number", None)
     line = table.line_of_position(row) if row else None
     field_name = getattr(error, "field_name", None)
@@ -423,7 +424,7 @@ def _from_frictionless(error, table: Table, schema: dict, descriptor: dict) -> P
         fk = next((k for k in schema.get("foreignKeys", []) if messages.key_fields(k) == named), None)
         fields = messages.key_fields(fk) if fk else []
         field_name = ",".join(fields) or None
-        target = fk["reference"]["resource"] if fk else "?"
+        target = reference_target(fk, resource["name"]) if fk else "?"
         target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
         message = messages.foreign_key(
             _cells(error, table, fields), target, target_path, messages.key_fields(fk["reference"]) if fk else []
