@@ -211,13 +211,22 @@ def write_zip(files: dict[str, bytes | Path], archive: Path) -> None:
                 shutil.copyfileobj(source, target, 1 << 20)
 
 
+def package_files(package: DataPackage) -> list[str]:
+    """The files a package publishes, in the order its zips hold them: its descriptor, then each resource's."""
+    return ["datapackage.json"] + [r.filename for r in package.resources.values()]
+
+
+def zip_path(package: DataPackage, output: Path) -> Path:
+    return output / "data" / f"{package.name}.zip"
+
+
 def write_files(package: DataPackage, output: Path) -> Download:
-    """Copy the package's files into output/data/<name>/ and zip them; return the zip's download."""
+    """Copy the package's files into output/data/<name>/ and zip them (``zip_path``); return the zip's download."""
     target = output / "data" / package.name
     target.mkdir(parents=True, exist_ok=True)
-    names = ["datapackage.json"] + [r.filename for r in package.resources.values()]
+    names = package_files(package)
     for name in names:
         shutil.copyfile(package.folder / name, target / name)
-    archive = output / "data" / f"{package.name}.zip"
+    archive = zip_path(package, output)
     write_zip({name: package.folder / name for name in names}, archive)
     return Download(f"/data/{package.name}.zip", f"{package.name}.zip", "ZIP", file_size(archive.stat().st_size))

@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts import gitinfo
-from scripts.catalogue.files import write_zip
+from scripts.catalogue.files import package_files, write_zip
 from scripts.datapackages import DataPackage, primary_key, record_count
 from scripts.validate.shapes import VERSION, is_data_file_name
 
@@ -104,8 +105,7 @@ def files_at(folder: Path, tag: str) -> dict[str, bytes]:
 
 
 def current_files(package: DataPackage) -> dict[str, bytes]:
-    names = ["datapackage.json"] + [r.filename for r in package.resources.values()]
-    return {name: (package.folder / name).read_bytes() for name in names}
+    return {name: (package.folder / name).read_bytes() for name in package_files(package)}
 
 
 def releases(package: DataPackage) -> list[Release]:
@@ -176,19 +176,24 @@ def changes(before: Release | None, after: Release) -> list[dict]:
     return result
 
 
-def write_release(release: Release, output: Path) -> None:
+def write_release(release: Release, output: Path, current_zip: Path | None = None) -> None:
     """Write a release's files, byte for byte, to output/data/<package>/<version>/, and a zip of them there
-    (datapackage.json at its root, the CSVs beside it)."""
+    (datapackage.json at its root, the CSVs beside it). ``current_zip``: the package's own zip, which holds the
+    current release's files in the same order, so it is copied rather than compressed again."""
     target = output / "data" / release.package / release.version
     target.mkdir(parents=True, exist_ok=True)
     for name, content in release.files.items():
         (target / name).write_bytes(content)
-    write_zip(release.files, target / release.zip_name)
+    if release.current and current_zip is not None:
+        shutil.copyfile(current_zip, target / release.zip_name)
+    else:
+        write_zip(release.files, target / release.zip_name)
 
 
-def publish(package: DataPackage, output: Path) -> list[Release]:
-    """Write every release of ``package`` into ``output``; return them, newest first."""
+def publish(package: DataPackage, output: Path, current_zip: Path | None = None) -> list[Release]:
+    """Write every release of ``package`` into ``output``; return them, newest first. ``current_zip``: the zip
+    files.write_files made of the package, if it has (write_release)."""
     found = releases(package)
     for release in found:
-        write_release(release, output)
+        write_release(release, output, current_zip)
     return found

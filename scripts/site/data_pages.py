@@ -30,7 +30,7 @@ class DataPagesGenerator(Generator):
             view["places"] = metadata.spatial_coverage(package, names)
             catalogue.attach_releases(
                 view,
-                versions.publish(package, output),
+                versions.publish(package, output, catalogue.zip_path(package, output)),
                 site_url,
                 author,
                 output,
