@@ -278,16 +278,21 @@ def test_fields_named_like_the_columns_the_engine_adds_are_checked_the_same_way(
 
 def test_a_foreign_key_into_its_own_table_is_checked_the_same_way_and_names_that_file(tmp_path):
     """A reference with no resource ("") points into the table that holds it: the columnar engine crashed on it
-    ("could not be checked"), and frictionless's problems named no file."""
+    ("could not be checked"), and frictionless's problems named no file, or, with a second key on the same fields,
+    the other key's file."""
     folder = materialise("valid/minimal", tmp_path)
     descriptor = folder / "datapackage.json"
     package = json.loads(descriptor.read_text(encoding="utf-8"))
     service = next(r for r in package["resources"] if r["name"] == "service")
     service["schema"]["foreignKeys"].append({"fields": ["name"], "reference": {"fields": ["id"]}})
+    # And a second key on organization_id, into service itself: only that one fails, and its problem says so.
+    service["schema"]["foreignKeys"].append({"fields": ["organization_id"], "reference": {"fields": ["id"]}})
     descriptor.write_text(json.dumps(package, indent=2), encoding="utf-8")
     frictionless_problems, columnar_problems = both(folder)
     assert columnar_problems == frictionless_problems
     assert [text.split(":", 1)[1] for text in columnar_problems] == [
         "2:name: 'Alpha groups' is not an id in service.csv",
+        "2:organization_id: 'alpha' is not an id in service.csv",
         "3:name: 'Beta time bank' is not an id in service.csv",
+        "3:organization_id: 'beta' is not an id in service.csv",
     ]

@@ -421,7 +421,17 @@ def _from_frictionless(error, table: Table, resource: dict, descriptor: dict) ->
     elif kind == "foreign-key":
         # By the key's own fields, never a substring of the note: "source_id" is inside "website_source_id".
         named = list(getattr(error, "field_names", None) or [])
-        fk = next((k for k in schema.get("foreignKeys", []) if messages.key_fields(k) == named), None)
+        same_fields = [k for k in schema.get("foreignKeys", []) if messages.key_fields(k) == named]
+        # Two keys on the same fields (into two tables) are told apart by the reference frictionless names.
+        refers = (getattr(error, "reference_name", None), list(getattr(error, "reference_field_names", None) or []))
+        fk = next(
+            (
+                k
+                for k in same_fields
+                if (k["reference"].get("resource", ""), messages.key_fields(k["reference"])) == refers
+            ),
+            same_fields[0] if same_fields else None,
+        )
         fields = messages.key_fields(fk) if fk else []
         field_name = ",".join(fields) or None
         target = reference_target(fk, resource["name"]) if fk else "?"
