@@ -419,26 +419,7 @@ def _from_frictionless(error, table: Table, resource: dict, descriptor: dict) ->
         else:
             message = messages.duplicate_key(_cells(error, table, key), key, previous_line)
     elif kind == "foreign-key":
-        # By the key's own fields, never a substring of the note: "source_id" is inside "website_source_id".
-        named = list(getattr(error, "field_names", None) or [])
-        same_fields = [k for k in schema.get("foreignKeys", []) if messages.key_fields(k) == named]
-        # Two keys on the same fields (into two tables) are told apart by the reference frictionless names.
-        refers = (getattr(error, "reference_name", None), list(getattr(error, "reference_field_names", None) or []))
-        fk = next(
-            (
-                k
-                for k in same_fields
-                if (k["reference"].get("resource", ""), messages.key_fields(k["reference"])) == refers
-            ),
-            same_fields[0] if same_fields else None,
-        )
-        fields = messages.key_fields(fk) if fk else []
-        field_name = ",".join(fields) or None
-        target = reference_target(fk, resource["name"]) if fk else "?"
-        target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
-        message = messages.foreign_key(
-            _cells(error, table, fields), target, target_path, messages.key_fields(fk["reference"]) if fk else []
-        )
+        field_name, message = _foreign_key_problem(error, table, resource, descriptor)
     elif kind == "blank-row":
         message = messages.BLANK_ROW
     elif kind in ("extra-cell", "missing-cell"):
@@ -446,6 +427,26 @@ def _from_frictionless(error, table: Table, resource: dict, descriptor: dict) ->
     else:
         message = error.note or error.message
     return Problem(path, line, field_name, message, kind)
+
+
+def _foreign_key_problem(error, table: Table, resource: dict, descriptor: dict) -> tuple[str | None, str]:
+    """A foreign-key error's fields and words, for the key frictionless names: by the key's own fields, never a
+    substring of the note ("source_id" is inside "website_source_id"), and, when two keys share their fields, by
+    the reference frictionless names."""
+    named = list(getattr(error, "field_names", None) or [])
+    same_fields = [k for k in resource["schema"].get("foreignKeys", []) if messages.key_fields(k) == named]
+    refers = (getattr(error, "reference_name", None), list(getattr(error, "reference_field_names", None) or []))
+    fk = next(
+        (k for k in same_fields if (k["reference"].get("resource", ""), messages.key_fields(k["reference"])) == refers),
+        same_fields[0] if same_fields else None,
+    )
+    fields = messages.key_fields(fk) if fk else []
+    target = reference_target(fk, resource["name"]) if fk else "?"
+    target_path = next((r["path"] for r in descriptor["resources"] if r["name"] == target), target)
+    message = messages.foreign_key(
+        _cells(error, table, fields), target, target_path, messages.key_fields(fk["reference"]) if fk else []
+    )
+    return ",".join(fields) or None, message
 
 
 def _cells(error, table: Table, names: list[str]) -> list[str]:
