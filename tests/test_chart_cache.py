@@ -92,6 +92,22 @@ def spec(n: int) -> str:
     return json.dumps({"data": data, "mark": "bar", "encoding": {"x": {"field": "a", "type": "ordinal"}}})
 
 
+def test_the_renderer_draws_from_the_spec_and_the_site_font_alone(tmp_path):
+    """A drawing reads nothing but its spec and the registered font: data from a URL or a file is refused, not
+    fetched, and a font the renderer does not hold is an error, not a fallback that measures every label wrong."""
+    fonts = str(measuring_fonts(tmp_path / "cache"))
+    text = {"mark": "text", "encoding": {"text": {"field": "a"}}}
+    for source in ("https://example.org/spend.csv", "file:///etc/hostname", "data/spend.csv"):
+        refused = {**text, "data": {"url": source}}
+        with pytest.raises(Exception, match="not allowed|Unsupported data URL|ACCESS_DENIED"):
+            draw(Job(json.dumps(refused), png=True), fonts)
+    values = {**text, "data": {"values": [{"a": "Day care"}]}}
+    with pytest.raises(Exception, match="No Such Face"):
+        draw(Job(json.dumps({**values, "config": {"font": "No Such Face"}}), png=False), fonts)
+    drawn = draw(Job(json.dumps({**values, "config": {"font": definitions.FONT}}), png=True), fonts)
+    assert "Day care" in drawn.svg and drawn.png.startswith(b"\x89PNG")
+
+
 def test_drawings_made_as_their_batches_come_are_those_drawn_one_by_one_and_each_is_rendered_once(
     tmp_path, monkeypatch
 ):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import re
 from collections.abc import Iterable
@@ -48,7 +49,15 @@ _fonts: set[str] = set()
 
 
 def register_font(folder: str) -> None:
-    """Give the renderer the site's font files (once per process), so labels are measured in the font drawn."""
+    """Give the renderer the site's font files (once per process), so labels are measured in the font drawn.
+
+    The first call also closes the renderer to everything else: no data, image or font from a URL or a file (a
+    spec carries its data), and a font that is not registered is an error, not a silent fallback that would
+    measure every label wrong. Vega-Lite's warnings go to the ``vl_convert`` logger, kept out of the build's
+    output at ERROR (vl-convert 1.x did not show them)."""
+    if not _fonts:
+        vl_convert.configure(base_url=False, allowed_base_urls=[], auto_google_fonts=False, missing_fonts="error")
+        logging.getLogger("vl_convert").setLevel(logging.ERROR)
     if folder not in _fonts:
         vl_convert.register_font_directory(folder)
         _fonts.add(folder)
