@@ -16,7 +16,7 @@ import vl_convert
 from scripts import build as build_module
 from scripts.build import build
 from scripts.charts import cache as cache_module
-from scripts.charts import definitions
+from scripts.charts import definitions, render
 from scripts.charts.cache import Job, draw
 from scripts.charts.render import ChartSet, measuring_fonts, renderer
 from scripts.datapackages import load_packages
@@ -106,6 +106,23 @@ def test_the_renderer_draws_from_the_spec_and_the_site_font_alone(tmp_path):
         draw(Job(json.dumps({**values, "config": {"font": "No Such Face"}}), png=False), fonts)
     drawn = draw(Job(json.dumps({**values, "config": {"font": definitions.FONT}}), png=True), fonts)
     assert "Day care" in drawn.svg and drawn.png.startswith(b"\x89PNG")
+
+
+def test_the_faces_embedded_in_downloads_are_cut_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    """The chart faces cut and compressed for the SVG files (render.subset_font) are kept in the chart cache: the
+    next build reads the same bytes back, and without a cache they are cut here."""
+    cut = render.subset_font("Regular")
+    assert render.embedded_face("Regular", tmp_path) == cut
+    (kept,) = tmp_path.glob("embedded-*-Regular.woff2")
+    assert kept.read_bytes() == cut
+
+    def refuse(face):
+        raise AssertionError(f"{face} cut again")
+
+    monkeypatch.setattr(render, "subset_font", refuse)
+    assert render.embedded_face("Regular", tmp_path) == cut
+    with pytest.raises(AssertionError, match="cut again"):
+        render.embedded_face("Regular", None)
 
 
 def test_drawings_made_as_their_batches_come_are_those_drawn_one_by_one_and_each_is_rendered_once(
