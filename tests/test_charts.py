@@ -641,9 +641,9 @@ def test_the_renderer_measures_with_the_site_font():
 
 
 def test_the_renderers_fonts_draw_every_chart_as_the_published_faces_do(shipped, tmp_path):
-    """The renderer measures and draws with the chart faces written again by fontTools (measuring_fonts), for
-    speed: every drawing, SVG and PNG, is byte for byte what the package's own faces give, for the shipped charts
-    (a sample of the council ones) and for text beyond Latin."""
+    """The renderer measures and draws with only the faces a chart draws with (measuring_fonts): every drawing, SVG
+    and PNG, is byte for byte what the package's twelve faces give, for the shipped charts (a sample of the council
+    ones) and for text beyond Latin, which a face outside the folder could otherwise have drawn."""
     councils = [id for id in shipped.available() if id.startswith("council-")]
     ids = [id for id in shipped.available() if id not in councils] + councils[::25]
     beyond_latin = {

@@ -87,17 +87,15 @@ def renderer(cache_folder: Path | None = None, workers: int = 1) -> Renderer:
 
 
 def measuring_version() -> str:
-    """The renderer's fonts, as a drawing's cache key names them: the font's version, and how they were written."""
-    from fontTools import version as fonttools_version
-
-    return f"{font_version()} {'+'.join(CHART_FACES)} written by fontTools {fonttools_version} ({MEASURING_FORMAT})"
+    """The renderer's fonts, as a drawing's cache key names them: the font's version, and which faces."""
+    return f"{font_version()} {'+'.join(CHART_FACES)} as published ({MEASURING_FORMAT})"
 
 
-# The renderer's font folder holds only the faces a chart draws with, each written again by fontTools' subsetter
-# with every glyph, layout feature, hint and name kept. vl-convert 1.9 read a face's file each time it measured a
-# label, and drew a quarter slower with the package's twelve faces as published; 2.0 draws as fast either way. The
-# bytes are the same both ways (tests/test_charts.py draws every shipped chart with each).
-MEASURING_FORMAT = "1"  # bump when how the faces are written changes
+# The renderer's font folder holds only the faces a chart draws with, copied from the package: with vl-convert 1.9,
+# which read a face's file each time it measured a label, they were also written again by fontTools' subsetter
+# (format 1), which took seconds of every cold build and gains nothing with 2.0. A drawing is byte for byte the
+# same with the package's twelve faces (tests/test_charts.py draws every shipped chart with each).
+MEASURING_FORMAT = "2"  # bump when how the faces are written changes
 
 
 def measuring_fonts(cache_folder: Path | None = None) -> Path:
@@ -122,18 +120,8 @@ def _temporary_fonts(key: str) -> Path:
 
 
 def _write_measuring_fonts(folder: Path) -> None:
-    from fontTools import subset
-
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = options.glyph_names = options.hinting = options.legacy_kern = True
     for face in CHART_FACES:
-        font = subset.load_font(str(font_folder() / "TTF" / f"SourceSansPro-{face}.ttf"), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=font.getBestCmap().keys())  # every character the face has
-        subsetter.subset(font)
-        subset.save_font(font, str(folder / f"SourceSansPro-{face}.ttf"), options)
+        shutil.copyfile(font_folder() / "TTF" / f"SourceSansPro-{face}.ttf", folder / f"SourceSansPro-{face}.ttf")
 
 
 # The characters an embedded face keeps: Latin-1 and the general punctuation (dashes, quotes, the ellipsis),
