@@ -92,9 +92,10 @@ def spec(n: int) -> str:
     return json.dumps({"data": data, "mark": "bar", "encoding": {"x": {"field": "a", "type": "ordinal"}}})
 
 
-def test_the_renderer_draws_from_the_spec_and_the_site_font_alone(tmp_path):
+def test_the_renderer_draws_from_the_spec_and_the_site_font_alone_within_its_memory(tmp_path):
     """A drawing reads nothing but its spec and the registered font: data from a URL or a file is refused, not
-    fetched, and a font the renderer does not hold is an error, not a fallback that measures every label wrong."""
+    fetched, and a font the renderer does not hold is an error, not a fallback that measures every label wrong.
+    One that needs more than the renderer's heap fails with vl-convert's words, and the renderer draws on."""
     fonts = str(measuring_fonts(tmp_path / "cache"))
     text = {"mark": "text", "encoding": {"text": {"field": "a"}}}
     for source in ("https://example.org/spend.csv", "file:///etc/hostname", "data/spend.csv"):
@@ -106,6 +107,11 @@ def test_the_renderer_draws_from_the_spec_and_the_site_font_alone(tmp_path):
         draw(Job(json.dumps({**values, "config": {"font": "No Such Face"}}), png=False), fonts)
     drawn = draw(Job(json.dumps({**values, "config": {"font": definitions.FONT}}), png=True), fonts)
     assert "Day care" in drawn.svg and drawn.png.startswith(b"\x89PNG")
+    # A hundred million points would take gigabytes: the drawing stops at the heap limit, and the next one draws.
+    huge = {**text, "data": {"sequence": {"start": 0, "stop": 100_000_000}}}
+    with pytest.raises(Exception, match=f"heap limit exceeded \\(configured: {cache_module.HEAP_MB} MB\\)"):
+        draw(Job(json.dumps(huge), png=False), fonts)
+    assert draw(Job(json.dumps({**values, "config": {"font": definitions.FONT}}), png=True), fonts) == drawn
 
 
 def test_the_faces_embedded_in_downloads_are_cut_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
