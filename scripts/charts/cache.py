@@ -49,8 +49,9 @@ _fonts: set[str] = set()
 # The renderer's JavaScript heap, per process: without a limit V8 kept the garbage of earlier drawings, and a
 # process that drew every chart of the large benchmark grew to 583 MB; at 256 MB it peaked at 443 MB in the same
 # time. The largest chart there (150 councils by 10 years) draws within 128 MB.
+# (vl-convert's time limit, max_v8_execution_time_secs, is not set: with it a council chart's SVG took four times
+# as long. The workflow's timeout ends a build that hangs.)
 HEAP_MB = 256
-SECONDS = 120  # one drawing's JavaScript; the largest chart of the large benchmark takes about 3 s
 
 
 def register_font(folder: str) -> None:
@@ -58,9 +59,9 @@ def register_font(folder: str) -> None:
 
     The first call also closes the renderer to everything else: no data, image or font from a URL or a file (a
     spec carries its data), and a font that is not registered is an error, not a silent fallback that would
-    measure every label wrong. It bounds each drawing (HEAP_MB, SECONDS): past them a drawing fails with
-    vl-convert's message, and the build with it, rather than growing or running on. Vega-Lite's warnings go to
-    the ``vl_convert`` logger, kept out of the build's output at ERROR (vl-convert 1.x did not show them)."""
+    measure every label wrong. It bounds the renderer's memory (HEAP_MB): past it a drawing fails with
+    vl-convert's message, and the build with it, rather than growing. Vega-Lite's warnings go to the
+    ``vl_convert`` logger, kept out of the build's output at ERROR (vl-convert 1.x did not show them)."""
     if not _fonts:
         vl_convert.configure(
             base_url=False,
@@ -68,7 +69,6 @@ def register_font(folder: str) -> None:
             auto_google_fonts=False,
             missing_fonts="error",
             max_v8_heap_size_mb=HEAP_MB,
-            max_v8_execution_time_secs=SECONDS,
         )
         logging.getLogger("vl_convert").setLevel(logging.ERROR)
     if folder not in _fonts:
