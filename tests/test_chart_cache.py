@@ -134,8 +134,8 @@ def test_the_faces_embedded_in_downloads_are_cut_once_and_then_read_from_the_cac
 def test_drawings_made_as_their_batches_come_are_those_drawn_one_by_one_and_each_is_rendered_once(
     tmp_path, monkeypatch
 ):
-    """render_all hands each chart's jobs over as Altair draws it (Renderer.draw_each): the workers start at the
-    second missing drawing; a job asked for twice is rendered once; a lone missing drawing is drawn here."""
+    """ChartSet._make_here hands each chart's jobs over as Altair draws it (Renderer.draw_each): the workers start at
+    the second missing drawing; a job asked for twice is rendered once; a lone missing drawing is drawn here."""
     a, b, c = Job(spec(1), png=True), Job(spec(2), png=False), Job(spec(3), png=True)
     one_by_one = {job: draw(job, str(measuring_fonts(tmp_path / "cache"))) for job in (a, b, c)}
     started, pool = [], cache_module.ProcessPoolExecutor

@@ -432,14 +432,14 @@ class ChartSet:
         """Every chart with data, made while the build goes on: those the cache holds whole (specs and drawings)
         are taken now; the others are drawn with Altair and rendered on the renderer's workers, and a page that
         places one waits for that one only (``render``), so the pages are written meanwhile. With one worker, or
-        fewer than two charts to make, this is ``render_all``."""
+        fewer than two charts to make, they are made here and now (``_make_here``)."""
         renderer_ = self.renderer
         if renderer_ is None or renderer_.workers < 2:
-            self.render_all()
+            self._make_here()
             return
         missing = [id for id in self.available() if not self._whole_in_cache(id)]
         if len(missing) < 2:
-            self.render_all()
+            self._make_here()
             return
         # spawn, not fork: the build's process may already hold vl-convert's runtime and its threads.
         self._workers = ProcessPoolExecutor(
@@ -524,8 +524,15 @@ class ChartSet:
         return self.render(id).block_html(siteurl)
 
     def render_all(self) -> None:
-        """Draw every chart with data, and render the drawings the cache does not have: each chart's go to the
-        renderer's workers as soon as Altair has drawn it, so the two overlap."""
+        """Every chart with data made now, as a build makes them (``start_all``): on the renderer's workers, Altair
+        and the rendering both, where it has two or more."""
+        self.start_all()
+        for id in self.available():
+            self.render(id)
+
+    def _make_here(self) -> None:
+        """Draw every chart with data here, and render the drawings the cache does not have: each chart's go to the
+        renderer's workers (if it has two) as soon as Altair has drawn it, so the two overlap."""
         charts_: list[RenderedChart] = []
 
         def batches():
