@@ -162,6 +162,26 @@ def test_gss_reference_file_is_a_setting(tmp_path):
     assert validate.main(["--gss-codes", str(codes), str(folder)]) == 0
 
 
+def test_a_gss_reference_file_that_cannot_be_used_is_named_and_no_package_is_checked(tmp_path, capsys):
+    """Every council code is checked against the reference file: one that is missing, a folder, not UTF-8 or without
+    a code column is the one problem, named with its path, not a fault in the package ("please report")."""
+    folder = materialise("invalid/unknown-gss-code", tmp_path)
+    no_codes, not_utf8 = tmp_path / "names.csv", tmp_path / "latin1.csv"
+    no_codes.write_text("name\nNorfolk\n", encoding="utf-8")
+    not_utf8.write_bytes("code,name\nE10000020,Norfolk \xe9\n".encode("latin-1"))
+    cases = {
+        tmp_path / "missing.csv": "could not be read (No such file or directory)",
+        tmp_path: "could not be read (Is a directory)",
+        no_codes: "has no 'code' column (it has 'name')",
+        not_utf8: "could not be read ('utf-8' codec can't decode",
+    }
+    for path, words in cases.items():
+        assert validate.main(["--gss-codes", str(path), str(folder)]) == 1
+        out = capsys.readouterr().out
+        assert out.startswith(f"{path}") and words in out and "please report" not in out, out
+        assert "no package was checked" in out and "Checked 0 packages" in out
+
+
 def test_line_numbers_follow_the_editor_when_a_cell_spans_lines(tmp_path, capsys):
     folder = tmp_path / "pkg"
     shutil.copytree(FIXTURES / "valid" / "minimal", folder)

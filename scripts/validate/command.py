@@ -7,6 +7,7 @@ first, then a summary; exits 1 if there is any problem and 0 if the data is vali
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -79,6 +80,9 @@ def package_folders(paths: list[str], data_dir: Path) -> list[Path]:
 def validate(folders: list[Path], settings: dict) -> Result:
     settings = {**settings, "gss_codes_display": str(display(Path(settings["gss_codes"])))}
     result = Result()
+    result.problems.extend(reference_problems(settings))
+    if result.problems:  # every council code would be checked against it: no package can be checked
+        return result
     named: dict[str, Path] = {}
     for folder in folders:
         package, problems = check_folder(folder, settings)
@@ -88,6 +92,20 @@ def validate(folders: list[Path], settings: dict) -> Result:
         result.packages.append(package_report(folder, package, problems))
     result.problems.sort(key=Problem.sort_key)
     return result
+
+
+def reference_problems(settings: dict) -> list[Problem]:
+    """The GSS reference file, readable as UTF-8 CSV with a ``code`` column; else one problem naming it."""
+    shown = settings["gss_codes_display"]
+    try:
+        with open(settings["gss_codes"], newline="", encoding="utf-8") as file:
+            header = next(csv.reader(file), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)[:200]
+        return [Problem(shown, None, None, messages.reference_unreadable(reason), "gss-codes")]
+    if "code" not in header:
+        return [Problem(shown, 1, None, messages.reference_without_codes(header), "gss-codes")]
+    return []
 
 
 def check_folder(folder: Path, settings: dict) -> tuple[LoadedPackage | None, list[Problem]]:

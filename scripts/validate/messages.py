@@ -243,6 +243,18 @@ def out_of_memory(limit_mb: int) -> str:
     )
 
 
+REFERENCE_HINT = "give --gss-codes (or the gss_codes setting) a UTF-8 CSV file with a 'code' column"
+
+
+def reference_unreadable(reason: str) -> str:
+    return f"the GSS code reference file could not be read ({reason}), so no package was checked: {REFERENCE_HINT}"
+
+
+def reference_without_codes(header: list[str]) -> str:
+    columns = ", ".join(show(name) for name in header) or "none"
+    return f"the GSS code reference file has no 'code' column (it has {columns}), so no package was checked: {REFERENCE_HINT}"
+
+
 def unchecked(error: Exception) -> str:
     return (
         f"could not be checked ({type(error).__name__}: {str(error)[:200]}): "
