@@ -168,7 +168,7 @@ def test_a_gss_reference_file_that_cannot_be_used_is_named_and_no_package_is_che
     folder = materialise("invalid/unknown-gss-code", tmp_path)
     no_codes, not_utf8 = tmp_path / "names.csv", tmp_path / "latin1.csv"
     no_codes.write_text("name\nNorfolk\n", encoding="utf-8")
-    not_utf8.write_bytes("code,name\nE10000020,Norfolk \xe9\n".encode("latin-1"))
+    not_utf8.write_bytes(("code,name\n" + "E10000020,Norfolk\n" * 2000 + "E10000021,Norfolk \xe9\n").encode("latin-1"))
     cases = {
         tmp_path / "missing.csv": "could not be read (No such file or directory)",
         tmp_path: "could not be read (Is a directory)",

@@ -99,7 +99,9 @@ def reference_problems(settings: dict) -> list[Problem]:
     shown = settings["gss_codes_display"]
     try:
         with open(settings["gss_codes"], newline="", encoding="utf-8") as file:
-            header = next(csv.reader(file), [])
+            header = next(rows := csv.reader(file), [])
+            for _ in rows:  # the whole file decoded (a few hundred rows), as the rules will read it
+                pass
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)[:200]
         return [Problem(shown, None, None, messages.reference_unreadable(reason), "gss-codes")]
