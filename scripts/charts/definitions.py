@@ -18,6 +18,7 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from scripts import series
 from scripts import settings as project_settings
@@ -163,8 +164,11 @@ def draw(id: str, packages: dict[str, DataPackage], settings: Mapping | None = N
     if missing:
         raise ChartError(f"chart '{id}' needs the data package(s) {', '.join(missing)}")
     options_ = options(spec, settings)
-    drawn = spec.draw(packages, WIDE, **options_)
-    drawn.narrow = spec.draw(packages, NARROW, **options_).chart
+    # Altair's debug mode checks each part against the schema as it is made: about a third of drawing a council
+    # chart. tests/test_charts.py checks every chart's two whole specs against the schema instead.
+    with debug_mode(False):
+        drawn = spec.draw(packages, WIDE, **options_)
+        drawn.narrow = spec.draw(packages, NARROW, **options_).chart
     return drawn
 
 
@@ -253,7 +257,7 @@ def labelled_bars(
     bars = base.mark_bar(color=colour, size=BAR, yOffset=bar_offset).encode(x=x)
     values = (
         base.mark_text(align="left", baseline="middle", dx=4, yOffset=bar_offset, color=INK)
-        .encode(x=alt.X("_plotted:Q", scale=alt.Scale(domain=[0, top], nice=False)), text=f"{label}:N")
+        .encode(x=alt.X("_plotted:Q", scale=alt.Scale(domain=[0, top], nice=False)), text=alt.Text(f"{label}:N"))
         .transform_calculate(_plotted=f"isValid(datum['{value}']) ? datum['{value}'] : 0")
     )
     labels = _name_labels(base, names, bar_offset, plot_width)
@@ -287,7 +291,8 @@ def _name_labels(base, names: list[str], bar_offset: float, plot_width: int) -> 
             color=INK,
             limit=plot_width,
         )
-        .encode(x=alt.XValue(0), text="_name:N")  # the channel itself: alt.value(0) costs a schema look-up per call
+        # The channels themselves: alt.value(0), or a shorthand string, costs a schema look-up per call.
+        .encode(x=alt.XValue(0), text=alt.Text("_name:N"))
         .transform_filter(f"datum._lines == {count}")
         for count in sorted({name.count("\n") + 1 for name in names} or {1})
     ]
@@ -1033,9 +1038,9 @@ def spread_picture(spreads: list, width: int):
     )
     y = alt.Y("financial_year:N", sort=[s.financial_year for s in spreads], title=None, axis=alt.Axis(labelPadding=4))
     base = alt.Chart(frame).encode(y=y)
-    ranges = base.mark_rule(color=PALETTE[0], size=8).encode(x=x, x2="upper:Q")
+    ranges = base.mark_rule(color=PALETTE[0], size=8).encode(x=x, x2=alt.X2("upper:Q"))
     medians = base.mark_tick(color=PALETTE[4], thickness=3, size=16).encode(x=alt.X("median:Q"))
-    labels = base.mark_text(align="left", dx=6, color=INK).encode(x=alt.X("upper:Q"), text="label:N")
+    labels = base.mark_text(align="left", dx=6, color=INK).encode(x=alt.X("upper:Q"), text=alt.Text("label:N"))
     return alt.LayerChart(layer=[ranges, medians, labels], width=plot_width - 56, height=alt.Step(26))
 
 
