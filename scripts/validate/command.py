@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.settings import SETTINGS, VALIDATION_SETTINGS, value
-from scripts.validate import messages
+from scripts.validate import messages, rules
 from scripts.validate.engines import check_package
 from scripts.validate.jsonpos import line_of, locate
 from scripts.validate.problems import Problem
@@ -95,18 +95,16 @@ def validate(folders: list[Path], settings: dict) -> Result:
 
 
 def reference_problems(settings: dict) -> list[Problem]:
-    """The GSS reference file, readable as UTF-8 CSV with a ``code`` column; else one problem naming it."""
+    """The GSS reference file, read as the rules read it (rules.known_codes, which keeps it for them); one problem
+    naming it if it cannot be read as UTF-8 CSV or has no ``code`` column."""
     shown = settings["gss_codes_display"]
     try:
-        with open(settings["gss_codes"], newline="", encoding="utf-8") as file:
-            header = next(rows := csv.reader(file), [])
-            for _ in rows:  # the whole file decoded (a few hundred rows), as the rules will read it
-                pass
+        rules.known_codes(Path(settings["gss_codes"]))
+    except rules.NoCodeColumn as error:
+        return [Problem(shown, 1, None, messages.reference_without_codes(error.header), "gss-codes")]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)[:200]
         return [Problem(shown, None, None, messages.reference_unreadable(reason), "gss-codes")]
-    if "code" not in header:
-        return [Problem(shown, 1, None, messages.reference_without_codes(header), "gss-codes")]
     return []
 
 

@@ -164,10 +164,23 @@ def _financial_year_sql(column, _settings: dict) -> str:
 # --- known GSS codes --------------------------------------------------------------------------
 
 
+class NoCodeColumn(ValueError):
+    """A GSS reference file whose header has no ``code`` column; ``header``: what it has."""
+
+    def __init__(self, header: list[str]):
+        super().__init__("no 'code' column")
+        self.header = header
+
+
 @cache
 def known_codes(path: Path) -> frozenset[str]:
+    """The codes of a GSS reference file, read whole; NoCodeColumn if it has no code column, and OSError or
+    UnicodeDecodeError if it cannot be read as UTF-8."""
     with open(path, newline="", encoding="utf-8") as file:
-        return frozenset(row["code"] for row in csv.DictReader(file))
+        reader = csv.DictReader(file)
+        if "code" not in (reader.fieldnames or []):
+            raise NoCodeColumn(list(reader.fieldnames or []))
+        return frozenset(row["code"] for row in reader)
 
 
 def _gss(cell: str, _field: Field, settings: dict) -> str | None:
