@@ -426,7 +426,7 @@ def _foreign_key(columnar: ColumnarPackage, name: str, fk: dict, path: str) -> I
         f"{_qualified(target_columns[t], 'ref')} IS NOT DISTINCT FROM {_qualified(c, 'own')}"
         for c, t in zip(own, target_fields)
     )
-    target_path = next((r["path"] for r in package.descriptor["resources"] if r["name"] == target), target)
+    target_path = package.resource(target)["path"]  # loaded above, so the descriptor has it
     for line, *cells in columnar.query(
         f"SELECT rowid + 2, {', '.join(c.raw for c in own)} FROM {columnar.loaded[name]} AS own "
         f"WHERE NOT ({' AND '.join(f'{c.typed} IS NULL' for c in own)}) "
