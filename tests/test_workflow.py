@@ -143,6 +143,25 @@ def test_python_with_pip_cache_then_debian_packages_then_npm_before_the_tests():
     assert npm < names.index("Test")
 
 
+def test_the_chart_cache_is_restored_before_the_tests_and_the_build_under_the_exact_code():
+    """The cache a run restores was written by the same code (scripts/fingerprint.py ``code``: scripts/, the lock,
+    the Python) and renderer fonts; with no fallback key, a saved cache is never grown by later runs."""
+    names = [s.get("name") or s["uses"].split("@")[0] for s in steps("build")]
+    (cache,) = [s for s in steps("build") if s.get("uses", "").startswith("actions/cache@")]
+    assert ROOT / cache["with"]["path"] == default("chart_cache")
+    assert set(cache["with"]) == {"path", "key"}  # no restore-keys
+    key = cache["with"]["key"]
+    python = next(s for s in steps("build") if s.get("uses", "").startswith("actions/setup-python"))
+    for part in (
+        "'scripts/**'",
+        "'requirements.txt'",
+        "'package-lock.json'",
+        f"steps.{python['id']}.outputs.python-version",
+    ):
+        assert part in key
+    assert names.index(cache["name"]) < names.index("Test") < names.index("Build")
+
+
 def test_refresh_runs_on_the_schedule_and_by_hand_and_only_opens_a_pull_request():
     refresh = JOBS["refresh"]
     assert "workflow_dispatch" in refresh["if"] and "schedule" in refresh["if"] and "pull_request" not in refresh["if"]
