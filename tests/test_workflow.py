@@ -23,6 +23,7 @@ WORKFLOW = yaml.safe_load(WORKFLOW_PATH.read_text(encoding="utf-8"))
 TRIGGERS = WORKFLOW[True]
 JOBS = WORKFLOW["jobs"]
 MONTHLY = "43 4 1 * *"
+CHART_CACHE = default("chart_cache").relative_to(ROOT).as_posix()
 
 
 def steps(job: str) -> list[dict]:
@@ -120,6 +121,8 @@ def test_pull_requests_get_a_preview_artifact_and_a_summary_but_no_deploy():
     assert preview["with"]["path"] == upload["with"]["path"] == "${{ steps.site.outputs.path }}"
     base = step_named("build", "Build the base commit, to compare pages")
     assert "git worktree add" in base["run"] and "pull_request.base.sha" in base["env"]["BASE_SHA"]
+    # the base build shares the head's chart cache, at the path its own default setting gives
+    assert f'ln -s "$GITHUB_WORKSPACE/{CHART_CACHE}" "$RUNNER_TEMP/base/{CHART_CACHE}"' in base["run"]
     summarise = step_named("build", "Summarise data and changed pages")
     assert summarise["if"].startswith("always()") and "$GITHUB_STEP_SUMMARY" in summarise["run"]
 
