@@ -168,9 +168,10 @@ def embedded_face(face: str, cache_folder: Path | None = None) -> bytes:
     try:
         return path.read_bytes()
     except OSError:
+        face_bytes = subset_font(face)
         cache_folder.mkdir(parents=True, exist_ok=True)
-        atomic.write_file(path, subset_font(face))
-        return path.read_bytes()
+        atomic.write_file(path, face_bytes)
+        return face_bytes
 
 
 @cache
