@@ -102,3 +102,25 @@ def test_a_runs_time_ends_when_its_command_does_not_at_the_next_memory_sample(mo
     measured = run([sys.executable, "-c", "held = bytearray(64 << 20); held[::4096] = b'x' * len(held[::4096])"])
     assert measured.seconds < 15
     assert measured.peak_mb > 64
+
+
+def test_a_commands_processor_time_counts_the_processes_it_waited_for():
+    """A build's processor time is mostly its chart workers' and Pagefind's: a child's busy time is counted, a
+    sleep is not."""
+    busy = "import time\nwhile time.process_time() < 0.6: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}], check=True)"
+    assert run([sys.executable, "-c", parent]).cpu_seconds >= 0.5
+    asleep = run([sys.executable, "-c", "import time; time.sleep(1.0)"])
+    assert asleep.cpu_seconds < asleep.seconds / 2
+
+
+def test_the_report_prints_processor_time_and_the_least_time_it_allows_on_these_cores():
+    measured = results(29.0, 10.0, 99.0, 250)
+    measured[1]["stages"][FULL] = Measure(29.0, 500, 900, 64.0)
+    measured[1]["cores"] = 2
+    text = report(measured)
+    assert "processor time (s, user + system)" in text and "| 64.0 " in text
+    assert "used 64.0 processor-seconds" in text
+    assert "no less than 32.0 s, 1.60 times bare Pelican" in text  # 64 / 2 cores, against 20 s bare
+    assert "1.5 times bare Pelican (30.0 s) gives 2 cores 60.0 processor-seconds" in text
+    assert "processor-seconds" not in report(results(29.0, 10.0, 99.0, 250))  # not measured: nothing claimed

@@ -85,6 +85,7 @@ class Measure:
     seconds: float
     peak_mb: float  # the peak of its process tree's largest member (the kernel's count)
     tree_mb: float = 0.0  # the peak of all its processes together, sampled every SAMPLE seconds (0: not sampled)
+    cpu_seconds: float = 0.0  # processor time, user and system, of it and every process it waited for (the kernel's)
 
     @property
     def whole_mb(self) -> float:
@@ -118,8 +119,10 @@ def tree_rss_kb(root: int) -> int:
 
 
 def run(command: list[str], cwd: Path = ROOT) -> Measure:
-    """Run a command; its wall time, the peak memory of its process tree's largest member, and of the whole tree.
-    The tree is sampled in a thread of its own, so the time ends when the command does, not at the next sample."""
+    """Run a command; its wall time, the peak memory of its process tree's largest member, and of the whole tree,
+    and its processor time. The tree is sampled in a thread of its own, so the time ends when the command does, not
+    at the next sample. The processor time is the kernel's account from ``wait4``: the command's own and that of
+    every process it waited for (a build's chart workers and Pagefind), as ``/usr/bin/time`` gives it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -138,7 +141,7 @@ def run(command: list[str], cwd: Path = ROOT) -> Measure:
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-2000:]}")
-    return Measure(seconds, usage.ru_maxrss / 1024, peak[0] / 1024)
+    return Measure(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def median(command: list[str], repeat: int, before=None) -> Measure:
@@ -148,7 +151,10 @@ def median(command: list[str], repeat: int, before=None) -> Measure:
             before()
         runs.append(run(command))
     return Measure(
-        statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs), max(r.tree_mb for r in runs)
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_mb for r in runs),
+        max(r.tree_mb for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
     )
 
 
@@ -254,6 +260,7 @@ def bench_size(size: Size, workdir: Path, repeat: int) -> dict:
         "stages": stages,
         "html_pages": len(pages),
         "bare": bare,
+        "cores": os.cpu_count() or 1,
         "heaviest_page_kb": max(page_weight(full_out, p) for p in pages) / 1024,
     }
     if size.transactions:
@@ -303,6 +310,7 @@ def size_report(result: dict) -> list[str]:
             "stage",
             "wall time (s, median)",
             "x bare Pelican",
+            "processor time (s, user + system)",
             "peak memory, largest process (MB)",
             "x bare Pelican",
             "peak memory, all processes (MB)",
@@ -315,6 +323,7 @@ def size_report(result: dict) -> list[str]:
                 name,
                 f"{m.seconds:.2f}",
                 f"{m.seconds / bare.seconds:.2f}",
+                f"{m.cpu_seconds:.1f}",
                 f"{m.peak_mb:.0f}",
                 f"{m.peak_mb / bare.peak_mb:.1f}",
                 f"{m.whole_mb:.0f}",
@@ -368,9 +377,28 @@ def budget_rows(results: list[dict]) -> list[list[str]]:
     return rows
 
 
+def processor_floor(results: list[dict]) -> str | None:
+    """What the first build's processor time alone allows at 5,000 providers: however its work were ordered, with
+    every core busy from start to end it could not take less than that time shared among the cores."""
+    large = next((r for r in results if r["size"].providers >= 5000), None)
+    if large is None or not large["stages"][FULL].cpu_seconds:
+        return None
+    cpu, cores, bare = large["stages"][FULL].cpu_seconds, large.get("cores", 1), large["bare"].seconds
+    target = BUDGETS["build"].target
+    return (
+        f"\nThe first build at 5,000 providers used {cpu:.1f} processor-seconds (user and system, its chart workers "
+        f"and Pagefind included). Were all {cores} cores busy from its start to its end, it could take no less than "
+        f"{cpu / cores:.1f} s, {cpu / cores / bare:.2f} times bare Pelican; {target:g} times bare Pelican "
+        f"({target * bare:.1f} s) gives {cores} cores {target * bare * cores:.1f} processor-seconds in all."
+    )
+
+
 def report(results: list[dict]) -> str:
     out = [line for result in results for line in size_report(result)]
     out += ["\n## Budgets\n", table(budget_rows(results))]
+    floor = processor_floor(results)
+    if floor:
+        out.append(floor)
     whole = measured_budgets(results).get("build memory, all processes")
     if whole:
         out.append(
