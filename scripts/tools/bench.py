@@ -346,10 +346,15 @@ def size_report(result: dict) -> list[str]:
     return out
 
 
+def at_5000_providers(results: list[dict]) -> dict | None:
+    """The results of the size the build budgets are set for, if it was run."""
+    return next((r for r in results if r["size"].providers >= 5000), None)
+
+
 def measured_budgets(results: list[dict]) -> dict[str, float]:
     """Each budget's figure from the results that measure it (the 5,000-provider ones from the large size)."""
     measured = {"weight": max(r["heaviest_page_kb"] for r in results)}
-    large = next((r for r in results if r["size"].providers >= 5000), None)
+    large = at_5000_providers(results)
     if large is not None:
         stages = large["stages"]
         measured["build"] = stages[FULL].seconds / large["bare"].seconds
@@ -380,10 +385,10 @@ def budget_rows(results: list[dict]) -> list[list[str]]:
 def processor_floor(results: list[dict]) -> str | None:
     """What the first build's processor time alone allows at 5,000 providers: however its work were ordered, with
     every core busy from start to end it could not take less than that time shared among the cores."""
-    large = next((r for r in results if r["size"].providers >= 5000), None)
+    large = at_5000_providers(results)
     if large is None or not large["stages"][FULL].cpu_seconds:
         return None
-    cpu, cores, bare = large["stages"][FULL].cpu_seconds, large.get("cores", 1), large["bare"].seconds
+    cpu, cores, bare = large["stages"][FULL].cpu_seconds, large["cores"], large["bare"].seconds
     target = BUDGETS["build"].target
     return (
         f"\nThe first build at 5,000 providers used {cpu:.1f} processor-seconds (user and system, its chart workers "
